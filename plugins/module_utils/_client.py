@@ -1,0 +1,347 @@
+# -*- coding: utf-8 -*-
+# Copyright: prefect.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+#
+# Private module_utils of prefect.cloud: the interface may change in any release.
+"""HTTP client for the Prefect Cloud admin API.
+
+One ``requests.Session`` per module run. This file owns everything that touches
+the wire: URL building, authentication headers, retries with ``Retry-After``,
+pagination of ``/filter`` endpoints and the mapping of HTTP errors to messages
+that name the method and path but never a host, a header, a body or a key.
+"""
+
+
+import email.utils
+import random
+import re
+import time
+
+try:
+    import requests
+    from requests.exceptions import ConnectTimeout, ConnectionError as RequestsConnectionError, RequestException
+    from urllib3.exceptions import NewConnectionError
+
+    HAS_REQUESTS = True
+    REQUESTS_IMPORT_ERROR = None
+except ImportError as exc:  # pragma: no cover - exercised through missing_required_lib
+    HAS_REQUESTS = False
+    REQUESTS_IMPORT_ERROR = exc
+
+COLLECTION_VERSION = "0.1.0"
+DEFAULT_API_URL = "https://api.prefect.cloud/api"
+PAGE_SIZE = 200  # the maximum every Prefect Cloud /filter endpoint accepts
+
+# 429 and 503 mean the request was refused before it was processed, so any
+# request may be sent again. 502 and 504 come from a gateway that may already
+# have forwarded the request: only idempotent requests are repeated after them.
+REFUSED_STATUSES = frozenset((429, 503))
+AMBIGUOUS_STATUSES = frozenset((502, 504))
+
+STATUS_REASONS = {
+    400: "bad request",
+    401: "API key rejected",
+    403: "permission denied",
+    404: "not found",
+    405: "method not allowed",
+    409: "conflict",
+    422: "invalid request",
+    429: "rate limited",
+}
+
+# Prefect API keys: user keys pnu_, service-account keys pnb_. Anything shaped
+# like one is removed from text we hand back to Ansible.
+API_KEY_PATTERN = re.compile(r"pn[ub]_[A-Za-z0-9]{8,}")
+
+
+def redact_secrets(text):
+    """Return ``text`` with everything that looks like a Prefect API key masked."""
+    if not isinstance(text, str):
+        return text
+    return API_KEY_PATTERN.sub("pn*_********", text)
+
+
+def format_detail(detail):
+    """Turn FastAPI's ``detail`` (a string or a list of field errors) into one line."""
+    if detail is None:
+        return ""
+    if isinstance(detail, list):
+        parts = []
+        for item in detail:
+            if not isinstance(item, dict):
+                parts.append(str(item))
+                continue
+            location = [str(p) for p in item.get("loc", []) if p not in ("body", "query", "path")]
+            where = ".".join(location)
+            message = item.get("msg", "")
+            parts.append("%s: %s" % (where, message) if where else message)
+        return "; ".join(parts)
+    if isinstance(detail, dict):
+        return ", ".join("%s=%s" % (k, v) for k, v in sorted(detail.items()))
+    return str(detail)
+
+
+class PrefectCloudError(Exception):
+    """An error talking to Prefect Cloud; its text is safe to show to users."""
+
+    def __init__(self, message, method=None, path=None, status=None, detail=None):
+        super().__init__(redact_secrets(message))
+        self.method = method
+        self.path = path
+        self.status = status
+        self.detail = redact_secrets(detail) if isinstance(detail, str) else detail
+
+    @property
+    def message(self):
+        return str(self)
+
+
+class PrefectCloudHTTPError(PrefectCloudError):
+    """The API answered with a status code the caller did not expect."""
+
+
+class AmbiguousWriteError(PrefectCloudError):
+    """A non-idempotent write may or may not have been applied: its response was lost."""
+
+
+class PrefectCloudClient:
+    """Talks to one Prefect Cloud API base URL with one API key."""
+
+    def __init__(
+        self,
+        api_url,
+        api_key,
+        validate_certs=True,
+        timeout=30,
+        max_retries=3,
+        max_retry_wait=120,
+        warn=None,
+        sleep=time.sleep,
+        clock=time.monotonic,
+    ):
+        self.api_url = api_url.rstrip("/")
+        # The path part of the base (normally "/api"), used in messages instead of the host.
+        self._base_path = re.sub(r"^[a-z]+://[^/]+", "", self.api_url)
+        self.timeout = timeout
+        self.max_retries = max(0, int(max_retries))
+        self.max_retry_wait = max_retry_wait
+        self._warn = warn or (lambda message: None)
+        self._sleep = sleep
+        self._clock = clock
+        self.session = requests.Session()
+        self.session.verify = validate_certs
+        self.session.headers.update(
+            {
+                "Authorization": "Bearer %s" % api_key,
+                "Accept": "application/json",
+                "User-Agent": "ansible-prefect.cloud/%s" % COLLECTION_VERSION,
+            }
+        )
+        self.request_count = 0
+
+    # -- single requests -------------------------------------------------
+
+    @staticmethod
+    def is_idempotent(method, path):
+        """Whether sending the request twice has the same effect as sending it once."""
+        if method in ("GET", "HEAD", "PUT", "PATCH", "DELETE"):
+            return True
+        # Reads that happen to be POSTs, and the upserts of workspace access.
+        return path.endswith(("/filter", "/count", "/user_access/", "/bot_access/"))
+
+    def request(self, method, path, json=None, params=None, expect=None, idempotent=None):
+        """Send one request and return the decoded JSON body (``None`` for no content).
+
+        ``path`` is relative to the API base and starts with a slash, exactly as in
+        the OpenAPI document (trailing slashes matter: a mismatch is a redirect).
+        ``expect`` is the tuple of statuses that count as success (default: any 2xx).
+        """
+        method = method.upper()
+        if idempotent is None:
+            idempotent = self.is_idempotent(method, path)
+        shown_path = self._base_path + path
+        url = self.api_url + path
+        kwargs = {"timeout": self.timeout, "allow_redirects": False}
+        if json is not None:
+            kwargs["json"] = json
+        if params:
+            kwargs["params"] = params
+
+        attempt = 0
+        deadline = self._clock() + self.max_retry_wait
+        while True:
+            attempt += 1
+            self.request_count += 1
+            try:
+                response = self.session.request(method, url, **kwargs)
+            except RequestException as exc:
+                safe_to_repeat = idempotent or _never_reached_server(exc)
+                reason = _transport_reason(exc)
+                if not safe_to_repeat:
+                    raise AmbiguousWriteError(
+                        "%s %s: the connection failed before a response arrived (%s); "
+                        "the change may or may not have been applied" % (method, shown_path, reason),
+                        method=method,
+                        path=shown_path,
+                    )
+                if not self._wait_before_retry(attempt, deadline, None, method, shown_path, reason):
+                    raise PrefectCloudError(
+                        "%s %s failed: %s (after %d attempts)" % (method, shown_path, reason, attempt),
+                        method=method,
+                        path=shown_path,
+                    )
+                continue
+
+            status = response.status_code
+            if status in REFUSED_STATUSES or (status in AMBIGUOUS_STATUSES and idempotent):
+                if self._wait_before_retry(attempt, deadline, response, method, shown_path, "HTTP %d" % status):
+                    continue
+            elif status in AMBIGUOUS_STATUSES:
+                raise AmbiguousWriteError(
+                    "%s %s: the gateway answered HTTP %d; the change may or may not have been applied"
+                    % (method, shown_path, status),
+                    method=method,
+                    path=shown_path,
+                    status=status,
+                )
+
+            ok = (200 <= status < 300) if expect is None else status in expect
+            if not ok:
+                raise self._http_error(method, shown_path, response)
+            return _decode(response)
+
+    def get(self, path, **kwargs):
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path, json=None, **kwargs):
+        return self.request("POST", path, json=json, **kwargs)
+
+    def put(self, path, json=None, **kwargs):
+        return self.request("PUT", path, json=json, **kwargs)
+
+    def patch(self, path, json=None, **kwargs):
+        return self.request("PATCH", path, json=json, **kwargs)
+
+    def delete(self, path, missing_ok=True, **kwargs):
+        """DELETE; a 404 means the object is already gone, which is what was wanted."""
+        try:
+            return self.request("DELETE", path, **kwargs)
+        except PrefectCloudHTTPError as exc:
+            if missing_ok and exc.status == 404:
+                return None
+            raise
+
+    def get_or_none(self, path):
+        """GET an object by id; ``None`` when the API says 404."""
+        try:
+            return self.get(path)
+        except PrefectCloudHTTPError as exc:
+            if exc.status == 404:
+                return None
+            raise
+
+    # -- lists -----------------------------------------------------------
+
+    def paginate(self, path, body=None, page_size=PAGE_SIZE):
+        """Yield every row of a ``/filter`` endpoint, page by page.
+
+        Pages are requested with ``limit``/``offset`` until one comes back shorter
+        than ``limit``: the API gives no total, and stopping after the first page
+        would silently drop everything past row 200.
+        """
+        offset = 0
+        while True:
+            page_body = dict(body or {})
+            page_body["limit"] = page_size
+            page_body["offset"] = offset
+            rows = self.post(path, json=page_body) or []
+            for row in rows:
+                yield row
+            if len(rows) < page_size:
+                return
+            offset += len(rows)
+
+    def list_all(self, path, body=None):
+        return list(self.paginate(path, body))
+
+    # -- internals -------------------------------------------------------
+
+    def _wait_before_retry(self, attempt, deadline, response, method, shown_path, reason):
+        """Sleep before the next attempt; ``False`` when the retry budget is spent."""
+        if attempt > self.max_retries:
+            return False
+        delay = _retry_after_seconds(response)
+        if delay is None:
+            # Exponential backoff with full jitter, 0.5 s, 1 s, 2 s ... capped at 30 s.
+            delay = random.uniform(0.5, 1.0) * min(30.0, 0.5 * (2 ** (attempt - 1)))
+        if self._clock() + delay > deadline:
+            return False
+        self._warn(
+            "%s %s: %s, retrying in %.1f s (retry %d of %d)"
+            % (method, shown_path, reason, delay, attempt, self.max_retries)
+        )
+        self._sleep(delay)
+        return True
+
+    def _http_error(self, method, shown_path, response):
+        status = response.status_code
+        try:
+            detail = response.json().get("detail")
+        except (ValueError, AttributeError):
+            detail = None
+        reason = STATUS_REASONS.get(status, "HTTP error")
+        text = format_detail(detail)
+        if status in AMBIGUOUS_STATUSES or status in REFUSED_STATUSES:
+            text = (text + "; " if text else "") + "gave up after %d retries" % self.max_retries
+        message = "%s %s failed: %s (HTTP %d)" % (method, shown_path, reason, status)
+        if text:
+            message += ": " + text
+        return PrefectCloudHTTPError(message, method=method, path=shown_path, status=status, detail=detail)
+
+
+def _decode(response):
+    if response.status_code == 204 or not response.content:
+        return None
+    try:
+        return response.json()
+    except ValueError:
+        raise PrefectCloudError(
+            "%s %s: the response is not JSON" % (response.request.method, re.sub(r"^[a-z]+://[^/]+", "", response.url.split("?")[0]))
+        )
+
+
+def _retry_after_seconds(response):
+    """Seconds asked for by a ``Retry-After`` header (delta-seconds or an HTTP date)."""
+    if response is None:
+        return None
+    value = response.headers.get("Retry-After")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _never_reached_server(exc):
+    """True when the request certainly was not received (so a write can be resent)."""
+    if isinstance(exc, ConnectTimeout):
+        return True
+    if isinstance(exc, RequestsConnectionError):
+        cause = exc.args[0] if exc.args else None
+        reason = getattr(cause, "reason", None)
+        return isinstance(reason, NewConnectionError) or isinstance(cause, NewConnectionError)
+    return False
+
+
+def _transport_reason(exc):
+    if isinstance(exc, requests.exceptions.Timeout):
+        return "timed out"
+    if _never_reached_server(exc):
+        return "could not connect"
+    return "connection lost (%s)" % type(exc).__name__

@@ -1,0 +1,84 @@
+# -*- coding: utf-8 -*-
+# Copyright: prefect.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+#
+# Private module_utils of prefect.cloud: the interface may change in any release.
+"""Parsing and normalising option values: durations and timestamps."""
+
+import datetime
+import re
+
+_DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+_DURATION_PART = re.compile(r"(\d+)\s*([smhdw])")
+
+
+def parse_duration(value, option):
+    """Seconds in a duration such as ``7d``, ``12h``, ``1w2d``, ``90m``, ``3600s`` or ``3600``.
+
+    Raises ``ValueError`` naming ``option`` when the value cannot be read.
+    """
+    if isinstance(value, bool):
+        raise ValueError("%s: expected a duration such as 7d, 12h or 30m, got %r" % (option, value))
+    if isinstance(value, (int, float)):
+        if value < 0:
+            raise ValueError("%s: a duration cannot be negative, got %r" % (option, value))
+        return int(value)
+    text = str(value).strip().lower()
+    if text.isdigit():
+        return int(text)
+    compact = text.replace(" ", "")
+    parts = _DURATION_PART.findall(compact)
+    if not parts or "".join(n + u for n, u in parts) != compact:
+        raise ValueError("%s: expected a duration such as 7d, 12h, 30m or 1w2d, got %r" % (option, value))
+    return sum(int(n) * _DURATION_UNITS[u] for n, u in parts)
+
+
+def utcnow():
+    return datetime.datetime.now(datetime.timezone.utc)
+
+
+def parse_datetime(value):
+    """An aware UTC datetime from the API's ISO-8601 text (``Z`` or an offset); ``None`` stays ``None``."""
+    if value is None or isinstance(value, datetime.datetime):
+        return value
+    text = str(value).strip()
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    # Python before 3.11 accepts only 3 or 6 fractional digits.
+    match = re.match(r"^(.*?\.)(\d+)(.*)$", text)
+    if match:
+        text = match.group(1) + match.group(2)[:6].ljust(6, "0") + match.group(3)
+    parsed = datetime.datetime.fromisoformat(text)
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=datetime.timezone.utc)
+    return parsed.astimezone(datetime.timezone.utc)
+
+
+def format_datetime(value):
+    """The canonical text for a timestamp: ISO-8601 UTC with a ``Z``, second precision."""
+    if value is None:
+        return None
+    parsed = parse_datetime(value)
+    return parsed.replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def expiration_from_option(value, option, now=None):
+    """An expiration timestamp from either a duration from now (``90d``) or an ISO-8601 date/time.
+
+    Returns an aware datetime; ``ValueError`` names the option when neither form fits,
+    or when the moment is already in the past.
+    """
+    now = now or utcnow()
+    try:
+        moment = now + datetime.timedelta(seconds=parse_duration(value, option))
+    except ValueError:
+        try:
+            moment = parse_datetime(value)
+        except ValueError:
+            raise ValueError(
+                "%s: expected a duration from now (such as 90d) or an ISO-8601 date/time "
+                "(such as 2027-01-31T00:00:00Z), got %r" % (option, value)
+            )
+    if moment <= now:
+        raise ValueError("%s: %s is not in the future" % (option, format_datetime(moment)))
+    return moment
