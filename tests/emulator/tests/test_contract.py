@@ -1,0 +1,206 @@
+"""Contract test: the emulator's own OpenAPI document against the official one.
+
+The official document is read from ``<repo>/../shared/prefect_cloud_admin_openapi.json`` (or
+``$PREFECT_CLOUD_OPENAPI``); it is never copied into the project.
+"""
+from __future__ import annotations
+
+import pytest
+
+import emu_support as es
+import openapi_compare as oc
+
+OFFICIAL = es.load_official_openapi()
+
+A = "/api/accounts/{account_id}"
+W = A + "/workspaces/{workspace_id}"
+
+# The operations the issue requires the emulator to serve (official method + path).
+REQUIRED_OPERATIONS = [
+    ("GET", "/api/me/"),
+    ("GET", "/api/me/accounts"),
+    ("GET", "/api/me/workspaces"),
+    ("GET", "/api/me/workspaces/{workspace_id}/scopes"),
+    ("GET", "/api/me/accounts/{account_id}/permissions"),
+    ("GET", "/api/workspace_scopes"),
+    ("GET", "/api/accounts/permissions"),
+    # users and their API keys
+    ("GET", "/api/users/{id}"),
+    ("PATCH", "/api/users/{id}"),
+    ("POST", "/api/users/{id}/api_keys"),
+    ("GET", "/api/users/{id}/api_keys"),
+    ("GET", "/api/users/{id}/api_keys/{api_key_id}"),
+    ("DELETE", "/api/users/{id}/api_keys/{api_key_id}"),
+    # account, settings, domains
+    ("GET", A), ("PATCH", A),
+    ("GET", A + "/settings"), ("PATCH", A + "/settings"),
+    ("GET", A + "/domains"), ("PATCH", A + "/domains"),
+    # account roles
+    ("POST", A + "/account_roles/filter"),
+    ("GET", A + "/account_roles/{id}"),
+    ("PATCH", A + "/account_roles/{id}"),
+    ("DELETE", A + "/account_roles/{id}"),
+    # account memberships
+    ("POST", A + "/account_memberships/filter"),
+    ("POST", A + "/account_memberships/count"),
+    ("GET", A + "/account_memberships/by-user/{user_id}"),
+    ("GET", A + "/account_memberships/by-bot/{bot_id}"),
+    ("GET", A + "/account_memberships/{id}"),
+    ("PATCH", A + "/account_memberships/{id}"),
+    ("DELETE", A + "/account_memberships/{id}"),
+    ("PATCH", A + "/account_memberships/{id}/active"),
+    ("POST", A + "/account_memberships/set_active"),
+    # workspaces
+    ("POST", A + "/workspaces/"),
+    ("GET", W), ("PATCH", W), ("DELETE", W),
+    ("POST", A + "/workspaces/filter"),
+    # workspace roles
+    ("POST", A + "/workspace_roles/"),
+    ("GET", A + "/workspace_roles/{id}"),
+    ("PATCH", A + "/workspace_roles/{id}"),
+    ("DELETE", A + "/workspace_roles/{id}"),
+    ("POST", A + "/workspace_roles/filter"),
+    # workspace access
+    ("POST", W + "/user_access/"),
+    ("POST", W + "/user_access/filter"),
+    ("GET", W + "/user_access/{id}"),
+    ("DELETE", W + "/user_access/{id}"),
+    ("POST", W + "/bot_access/"),
+    ("POST", W + "/bot_access/filter"),
+    ("GET", W + "/bot_access/{id}"),
+    ("DELETE", W + "/bot_access/{id}"),
+    ("PUT", W + "/team_access/"),
+    ("POST", W + "/team_access/filter"),
+    ("DELETE", W + "/team_access/{team_id}"),
+    ("GET", W + "/access/"),
+    # teams
+    ("POST", A + "/teams/"),
+    ("GET", A + "/teams/{id}"),
+    ("PUT", A + "/teams/{id}"),
+    ("DELETE", A + "/teams/{id}"),
+    ("POST", A + "/teams/filter"),
+    ("PUT", A + "/teams/{id}/members"),
+    ("DELETE", A + "/teams/{team_id}/members/{actor_id}"),
+    # bots
+    ("POST", A + "/bots/"),
+    ("GET", A + "/bots/{id}"),
+    ("PATCH", A + "/bots/{id}"),
+    ("DELETE", A + "/bots/{id}"),
+    ("POST", A + "/bots/filter"),
+    ("POST", A + "/bots/{id}/rotate_api_key"),
+    ("GET", A + "/bots/{id}/read_bot_api_keys"),
+    ("DELETE", A + "/bots/{id}/delete_bot_api_key/{api_key_id}"),
+    # invitations, account level
+    ("POST", A + "/invitations/"),
+    ("GET", A + "/invitations/{id}"),
+    ("POST", A + "/invitations/filter"),
+    ("POST", A + "/invitations/count"),
+    ("POST", A + "/invitations/{id}/revoke"),
+    # invitations, workspace level
+    ("POST", W + "/invitations/"),
+    ("GET", W + "/invitations/{id}"),
+    ("POST", W + "/invitations/filter"),
+    ("POST", W + "/invitations/{id}/revoke"),
+]
+REQUIRED_KEYS = {(m, oc.norm_path(p)) for m, p in REQUIRED_OPERATIONS}
+
+if OFFICIAL is not None:
+    OFFICIAL_OPS = oc.operations(OFFICIAL)
+    OP_PARAMS = [pytest.param(k, id=f"{k[0]} {v[0]}") for k, v in sorted(OFFICIAL_OPS.items(),
+                                                                        key=lambda kv: kv[1][0])]
+else:  # pragma: no cover - depends on the environment
+    OFFICIAL_OPS = {}
+    OP_PARAMS = [pytest.param(None, marks=pytest.mark.skip(reason=es.missing_openapi_message()))]
+
+
+@pytest.fixture(scope="module")
+def emulator_doc():
+    return es.make_app(es.TEST_SEED).openapi()
+
+
+@pytest.fixture(scope="module")
+def emulator_ops(emulator_doc):
+    return oc.operations(emulator_doc)
+
+
+def test_required_operations_exist_in_official_document(official):
+    """Sanity of this test's own list: every required operation is an official one."""
+    ops = oc.operations(official)
+    unknown = sorted(f"{m} {p}" for m, p in REQUIRED_OPERATIONS if (m, oc.norm_path(p)) not in ops)
+    assert not unknown, f"not in the official document: {unknown}"
+
+
+def test_emulator_serves_no_operation_outside_official_document(official, emulator_ops):
+    off = oc.operations(official)
+    extra = sorted(f"{m} {v[0]}" for (m, p), v in emulator_ops.items() if (m, p) not in off)
+    assert not extra, ("the emulator serves /api operations that the official document does "
+                       f"not have (wrong method, path or trailing slash?): {extra}")
+
+
+def test_served_operations_cover_the_issue_list(official, emulator_ops):
+    off = oc.operations(official)
+    not_served = sorted(f"{m} {v[0]}" for (m, p), v in off.items() if (m, p) not in emulator_ops)
+    print(f"\nofficial operations the emulator does not serve ({len(not_served)}):")
+    for line in not_served:
+        print("   ", line)
+    missing_required = sorted(f"{m} {p}" for m, p in REQUIRED_OPERATIONS
+                              if (m, oc.norm_path(p)) not in emulator_ops)
+    assert not missing_required, (f"{len(missing_required)} required operations not served: "
+                                  f"{missing_required}")
+
+
+def test_path_parameter_names_match(official, emulator_ops):
+    off = oc.operations(official)
+    wrong = []
+    for key, (epath, _) in emulator_ops.items():
+        if key in off and off[key][0] != epath:
+            wrong.append(f"{key[0]} official {off[key][0]} vs emulator {epath}")
+    assert not wrong, "path parameter names differ: " + "; ".join(sorted(wrong))
+
+
+@pytest.mark.parametrize("key", OP_PARAMS)
+def test_operation_contract(key, official, emulator_doc, emulator_ops):
+    opath, oop = OFFICIAL_OPS[key]
+    if key not in emulator_ops:
+        if key in REQUIRED_KEYS:
+            pytest.fail(f"{key[0]} {opath} is required by the issue but not served")
+        pytest.skip(f"{key[0]} {opath}: not served by the emulator (not required)")
+    _, eop = emulator_ops[key]
+    res_off, res_emu = oc.Resolver(official), oc.Resolver(emulator_doc)
+    problems = []
+
+    ocode, ecode = oc.success_code(oop), oc.success_code(eop)
+    if ocode != ecode:
+        problems.append(f"success status: official {ocode}, emulator {ecode}")
+
+    # query parameters the official operation takes must be accepted too
+    oq = {p["name"] for p in oop.get("parameters", []) if p.get("in") == "query"}
+    eq = {p["name"] for p in eop.get("parameters", []) if p.get("in") == "query"}
+    if oq - eq:
+        problems.append(f"query parameters missing: {sorted(oq - eq)}")
+
+    # request body
+    oschema, oreq, octypes = oc.request_schema(oop)
+    eschema, ereq, ectypes = oc.request_schema(eop)
+    if octypes is None and ectypes is not None:
+        problems.append(f"emulator takes a request body {ectypes}; the official operation none")
+    elif octypes is not None:
+        if ectypes is None:
+            problems.append(f"official takes a request body {octypes}; the emulator none")
+        else:
+            if octypes != ectypes:
+                problems.append(f"request content types: official {octypes}, emulator {ectypes}")
+            if oreq != ereq:
+                problems.append(f"requestBody.required: official {oreq}, emulator {ereq}")
+            if oschema is not None and eschema is not None:
+                problems += oc.diff_request(oschema, eschema, res_off, res_emu)
+
+    # response body
+    orsp, ersp = oc.response_schema(oop), oc.response_schema(eop)
+    if orsp is not None:
+        if ersp is None:
+            problems.append("official declares a JSON response schema, the emulator none")
+        else:
+            problems += oc.compat_response(orsp, ersp, res_off, res_emu)
+
+    assert not problems, f"{key[0]} {opath}:\n  " + "\n  ".join(problems)
