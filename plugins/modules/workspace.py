@@ -1,0 +1,195 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: prefect.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+module: workspace
+short_description: Create, update and delete Prefect Cloud workspaces
+version_added: 0.1.0
+description:
+  - Ensures a workspace, identified by its O(handle), exists with the given settings, or does not exist.
+  - Only the options you set are compared and changed; an option left unset never clears a value.
+author:
+  - prefect.cloud contributors
+options:
+  handle:
+    description:
+      - The workspace handle, unique within the account. It identifies the workspace.
+    type: str
+    required: true
+  name:
+    description:
+      - The display name. When the workspace is created without it, the handle is used.
+    type: str
+  description:
+    description:
+      - A description of the workspace. V("") clears it.
+    type: str
+  default_workspace_role:
+    description:
+      - The workspace role (by name, such as V(Viewer), or by id) that people who join the workspace get.
+    type: str
+  state:
+    description:
+      - V(present) creates or updates the workspace, V(absent) deletes it with everything in it
+        (deployments, flow runs, work pools, blocks) and every access grant to it.
+    type: str
+    choices: [present, absent]
+    default: present
+extends_documentation_fragment:
+  - prefect.cloud.common
+  - prefect.cloud.attributes
+seealso:
+  - module: prefect.cloud.workspace_info
+  - module: prefect.cloud.workspace_access
+"""
+
+EXAMPLES = r"""
+- name: Manage workspaces
+  hosts: localhost
+  gather_facts: false
+  module_defaults:
+    group/prefect.cloud.prefect_cloud:
+      account: acme
+      # api_key comes from the PREFECT_API_KEY environment variable
+  tasks:
+    - name: A production workspace that newcomers can only look at
+      prefect.cloud.workspace:
+        handle: prod
+        name: Production
+        description: Production pipelines
+        default_workspace_role: Viewer
+
+    - name: Remove the scratch workspace and everything in it
+      prefect.cloud.workspace:
+        handle: scratch
+        state: absent
+"""
+
+RETURN = r"""
+workspace:
+  description:
+    - The workspace after the task; in check mode, the predicted workspace. Empty when absent.
+  returned: always
+  type: dict
+  contains:
+    id:
+      description: Workspace id (absent from a check-mode prediction of a new workspace).
+      type: str
+      sample: 6f1c3b8e-2a4d-4e55-9d0f-0a1b2c3d4e5f
+    account_id:
+      description: Id of the account the workspace belongs to.
+      type: str
+    handle:
+      description: The workspace handle.
+      type: str
+      sample: prod
+    name:
+      description: The display name.
+      type: str
+      sample: Production
+    description:
+      description: The description.
+      type: str
+    default_workspace_role:
+      description: Name of the default workspace role, or null.
+      type: str
+      sample: Viewer
+    default_workspace_role_id:
+      description: Id of the default workspace role, or null.
+      type: str
+    is_public:
+      description: Whether the workspace is public.
+      type: bool
+    created:
+      description: When the workspace was created.
+      type: str
+    updated:
+      description: When the workspace was last updated.
+      type: str
+diff:
+  description: The workspace before and after (handle, name, description, default_workspace_role), in diff mode.
+  returned: when diff mode is on
+  type: dict
+msg:
+  description: What happened, such as C(workspace 'prod' created).
+  returned: always
+  type: str
+"""
+
+from ansible_collections.prefect.cloud.plugins.module_utils._module import PrefectCloudModule
+from ansible_collections.prefect.cloud.plugins.module_utils._reconcile import Resource, run_resource
+
+
+class Workspace(Resource):
+    kind = "workspace"
+
+    def describe(self):
+        return "workspace %r" % self.params["handle"]
+
+    def read(self):
+        return self.resolver.find("workspace", self.params["handle"])
+
+    def view(self, raw):
+        return {
+            "handle": raw["handle"],
+            "name": raw["name"],
+            "description": raw.get("description") or "",
+            "default_workspace_role": self.resolver.role_name("workspace_role", raw.get("default_workspace_role_id")),
+        }
+
+    def desired(self, before):
+        handle = self.params["handle"]
+        defaults = {"handle": handle, "name": handle, "description": "", "default_workspace_role": None}
+        desired = self.overlay(before, defaults, {"name": "name", "description": "description"})
+        if self.is_set("default_workspace_role"):
+            # Shown by name whichever form the user gave.
+            desired["default_workspace_role"] = self.resolver.role_name(
+                "workspace_role", self.params["default_workspace_role"]
+            )
+        return desired
+
+    def check_references(self, desired):
+        if desired["default_workspace_role"] is not None:
+            self.resolver.require_role("workspace_role", desired["default_workspace_role"])
+
+    def create(self, desired):
+        body = {"handle": desired["handle"], "name": desired["name"], "description": desired["description"]}
+        raw = self.write_recovering(lambda: self.client.post(self.account_path + "/workspaces/", json=body))
+        self.resolver.remember("workspace", raw)
+        if desired["default_workspace_role"] is not None:
+            # WorkspaceCreate has no default role: it is set with a PATCH right after.
+            raw = self.update(raw, self.view(raw), desired)
+        return raw
+
+    def update(self, raw, before, desired):
+        body = {}
+        for key in ("name", "description"):
+            if desired[key] != before[key]:
+                body[key] = desired[key]
+        if desired["default_workspace_role"] != before["default_workspace_role"]:
+            role = self.resolver.require_role("workspace_role", desired["default_workspace_role"])
+            body["default_workspace_role_id"] = role["id"]
+        self.client.patch("%s/workspaces/%s" % (self.account_path, raw["id"]), json=body)
+        return self.client.get("%s/workspaces/%s" % (self.account_path, raw["id"]))
+
+    def delete(self, raw):
+        self.client.delete("%s/workspaces/%s" % (self.account_path, raw["id"]))
+
+
+def main():
+    module = PrefectCloudModule(
+        argument_spec={
+            "handle": {"type": "str", "required": True},
+            "name": {"type": "str"},
+            "description": {"type": "str"},
+            "default_workspace_role": {"type": "str"},
+            "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
+        },
+    )
+    run_resource(module, Workspace)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,114 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: prefect.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+module: workspace_info
+short_description: List Prefect Cloud workspaces
+version_added: 0.1.0
+description:
+  - Returns the workspaces of the account, all of them (every page) or those with the given handles.
+author:
+  - prefect.cloud contributors
+options:
+  handle:
+    description:
+      - Only the workspaces with these handles (filtered by the server). Unknown handles are left out.
+    type: list
+    elements: str
+extends_documentation_fragment:
+  - prefect.cloud.common
+  - prefect.cloud.attributes.info_module
+seealso:
+  - module: prefect.cloud.workspace
+"""
+
+EXAMPLES = r"""
+- name: Read workspaces
+  hosts: localhost
+  gather_facts: false
+  module_defaults:
+    group/prefect.cloud.prefect_cloud:
+      account: acme
+  tasks:
+    - name: Every workspace of the account
+      prefect.cloud.workspace_info:
+      register: all_workspaces
+
+    - name: Just production
+      prefect.cloud.workspace_info:
+        handle: [prod]
+      register: prod
+
+    - name: Show the production workspace id
+      ansible.builtin.debug:
+        msg: "{{ prod.workspaces[0].id }}"
+"""
+
+RETURN = r"""
+workspaces:
+  description: The workspaces, in the order the API returns them.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: Workspace id.
+      type: str
+    handle:
+      description: Workspace handle.
+      type: str
+    name:
+      description: Display name.
+      type: str
+    description:
+      description: Description.
+      type: str
+    default_workspace_role:
+      description: Name of the default workspace role, or null.
+      type: str
+    default_workspace_role_id:
+      description: Id of the default workspace role, or null.
+      type: str
+    account_id:
+      description: Account id.
+      type: str
+    is_public:
+      description: Whether the workspace is public.
+      type: bool
+    created:
+      description: Creation time.
+      type: str
+    updated:
+      description: Last update time.
+      type: str
+count:
+  description: How many workspaces were returned.
+  returned: always
+  type: int
+  sample: 3
+"""
+
+from ansible_collections.prefect.cloud.plugins.module_utils._module import PrefectCloudModule
+
+
+def read_workspaces(module):
+    body = {}
+    if module.params["handle"] is not None:
+        if not module.params["handle"]:
+            return {"changed": False, "workspaces": [], "count": 0}
+        body = {"workspaces": {"handle": {"any_": module.params["handle"]}}}
+    rows = module.client.list_all(module.account_path + "/workspaces/filter", body)
+    for row in rows:
+        row["default_workspace_role"] = module.resolver.role_name("workspace_role", row.get("default_workspace_role_id"))
+    return {"changed": False, "workspaces": rows, "count": len(rows)}
+
+
+def main():
+    module = PrefectCloudModule(argument_spec={"handle": {"type": "list", "elements": "str"}})
+    module.run(lambda: read_workspaces(module))
+
+
+if __name__ == "__main__":
+    main()
