@@ -1,0 +1,141 @@
+"""Fixtures shared by the unit tests.
+
+The collection is imported as ``ansible_collections.prefect.cloud``: when the
+checkout is not already inside such a tree (the Makefile provides one), a
+symlinked tree is made in a temporary folder. HTTP tests run against the
+emulator (tests/emulator) served by uvicorn on 127.0.0.1 in a thread, so the
+client is exercised through real sockets.
+"""
+
+import os
+import socket
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+EMULATOR_DIR = REPO_ROOT / "tests" / "emulator"
+
+
+def _make_collection_importable():
+    try:
+        import ansible_collections.prefect.cloud.plugins.module_utils._client  # noqa: F401
+        return
+    except ImportError:
+        pass
+    root = Path(tempfile.mkdtemp(prefix="prefect-cloud-units-"))
+    namespace = root / "ansible_collections" / "prefect"
+    namespace.mkdir(parents=True)
+    os.symlink(REPO_ROOT, namespace / "cloud")
+    sys.path.insert(0, str(root))
+    for name in [m for m in sys.modules if m.startswith("ansible_collections")]:
+        del sys.modules[name]
+
+
+_make_collection_importable()
+if str(EMULATOR_DIR) not in sys.path:
+    sys.path.insert(0, str(EMULATOR_DIR))
+
+OWNER_KEY = "pnu_" + "UnitOwnerKey".ljust(36, "0")
+MEMBER_KEY = "pnu_" + "UnitMemberKey".ljust(36, "0")
+ACCOUNT_ID = "0b6f5a9e-1c2d-4e3f-8a9b-0c1d2e3f4a5b"
+UNIT_SEED = {
+    "account": {"id": ACCOUNT_ID, "handle": "unit", "name": "Unit Test Co", "plan_type": "ENTERPRISE"},
+    "users": [
+        {"email": "owner@unit.test", "handle": "owner", "first_name": "Olive", "last_name": "Owner",
+         "account_role": "Owner", "api_key": OWNER_KEY},
+        {"email": "member@unit.test", "handle": "member", "first_name": "Mia", "last_name": "Member",
+         "account_role": "Member", "api_key": MEMBER_KEY},
+        {"email": "alice@unit.test", "handle": "alice", "first_name": "Alice", "last_name": "Able",
+         "account_role": "Member"},
+    ],
+}
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class EmulatorServer:
+    """The emulator on a loopback port, with helpers for its test hooks."""
+
+    def __init__(self):
+        import requests
+        import uvicorn
+        from prefect_cloud_emulator import create_app
+
+        self.port = _free_port()
+        self.base_url = "http://127.0.0.1:%d" % self.port
+        self.api_url = self.base_url + "/api"
+        config = uvicorn.Config(create_app(UNIT_SEED), host="127.0.0.1", port=self.port, log_level="warning")
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, daemon=True)
+        self._thread.start()
+        self.http = requests.Session()
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                self.http.get(self.base_url + "/_emulator/requests", timeout=1)
+                return
+            except requests.ConnectionError:
+                time.sleep(0.05)
+        raise RuntimeError("the emulator did not start")
+
+    def stop(self):
+        self._server.should_exit = True
+        self._thread.join(timeout=10)
+
+    def hook(self, method, path, json=None):
+        response = self.http.request(method, self.base_url + "/_emulator" + path, json=json, timeout=10)
+        response.raise_for_status()
+        return response.json() if response.content else None
+
+    def reset(self):
+        self.hook("POST", "/reset")
+
+    def fault(self, **rule):
+        self.hook("POST", "/faults", json=rule)
+
+    def log(self, since=0):
+        return self.hook("GET", "/requests?since=%d" % since)
+
+    def last_seq(self):
+        entries = self.log()
+        return entries[-1]["seq"] if entries else 0
+
+
+@pytest.fixture(scope="session")
+def emulator_server():
+    server = EmulatorServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def emulator(emulator_server):
+    """The emulator reset to UNIT_SEED, with no faults and an empty log."""
+    emulator_server.reset()
+    yield emulator_server
+    emulator_server.hook("DELETE", "/faults")
+
+
+@pytest.fixture
+def make_client(emulator):
+    """Build a PrefectCloudClient for the emulator; waits are recorded, not slept."""
+    from ansible_collections.prefect.cloud.plugins.module_utils._client import PrefectCloudClient
+
+    def factory(api_key=OWNER_KEY, **kwargs):
+        waits, warnings = [], []
+        kwargs.setdefault("sleep", waits.append)
+        kwargs.setdefault("warn", warnings.append)
+        client = PrefectCloudClient(emulator.api_url, api_key, **kwargs)
+        client.waits, client.warnings = waits, warnings
+        return client
+
+    return factory

@@ -1,0 +1,76 @@
+"""Durations and timestamps: table tests of the parsers every module relies on."""
+
+import datetime
+
+import pytest
+
+from ansible_collections.prefect.cloud.plugins.module_utils._values import (
+    expiration_from_option,
+    format_datetime,
+    parse_datetime,
+    parse_duration,
+)
+
+NOW = datetime.datetime(2026, 1, 1, 12, 0, 0, tzinfo=datetime.timezone.utc)
+
+
+@pytest.mark.parametrize(
+    "text, seconds",
+    [
+        ("7d", 7 * 86400),
+        ("12h", 12 * 3600),
+        ("30m", 1800),
+        ("45s", 45),
+        ("1w2d", 9 * 86400),
+        ("1d 12h", 36 * 3600),
+        ("3600", 3600),
+        (3600, 3600),
+        ("0", 0),
+        ("2W", 14 * 86400),
+    ],
+)
+def test_durations_are_read(text, seconds):
+    assert parse_duration(text, "rotate_if_expires_within") == seconds
+
+
+@pytest.mark.parametrize("text", ["", "7", "x", "7days", "d7", "7d-", "-5", "1.5d", "7y", True, -3])
+def test_bad_durations_name_the_option(text):
+    if text == "7":  # a bare number is seconds, so it is valid
+        assert parse_duration(text, "opt") == 7
+        return
+    with pytest.raises(ValueError) as info:
+        parse_duration(text, "rotate_if_expires_within")
+    assert "rotate_if_expires_within" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("2024-05-03T17:08:09Z", "2024-05-03T17:08:09Z"),
+        ("2024-05-03T17:08:09.123456Z", "2024-05-03T17:08:09Z"),
+        ("2024-05-03T17:08:09.1234567+00:00", "2024-05-03T17:08:09Z"),
+        ("2024-05-03T19:08:09+02:00", "2024-05-03T17:08:09Z"),
+        ("2024-05-03T17:08:09", "2024-05-03T17:08:09Z"),
+        (None, None),
+    ],
+)
+def test_timestamps_normalise_to_utc_z(text, expected):
+    assert format_datetime(text) == expected
+
+
+def test_equal_moments_in_two_spellings_compare_equal():
+    assert parse_datetime("2024-05-03T17:08:09Z") == parse_datetime("2024-05-03T19:08:09+02:00")
+
+
+def test_expiration_from_a_duration_or_a_date():
+    assert expiration_from_option("90d", "api_key_expiration", now=NOW) == NOW + datetime.timedelta(days=90)
+    assert expiration_from_option("2027-01-31T00:00:00Z", "api_key_expiration", now=NOW) == datetime.datetime(
+        2027, 1, 31, tzinfo=datetime.timezone.utc
+    )
+
+
+@pytest.mark.parametrize("value", ["2020-01-01T00:00:00Z", "0", "soon"])
+def test_expiration_must_be_a_future_moment(value):
+    with pytest.raises(ValueError) as info:
+        expiration_from_option(value, "api_key_expiration", now=NOW)
+    assert "api_key_expiration" in str(info.value)
