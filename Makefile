@@ -1,0 +1,122 @@
+# prefect.cloud: the front door for developers and CI (DESIGN.md section 2).
+# Every target sets up what it needs; a fresh machine needs only Python 3 and make.
+#
+#   make demo                          the emulator and the collection at work
+#   make test                          every check: lint, units, sanity, integration (oldest and newest core)
+#   make emulator PORT=8686 SEED=f.yml the emulator in the foreground (built-in demo seed without SEED)
+#   make venv | venv-oldest            the virtual environments (.venv: newest core, .venv-2.16: oldest)
+#   make sanity | units | integration | lint   one kind of check
+#   make clean | distclean             remove the caches | and the virtual environments
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.NOTPARALLEL:
+.DEFAULT_GOAL := help
+
+TOP := $(abspath .)
+
+VENV := $(TOP)/.venv
+VENV_OLDEST := $(TOP)/.venv-2.16
+# Python minor versions (min max) and ansible-core of the newest and the oldest supported set-up.
+PY_NEWEST := 12 13
+PY_OLDEST := 11 11
+CORE_NEWEST := ansible-core==2.21.*
+CORE_OLDEST := ansible-core==2.16.*
+
+PORT ?= 8686
+SEED ?=
+# Extra arguments, e.g. make units PYTEST_ARGS='-n 2 -k team', make sanity SANITY_ARGS='--test pep8'
+PYTEST_ARGS ?=
+SANITY_ARGS ?=
+INTEGRATION_ARGS ?=
+
+TEST_STEPS := lint units sanity-newest sanity-oldest integration-newest integration-oldest
+
+.PHONY: help venv venv-oldest sanity sanity-newest sanity-oldest units units-newest units-oldest \
+        units-emulator integration integration-newest integration-oldest lint test demo emulator \
+        clean distclean
+
+help:
+	@sed -n '2,11s/^# \{0,1\}//p' Makefile
+
+venv:
+	@tools/bootstrap_venv.sh $(VENV) "$$(tools/find_python.sh $(PY_NEWEST))" '$(CORE_NEWEST)'
+
+venv-oldest:
+	@tools/bootstrap_venv.sh $(VENV_OLDEST) "$$(tools/find_python.sh $(PY_OLDEST))" '$(CORE_OLDEST)'
+
+# --- sanity: ansible-test in the collection tree copy (.cache/collections/...) ---------------
+sanity: sanity-newest sanity-oldest
+
+sanity-newest: venv
+	@$(MAKE) --no-print-directory _sanity SANITY_VENV=$(VENV)
+
+sanity-oldest: venv-oldest
+	@$(MAKE) --no-print-directory _sanity SANITY_VENV=$(VENV_OLDEST)
+
+_sanity:
+	@nonempty=$$(find tests/sanity -name 'ignore-*.txt' -size +0c 2>/dev/null); \
+	 if [ -n "$$nonempty" ]; then echo "sanity ignore files must stay empty (DESIGN.md section 6): $$nonempty" >&2; exit 1; fi
+	@tree=$$(tools/collection_tree.sh) && cd "$$tree" && \
+	 PATH=$(SANITY_VENV)/bin:$$PATH ansible-test sanity --local --requirements -v \
+	     --python "$$($(SANITY_VENV)/bin/python -c 'import sys; print("%d.%d" % sys.version_info[:2])')" $(SANITY_ARGS)
+
+# --- units: pytest; ansible_collections.prefect.cloud imports from the tree copy ------------
+units: units-emulator units-newest units-oldest
+
+units-newest: venv
+	@$(MAKE) --no-print-directory _units UNITS_VENV=$(VENV)
+
+units-oldest: venv-oldest
+	@$(MAKE) --no-print-directory _units UNITS_VENV=$(VENV_OLDEST)
+
+# pytest exits 5 when it collects no test (no module unit tests yet): that is not a failure.
+_units:
+	@tree=$$(tools/collection_tree.sh) && cd "$$tree" && \
+	 PYTHONPATH=$(TOP)/.cache/collections:$(TOP)/tests/emulator \
+	     $(UNITS_VENV)/bin/python -m pytest -p no:cacheprovider tests/unit $(PYTEST_ARGS) || [ $$? -eq 5 ]
+
+units-emulator: venv
+	@PYTHONPATH=$(TOP)/tests/emulator $(VENV)/bin/python -m pytest -p no:cacheprovider tests/emulator/tests $(PYTEST_ARGS) \
+	     || [ $$? -eq 5 ]
+
+# --- integration: ansible-test against the emulator (tools/integration.sh) -----------------
+integration: integration-newest integration-oldest
+
+integration-newest: venv
+	@tools/integration.sh $(VENV) $(INTEGRATION_ARGS)
+
+integration-oldest: venv-oldest
+	@tools/integration.sh $(VENV_OLDEST) $(INTEGRATION_ARGS)
+
+# --- lint ----------------------------------------------------------------------------------
+lint: venv
+	@echo "==> yamllint"; $(VENV)/bin/yamllint --strict .
+	@echo "==> ruff"; $(VENV)/bin/ruff check --no-cache .
+	@echo "==> antsibull-changelog lint"; $(VENV)/bin/antsibull-changelog lint
+	@tree=$$(tools/collection_tree.sh) && cd "$$tree" && export PATH=$(VENV)/bin:$$PATH && \
+	 echo "==> ansible-lint (production profile)" && ansible-lint && \
+	 echo "==> antsibull-docs lint-collection-docs" && antsibull-docs lint-collection-docs --plugin-docs .
+
+# --- test: everything, step by step, with timings ------------------------------------------
+test:
+	@for step in $(TEST_STEPS); do \
+	   start=$$(date +%s); echo "=== make $$step"; \
+	   $(MAKE) --no-print-directory $$step || { echo "=== make $$step FAILED after $$(( $$(date +%s) - start )) s" >&2; exit 1; }; \
+	   echo "=== make $$step passed in $$(( $$(date +%s) - start )) s"; \
+	 done
+
+# --- the demo and the emulator -------------------------------------------------------------
+demo: venv
+	@PYTHON=$(VENV)/bin/python tools/demo.sh
+
+emulator: venv
+	PYTHONPATH=$(TOP)/tests/emulator $(VENV)/bin/python -m prefect_cloud_emulator --host 127.0.0.1 --port $(PORT) \
+	    $(if $(SEED),--seed $(abspath $(SEED)))
+
+clean:
+	rm -rf .cache tests/output .pytest_cache .ruff_cache tests/integration/integration_config.yml
+	find . \( -path ./.git -o -path './.venv*' \) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV) $(VENV_OLDEST)

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Usage: tools/bootstrap_venv.sh VENV PYTHON ANSIBLE_CORE_SPEC
+# Creates VENV with PYTHON if missing, (re)installs requirements-dev.txt, requirements.txt and
+# ANSIBLE_CORE_SPEC (e.g. 'ansible-core==2.21.*') when its marker is older than the requirement
+# files, and writes the offline stand-ins for the pip bootstrap script that ansible-test fetches
+# (~/.ansible/test/cache/get_pip_<version>.py) for every pip version this ansible-test asks for.
+set -euo pipefail
+
+venv=${1:?usage: bootstrap_venv.sh VENV PYTHON ANSIBLE_CORE_SPEC}
+python=${2:?usage: bootstrap_venv.sh VENV PYTHON ANSIBLE_CORE_SPEC}
+core_spec=${3:?usage: bootstrap_venv.sh VENV PYTHON ANSIBLE_CORE_SPEC}
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+marker=$venv/.requirements-installed
+
+if [ -x "$venv/bin/python" ] && ! "$venv/bin/python" -c 'import sys' >/dev/null 2>&1; then
+    echo "bootstrap_venv.sh: $venv is broken, recreating it" >&2
+    rm -rf "$venv"
+fi
+if [ ! -x "$venv/bin/python" ]; then
+    echo "==> creating $venv with $python ($("$python" --version 2>&1))"
+    "$python" -m venv "$venv"
+    rm -f "$marker"
+fi
+
+# The marker records the ansible-core spec too, so that changing it reinstalls.
+if [ ! -f "$marker" ] || [ "$top/requirements-dev.txt" -nt "$marker" ] || [ "$top/requirements.txt" -nt "$marker" ] \
+   || [ "$(cat "$marker")" != "$core_spec" ]; then
+    echo "==> installing requirements into $venv ($core_spec)"
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
+        -r "$top/requirements-dev.txt" -r "$top/requirements.txt" "$core_spec" 2>&1 \
+        | { grep -v 'is ignored: it is neither a file nor a directory' || true; }
+    echo "$core_spec" > "$marker"
+fi
+
+# ansible-test bootstraps pip in the virtual environments it creates with a get-pip.py script
+# that it downloads unless a cached copy exists. We have no route to that host: write a cached
+# copy that uses ensurepip and then installs the requested pip from the package index.
+cache=$HOME/.ansible/test/cache
+mkdir -p "$cache"
+"$venv/bin/python" - "$cache" <<'PY'
+import os
+import re
+import sys
+
+import ansible_test._internal.python_requirements as pr
+
+cache = sys.argv[1]
+with open(pr.__file__, encoding='utf-8') as f:
+    source = f.read()
+# get_venv_packages() names the pip version for each Python version: pip='25.2', ...
+versions = sorted(set(re.findall(r"\bpip='([0-9][0-9.]*)'", source)))
+if not versions:
+    sys.exit('bootstrap_venv.sh: cannot find the pip version ansible-test bootstraps in %s' % pr.__file__)
+
+STAND_IN = '''\
+"""Offline stand-in for get-pip.py {version}, written by tools/bootstrap_venv.sh.
+
+ansible-test runs it in a fresh virtual environment (created without pip) with pip's install
+arguments, e.g. ``--disable-pip-version-check pip=={version} --no-setuptools --no-wheel``.
+"""
+import subprocess
+import sys
+
+args = [a for a in sys.argv[1:] if a not in ('--no-setuptools', '--no-wheel')]
+subprocess.check_call([sys.executable, '-m', 'ensurepip', '--upgrade', '--default-pip'], stdout=subprocess.DEVNULL)
+subprocess.check_call([sys.executable, '-m', 'pip', 'install', '--quiet'] + args)
+'''
+for version in versions:
+    path = os.path.join(cache, 'get_pip_%s.py' % version.replace('.', '_'))
+    text = STAND_IN.format(version=version)
+    try:
+        with open(path, encoding='utf-8') as f:
+            if f.read() == text:
+                continue
+    except OSError:
+        pass
+    with open(path, 'w', encoding='utf-8') as f:
+        f.write(text)
+    print('==> wrote pip %s bootstrap stand-in: %s' % (version, path))
+PY
