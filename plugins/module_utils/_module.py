@@ -23,7 +23,7 @@ from ansible_collections.prefect.cloud.plugins.module_utils._client import (
     PrefectCloudError,
     redact_secrets,
 )
-from ansible_collections.prefect.cloud.plugins.module_utils._resolve import Resolver, is_uuid
+from ansible_collections.prefect.cloud.plugins.module_utils._resolve import Resolver, account_id_from_memberships, is_uuid
 
 # A workspace API URL as Prefect clients keep it in PREFECT_API_URL.
 WORKSPACE_API_URL = re.compile(
@@ -80,7 +80,7 @@ class PrefectCloudModule:
         self._client = None
         self._account_id = None
         self._resolver = None
-        self._me = None
+        self._my_accounts = None
         try:
             self._api_url, self._account_ref = connection_settings(self.params)
         except ValueError as exc:
@@ -138,29 +138,24 @@ class PrefectCloudModule:
             self._resolver = Resolver(self.client, self.account_path)
         return self._resolver
 
+    @property
+    def account_given(self):
+        """Whether an account was named (option, environment or workspace URL) rather than to be inferred."""
+        return bool(self._account_ref)
+
     def my_accounts(self):
-        return self.client.get("/me/accounts") or []
+        """The caller's accounts (``GET /me/accounts``), read once per module run."""
+        if self._my_accounts is None:
+            self._my_accounts = self.client.get("/me/accounts") or []
+        return self._my_accounts
 
     def _resolve_account(self, ref):
         if ref and is_uuid(ref):
             return ref.lower()
-        accounts = self.my_accounts()
-        if ref:
-            for entry in accounts:
-                if entry.get("account_handle") == ref:
-                    return entry["account_id"]
-            self.fail(
-                "account %r not found among the accounts this API key can reach (%s)"
-                % (ref, ", ".join(sorted(a.get("account_handle", "?") for a in accounts)) or "none")
-            )
-        if len(accounts) == 1:
-            return accounts[0]["account_id"]
-        if not accounts:
-            self.fail("this API key belongs to no account; set the account option")
-        self.fail(
-            "this API key reaches %d accounts (%s): set the account option (or PREFECT_CLOUD_ACCOUNT_ID) to one of them"
-            % (len(accounts), ", ".join(sorted(a.get("account_handle", "?") for a in accounts)))
-        )
+        try:
+            return account_id_from_memberships(ref, self.my_accounts())
+        except ValueError as exc:
+            self.fail(str(exc))
 
     # -- results ---------------------------------------------------------
 

@@ -27,6 +27,28 @@ def is_uuid(value):
     return isinstance(value, str) and bool(UUID_PATTERN.match(value))
 
 
+def account_id_from_memberships(ref, accounts):
+    """The id of the account ``ref`` (a handle, a UUID or ``None``) among the caller's ``accounts``.
+
+    ``accounts`` is the answer of ``GET /me/accounts``. With no ``ref`` the account is
+    inferred when the key belongs to exactly one. ``ValueError`` says what to set otherwise.
+    """
+    handles = ", ".join(sorted(a.get("account_handle") or "?" for a in accounts)) or "none"
+    if ref:
+        for entry in accounts:
+            if entry.get("account_handle") == ref or entry.get("account_id") == ref.lower():
+                return entry["account_id"]
+        raise ValueError("account %r not found among the accounts this API key can reach (%s)" % (ref, handles))
+    if len(accounts) == 1:
+        return accounts[0]["account_id"]
+    if not accounts:
+        raise ValueError("this API key belongs to no account; set the account option")
+    raise ValueError(
+        "this API key reaches %d accounts (%s): set the account option (or PREFECT_CLOUD_ACCOUNT_ID) to one of them"
+        % (len(accounts), handles)
+    )
+
+
 class ReferenceNotFound(PrefectCloudError):
     """A referenced object (by name, email, handle or id) does not exist."""
 

@@ -1,0 +1,251 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: prefect.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+module: me_info
+short_description: Who the API key belongs to, and what it may do
+version_added: 0.1.0
+description:
+  - Returns the caller (a user or a service account), the accounts and workspaces it can reach, its
+    permissions in the account and, with O(workspace), its scopes in that workspace.
+  - Use it as a preflight at the top of a play. With O(require_permissions) and O(require_scopes) it fails
+    before anything is changed when the key may not do what the play is about to do, instead of a
+    C(403) halfway through.
+author:
+  - prefect.cloud contributors
+options:
+  workspace:
+    description:
+      - A workspace (handle or id) of the account whose scopes the caller holds are returned in RV(workspace_scopes).
+    type: str
+  require_permissions:
+    description:
+      - Account permissions the caller must hold, such as V(create:team) or V(update:bot).
+      - The module fails, listing every missing one, when the caller lacks any of them.
+    type: list
+    elements: str
+    default: []
+  require_scopes:
+    description:
+      - Workspace scopes the caller must hold in O(workspace), such as V(manage_workspace_users).
+    type: list
+    elements: str
+    default: []
+extends_documentation_fragment:
+  - prefect.cloud.common
+  - prefect.cloud.attributes.info_module
+seealso:
+  - module: prefect.cloud.account_role_info
+  - module: prefect.cloud.workspace_role_info
+notes:
+  - Whether the key is a service account's is read from its prefix (C(pnb_) for service accounts, C(pnu_) for users).
+"""
+
+EXAMPLES = r"""
+- name: Preflight before changing teams and bots
+  hosts: localhost
+  gather_facts: false
+  module_defaults:
+    group/prefect.cloud.prefect_cloud:
+      account: acme
+  tasks:
+    - name: Fail early when this key may not manage teams and bots
+      prefect.cloud.me_info:
+        require_permissions: [create:team, update:team, create:bot, update:bot]
+      register: me
+
+    - name: Say who is acting
+      ansible.builtin.debug:
+        msg: "Acting as {{ me.me.email or me.me.handle }} ({{ me.account.account_role_name }}) in {{ me.account.account_handle }}"
+
+    - name: Make sure this key can grant access in production
+      prefect.cloud.me_info:
+        workspace: prod
+        require_scopes: [manage_workspace_users, manage_workspace_service_accounts]
+"""
+
+RETURN = r"""
+me:
+  description: The caller.
+  returned: always
+  type: dict
+  contains:
+    id:
+      description: User id (or, for a service account, the id the API reports for it).
+      type: str
+    type:
+      description: V(user) or V(service_account).
+      type: str
+      sample: user
+    handle:
+      description: Handle.
+      type: str
+    email:
+      description: Email address (users).
+      type: str
+    first_name:
+      description: First name.
+      type: str
+    last_name:
+      description: Last name.
+      type: str
+accounts:
+  description: Every account the caller belongs to.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    account_id:
+      description: Account id.
+      type: str
+    account_handle:
+      description: Account handle.
+      type: str
+    account_name:
+      description: Account name.
+      type: str
+    account_role_name:
+      description: The caller's role in the account.
+      type: str
+    account_membership_id:
+      description: Id of the caller's membership.
+      type: str
+    account_plan_type:
+      description: Plan type of the account.
+      type: str
+    account_plan_tier:
+      description: Plan tier of the account.
+      type: str
+    account_plan_features:
+      description: Features of the plan.
+      type: list
+      elements: str
+account:
+  description: The entry of RV(accounts) for the account the module works in; empty when it cannot be determined
+    (the key reaches several accounts and O(account) is unset).
+  returned: always
+  type: dict
+permissions:
+  description: The caller's account permissions in that account, sorted.
+  returned: always
+  type: list
+  elements: str
+  sample: [create:bot, create:team, read:account]
+workspaces:
+  description: The workspaces of that account the caller can reach.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    workspace_id:
+      description: Workspace id.
+      type: str
+    workspace_handle:
+      description: Workspace handle.
+      type: str
+    workspace_name:
+      description: Workspace name.
+      type: str
+    workspace_description:
+      description: Workspace description.
+      type: str
+    account_id:
+      description: Account id.
+      type: str
+    account_handle:
+      description: Account handle.
+      type: str
+    account_name:
+      description: Account name.
+      type: str
+workspace_scopes:
+  description: The caller's scopes in O(workspace), sorted; empty without O(workspace).
+  returned: always
+  type: list
+  elements: str
+missing_permissions:
+  description: The entries of O(require_permissions) the caller lacks (the module fails when there are any).
+  returned: always
+  type: list
+  elements: str
+missing_scopes:
+  description: The entries of O(require_scopes) the caller lacks in O(workspace).
+  returned: always
+  type: list
+  elements: str
+"""
+
+from ansible_collections.prefect.cloud.plugins.module_utils._module import PrefectCloudModule
+from ansible_collections.prefect.cloud.plugins.module_utils._resolve import is_uuid
+
+
+def describe_caller(module):
+    is_bot = module.params["api_key"].startswith("pnb_")
+    profile = module.client.get("/me/") or {}
+    me = {key: profile.get(key) for key in ("id", "handle", "email", "first_name", "last_name")}
+    me["type"] = "service_account" if is_bot else "user"
+    if is_bot:
+        me["email"] = None  # the user-shaped profile holds no real address for a service account
+    return me
+
+
+def selected_account(module, accounts):
+    """The account the module works in, or ``None`` when it is ambiguous and not required."""
+    if module.account_given or len(accounts) == 1 or module.params["require_permissions"]:
+        account_id = module.account_id
+        return next((a for a in accounts if a["account_id"] == account_id), {"account_id": account_id})
+    return None
+
+
+def read_me(module):
+    if module.params["require_scopes"] and not module.is_set("workspace"):
+        module.fail("require_scopes needs the workspace option: scopes are held per workspace")
+
+    result = {"changed": False, "me": describe_caller(module)}
+    accounts = module.my_accounts()
+    result["accounts"] = accounts
+    account = selected_account(module, accounts)
+    result["account"] = account or {}
+    result["permissions"] = []
+    result["workspaces"] = []
+    result["workspace_scopes"] = []
+    if account:
+        result["permissions"] = sorted(module.client.get("/me/accounts/%s/permissions" % account["account_id"]) or [])
+        result["workspaces"] = [
+            w for w in (module.client.get("/me/workspaces") or []) if w.get("account_id") == account["account_id"]
+        ]
+    if module.is_set("workspace"):
+        ref = module.params["workspace"]
+        match = [w for w in result["workspaces"] if w["workspace_handle"] == ref or (is_uuid(ref) and w["workspace_id"] == ref.lower())]
+        if not match:
+            module.fail("workspace %r is not among the workspaces this API key can reach in the account" % ref)
+        result["workspace_scopes"] = sorted(module.client.get("/me/workspaces/%s/scopes" % match[0]["workspace_id"]) or [])
+
+    result["missing_permissions"] = [p for p in module.params["require_permissions"] if p not in result["permissions"]]
+    result["missing_scopes"] = [s for s in module.params["require_scopes"] if s not in result["workspace_scopes"]]
+    problems = []
+    if result["missing_permissions"]:
+        problems.append("lacks the account permissions %s" % ", ".join(result["missing_permissions"]))
+    if result["missing_scopes"]:
+        problems.append("lacks the scopes %s in workspace %r" % (", ".join(result["missing_scopes"]), module.params["workspace"]))
+    if problems:
+        who = result["me"].get("email") or result["me"].get("handle") or "the caller"
+        module.fail("this API key (%s) %s" % (who, " and ".join(problems)), **result)
+    return result
+
+
+def main():
+    module = PrefectCloudModule(
+        argument_spec={
+            "workspace": {"type": "str"},
+            "require_permissions": {"type": "list", "elements": "str", "default": []},
+            "require_scopes": {"type": "list", "elements": "str", "default": []},
+        },
+    )
+    module.run(lambda: read_me(module))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,168 @@
+"""The HTTP client against the emulator, through real sockets.
+
+Retries (Retry-After, 5xx, give-up), lost responses on writes, pagination over
+several pages, error mapping, and that no key ever shows in an error.
+"""
+
+import pytest
+
+from ansible_collections.prefect.cloud.plugins.module_utils._client import (
+    AmbiguousWriteError,
+    PrefectCloudClient,
+    PrefectCloudError,
+    PrefectCloudHTTPError,
+)
+
+from unit_seed import ACCOUNT_ID, MEMBER_KEY, OWNER_KEY
+
+ACCOUNT = "/accounts/%s" % ACCOUNT_ID
+
+
+def writes(entries):
+    return [e for e in entries if e["method"] != "GET" and not e["path"].endswith(("/filter", "/count"))]
+
+
+def test_reads_and_decodes(make_client):
+    client = make_client()
+    me = client.get("/me/")
+    assert me["email"] == "owner@unit.test"
+    accounts = client.get("/me/accounts")
+    assert [a["account_handle"] for a in accounts] == ["unit"]
+
+
+def test_retry_after_is_honoured(emulator, make_client):
+    emulator.fault(path="/me/accounts$", count=2, status=429, retry_after=0.25)
+    client = make_client()
+    assert client.get("/me/accounts")[0]["account_id"] == ACCOUNT_ID
+    assert client.waits == [0.25, 0.25]
+    assert len(client.warnings) == 2 and "HTTP 429" in client.warnings[0]
+    statuses = [e["status"] for e in emulator.log() if e["path"].endswith("/me/accounts")]
+    assert statuses == [429, 429, 200]
+
+
+def test_retries_give_up_with_a_clear_error(emulator, make_client):
+    emulator.fault(path="/me/accounts$", count=5, status=503)
+    client = make_client(max_retries=2)
+    with pytest.raises(PrefectCloudHTTPError) as info:
+        client.get("/me/accounts")
+    assert info.value.status == 503
+    assert "GET /api/me/accounts" in str(info.value)
+    assert "gave up after 2 retries" in str(info.value)
+    assert len(client.waits) == 2
+
+
+def test_a_refused_write_is_resent(emulator, make_client):
+    # 429 means the request was not processed, so even a create may be repeated.
+    emulator.fault(method="POST", path="/workspaces/$", count=1, status=429, retry_after=0)
+    client = make_client()
+    created = client.post(ACCOUNT + "/workspaces/", json={"name": "W", "handle": "w1"})
+    assert created["handle"] == "w1"
+    handles = [w["handle"] for w in client.list_all(ACCOUNT + "/workspaces/filter")]
+    assert handles == ["w1"]
+
+
+def test_a_gateway_error_on_a_create_is_not_resent(emulator, make_client):
+    emulator.fault(method="POST", path="/workspaces/$", count=1, status=502)
+    client = make_client()
+    with pytest.raises(AmbiguousWriteError):
+        client.post(ACCOUNT + "/workspaces/", json={"name": "W", "handle": "w2"})
+    assert client.waits == []
+
+
+def test_a_gateway_error_on_a_read_is_retried(emulator, make_client):
+    emulator.fault(path="/workspaces/filter$", count=1, status=502)
+    client = make_client()
+    assert client.list_all(ACCOUNT + "/workspaces/filter") == []
+    assert len(client.waits) == 1
+
+
+def test_a_dropped_create_response_is_ambiguous_and_the_write_happened(emulator, make_client):
+    emulator.fault(method="POST", path="/workspaces/$", count=1, drop_response=True)
+    client = make_client()
+    with pytest.raises(AmbiguousWriteError) as info:
+        client.post(ACCOUNT + "/workspaces/", json={"name": "W", "handle": "w3"})
+    assert "may or may not have been applied" in str(info.value)
+    handles = [w["handle"] for w in client.list_all(ACCOUNT + "/workspaces/filter")]
+    assert handles == ["w3"]
+
+
+def test_a_dropped_read_response_is_retried(emulator, make_client):
+    emulator.fault(path="/workspaces/filter$", count=1, drop_response=True)
+    client = make_client()
+    assert client.list_all(ACCOUNT + "/workspaces/filter") == []
+    assert len(client.waits) == 1
+
+
+def test_pagination_reads_every_page_once(emulator, make_client):
+    emulator.hook("POST", "/populate", json={"bots": 450, "prefix": "page"})
+    mark = emulator.last_seq()
+    client = make_client()
+    bots = client.list_all(ACCOUNT + "/bots/filter")
+    assert len(bots) == 450
+    assert len({b["id"] for b in bots}) == 450
+    filter_calls = [e for e in emulator.log(mark) if e["path"].endswith("/bots/filter")]
+    assert len(filter_calls) == 3  # 200 + 200 + 50
+
+
+def test_pagination_of_an_exact_multiple_stops_on_the_empty_page(emulator, make_client):
+    emulator.hook("POST", "/populate", json={"bots": 400, "prefix": "even"})
+    mark = emulator.last_seq()
+    client = make_client()
+    assert len(client.list_all(ACCOUNT + "/bots/filter")) == 400
+    assert len([e for e in emulator.log(mark) if e["path"].endswith("/bots/filter")]) == 3
+
+
+@pytest.mark.parametrize(
+    "key, method, path, body, status, words",
+    [
+        ("pnu_" + "0" * 36, "GET", "/me/", None, 401, ["API key rejected", "GET /api/me/", "Invalid authentication credentials"]),
+        (MEMBER_KEY, "POST", ACCOUNT + "/workspaces/", {"name": "x", "handle": "x"}, 403, ["permission denied", "POST /api/accounts/"]),
+        (OWNER_KEY, "GET", ACCOUNT + "/teams/00000000-0000-4000-8000-000000000000", None, 404, ["not found"]),
+        (OWNER_KEY, "POST", ACCOUNT + "/workspaces/", {"handle": "nameless"}, 422, ["invalid request", "name: Field required"]),
+        (OWNER_KEY, "POST", ACCOUNT + "/workspaces/filter", {"limit": 500}, 422, ["invalid request", "limit"]),
+    ],
+)
+def test_errors_name_method_path_and_detail_but_no_secret(make_client, key, method, path, body, status, words):
+    client = make_client(api_key=key)
+    with pytest.raises(PrefectCloudHTTPError) as info:
+        client.request(method, path, json=body)
+    text = str(info.value)
+    assert info.value.status == status
+    for word in words:
+        assert word in text
+    assert key not in text
+    assert "127.0.0.1" not in text
+    assert "Bearer" not in text
+
+
+def test_a_duplicate_is_a_conflict(make_client):
+    client = make_client()
+    client.post(ACCOUNT + "/workspaces/", json={"name": "A", "handle": "dup"})
+    with pytest.raises(PrefectCloudHTTPError) as info:
+        client.post(ACCOUNT + "/workspaces/", json={"name": "B", "handle": "dup"})
+    assert info.value.status == 409 and "conflict" in str(info.value)
+
+
+def test_delete_of_a_missing_object_is_not_an_error(make_client):
+    client = make_client()
+    assert client.delete(ACCOUNT + "/teams/00000000-0000-4000-8000-000000000000") is None
+    assert client.get_or_none(ACCOUNT + "/teams/00000000-0000-4000-8000-000000000000") is None
+
+
+def test_one_session_for_every_request(make_client):
+    client = make_client()
+    session = client.session
+    client.get("/me/")
+    client.get("/me/accounts")
+    assert client.session is session
+    assert client.request_count == 2
+
+
+def test_an_unreachable_server_fails_after_the_retries():
+    waits = []
+    client = PrefectCloudClient("http://127.0.0.1:9/api", OWNER_KEY, max_retries=2, sleep=waits.append, timeout=2)
+    with pytest.raises(PrefectCloudError) as info:
+        client.get("/me/")
+    assert "could not connect" in str(info.value)
+    assert len(waits) == 2
+    assert OWNER_KEY not in str(info.value)

@@ -1,0 +1,142 @@
+"""The reconcile flow, with an in-memory resource: what is compared, written and reported."""
+
+import pytest
+
+from ansible_collections.prefect.cloud.plugins.module_utils._client import AmbiguousWriteError
+from ansible_collections.prefect.cloud.plugins.module_utils._reconcile import Resource, reconcile
+from ansible_collections.prefect.cloud.plugins.module_utils._resolve import ReferenceNotFound
+
+
+class FakeModule:
+    def __init__(self, params, check_mode=False, diff_mode=True):
+        self.params = dict(params)
+        self.check_mode = check_mode
+        self.diff_mode = diff_mode
+        self.warnings = []
+
+    def is_set(self, name):
+        return self.params.get(name) is not None
+
+    def warn(self, message):
+        self.warnings.append(message)
+
+
+class Gadget(Resource):
+    """A named object with a colour and a size, kept in ``store`` (name -> dict)."""
+
+    kind = "gadget"
+
+    def __init__(self, module, store, known_owners=("ann",), lose_create_response=False):
+        super().__init__(module)
+        self.store = store
+        self.writes = []
+        self.known_owners = known_owners
+        self.lose_create_response = lose_create_response
+
+    def describe(self):
+        return "gadget %r" % self.params["name"]
+
+    def read(self):
+        raw = self.store.get(self.params["name"])
+        return dict(raw) if raw else None
+
+    def view(self, raw):
+        return {"name": raw["name"], "colour": raw["colour"], "size": raw["size"], "owner": raw.get("owner")}
+
+    def desired(self, before):
+        defaults = {"name": self.params["name"], "colour": "grey", "size": 1, "owner": None}
+        return self.overlay(before, defaults, {"colour": "colour", "size": ("size", int), "owner": "owner"})
+
+    def check_references(self, desired):
+        if desired["owner"] is not None and desired["owner"] not in self.known_owners:
+            raise ReferenceNotFound("user", desired["owner"])
+
+    def create(self, desired):
+        def send():
+            self.writes.append(("create", desired["name"]))
+            self.store[desired["name"]] = dict(desired, id="id-1")
+            if self.lose_create_response:
+                self.lose_create_response = False
+                raise AmbiguousWriteError("POST /api/gadgets/: connection lost")
+            return dict(self.store[desired["name"]])
+
+        return self.write_recovering(send)
+
+    def update(self, raw, before, desired):
+        self.writes.append(("update", desired["name"]))
+        self.store[raw["name"]].update(desired)
+        return None  # have the engine re-read
+
+    def delete(self, raw):
+        self.writes.append(("delete", raw["name"]))
+        del self.store[raw["name"]]
+
+
+def run(params, store, check_mode=False, **kwargs):
+    module = FakeModule(params, check_mode=check_mode)
+    gadget = Gadget(module, store, **kwargs)
+    return reconcile(module, gadget), gadget, module
+
+
+def test_create_check_then_real_then_again():
+    store = {}
+    check, gadget, _ = run({"name": "g", "colour": "red"}, store, check_mode=True)
+    assert check["changed"] and gadget.writes == [] and store == {}
+    assert check["diff"] == {"before": {}, "after": {"name": "g", "colour": "red", "size": 1, "owner": None}}
+
+    real, gadget, _ = run({"name": "g", "colour": "red"}, store)
+    assert real["changed"] and gadget.writes == [("create", "g")]
+    assert real["diff"] == check["diff"]
+    assert real["gadget"]["id"] == "id-1"
+    assert real["msg"] == "gadget 'g' created"
+
+    again, gadget, _ = run({"name": "g", "colour": "red"}, store)
+    assert not again["changed"] and gadget.writes == []
+    assert again["msg"] == "gadget 'g' unchanged"
+
+
+def test_only_set_options_are_compared():
+    store = {"g": {"name": "g", "colour": "red", "size": 5, "owner": None, "id": "id-1"}}
+    result, gadget, _ = run({"name": "g", "colour": None, "size": None}, store)
+    assert not result["changed"] and gadget.writes == []
+
+    result, gadget, _ = run({"name": "g", "size": "7"}, store)
+    assert result["changed"] and gadget.writes == [("update", "g")]
+    assert result["diff"]["before"]["size"] == 5 and result["diff"]["after"]["size"] == 7
+    assert result["diff"]["after"]["colour"] == "red"  # kept, not reset to the default
+
+
+def test_absent_deletes_once():
+    store = {"g": {"name": "g", "colour": "red", "size": 5, "owner": None, "id": "id-1"}}
+    check, gadget, _ = run({"name": "g", "state": "absent"}, store, check_mode=True)
+    assert check["changed"] and gadget.writes == [] and "g" in store
+    real, gadget, _ = run({"name": "g", "state": "absent"}, store)
+    assert real["changed"] and gadget.writes == [("delete", "g")]
+    assert real["diff"] == check["diff"] == {"before": {"name": "g", "colour": "red", "size": 5, "owner": None}, "after": {}}
+    assert real["gadget"] == {}
+    again, gadget, _ = run({"name": "g", "state": "absent"}, store)
+    assert not again["changed"] and gadget.writes == []
+
+
+def test_missing_reference_warns_in_check_mode_and_fails_for_real():
+    result, gadget, module = run({"name": "g", "owner": "zed"}, {}, check_mode=True)
+    assert result["changed"] and gadget.writes == []
+    assert any("zed" in w for w in module.warnings)
+    with pytest.raises(ReferenceNotFound) as info:
+        run({"name": "g", "owner": "zed"}, {})
+    assert "user 'zed' not found" in str(info.value)
+
+
+def test_lost_create_response_is_recovered_without_a_duplicate():
+    store = {}
+    result, gadget, module = run({"name": "g"}, store, lose_create_response=True)
+    assert result["changed"]
+    assert gadget.writes == [("create", "g")]  # not sent a second time
+    assert any("re-read" in w for w in module.warnings)
+    assert result["gadget"]["id"] == "id-1"
+
+
+def test_no_diff_outside_diff_mode():
+    module = FakeModule({"name": "g"}, diff_mode=False)
+    result = reconcile(module, Gadget(module, {}))
+    assert "diff" not in result
