@@ -1,0 +1,333 @@
+"""The /_emulator/ test hooks: request log, faults, reset, persistence, demo seed, CLI."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+import requests
+
+import emu_support as es
+from emu_support import ACCT, expect
+
+
+# ------------------------------------------------------------------------------- request log
+
+def test_request_log_records_method_path_status(emu):
+    expect(emu.owner.get("/api/me/"), 200)
+    emu.owner.post(f"{ACCT}/teams/", json={"name": "logged"})
+    emu.owner.get(f"{ACCT}/teams/{es.random_id()}")
+    emu.anon.get("/api/me/")
+    log = emu.request_log()
+    tail = [(e["method"], e["path"], e["status"]) for e in log]
+    assert tail == [("GET", "/api/me/", 200), ("POST", f"{ACCT}/teams/", 201),
+                    ("GET", tail[2][1], 404), ("GET", "/api/me/", 401)], tail
+    assert tail[2][1].startswith(f"{ACCT}/teams/")
+    seqs = [e["seq"] for e in log]
+    assert seqs == sorted(seqs) and len(set(seqs)) == len(seqs)
+    for e in log:
+        assert set(e) == {"seq", "method", "path", "status"}, e
+
+
+def test_request_log_never_holds_bodies_keys_or_query_strings(emu):
+    bot = emu.create_bot("log-bot")
+    minted = bot["api_key"]["key"]
+    uid = emu.me()["id"]
+    ukey = expect(emu.owner.post(f"/api/users/{uid}/api_keys", json={"name": "SECRET-NAME-42"}), 201)["key"]
+    emu.owner.get(f"/api/users/{uid}/api_keys", params={"name": "QUERY-SECRET-77"})
+    emu.client(minted).get("/api/me/workspaces")
+    emu.client(ukey).get("/api/me/")
+    emu.owner.post(f"{ACCT}/teams/filter", json={"teams": {"name": {"any_": ["BODY-SECRET-99"]}}})
+    emu.client("pnu_" + "W" * 36).get("/api/me/")
+    raw = emu.hooks.get("/_emulator/requests").text
+    for secret in (minted, ukey, es.OWNER_KEY, "SECRET-NAME-42", "QUERY-SECRET-77", "BODY-SECRET-99",
+                   "pnu_" + "W" * 36, "Bearer", "Authorization"):
+        assert secret not in raw, f"{secret!r} appears in the request log"
+    assert "?" not in raw
+    assert len(json.loads(raw)) == 8
+
+
+def test_hook_calls_are_not_logged(emu):
+    emu.request_log()
+    emu.hooks.delete("/_emulator/faults")
+    expect(emu.owner.get("/api/me/"), 200)
+    log = emu.request_log()
+    assert [e["path"] for e in log] == ["/api/me/"]
+
+
+def test_request_log_since_and_clear(emu):
+    expect(emu.owner.get("/api/me/"), 200)
+    first = emu.request_log()
+    last_seq = first[-1]["seq"]
+    expect(emu.owner.get("/api/me/accounts"), 200)
+    newer = emu.request_log(since=last_seq)
+    assert [e["path"] for e in newer] == ["/api/me/accounts"]
+    assert newer[0]["seq"] > last_seq
+    r = emu.hooks.delete("/_emulator/requests")
+    assert r.status_code in (200, 204)
+    assert emu.request_log() == []
+    expect(emu.owner.get("/api/me/"), 200)
+    after = emu.request_log()
+    assert len(after) == 1 and after[0]["seq"] > newer[0]["seq"], "sequence numbers keep growing"
+
+
+# ------------------------------------------------------------------------------- faults
+
+def test_fault_429_with_retry_after_then_success(emu):
+    emu.add_fault(method="POST", path=r"/teams/filter$", count=2, status=429, retry_after=1)
+    for _ in range(2):
+        r = emu.owner.post(f"{ACCT}/teams/filter", json={})
+        assert r.status_code == 429, r.text
+        assert r.headers.get("Retry-After") == "1"
+        assert isinstance(r.json().get("detail"), str)
+    expect(emu.owner.post(f"{ACCT}/teams/filter", json={}), 200)
+    statuses = [e["status"] for e in emu.request_log()]
+    assert statuses == [429, 429, 200]
+
+
+def test_faulted_write_is_not_processed(emu):
+    emu.add_fault(method="POST", path=r"/teams/$", count=1, status=429, retry_after=2)
+    r = emu.owner.post(f"{ACCT}/teams/", json={"name": "not-yet"})
+    assert r.status_code == 429 and r.headers.get("Retry-After") == "2"
+    assert expect(emu.owner.post(f"{ACCT}/teams/filter", json={}), 200) == []
+    expect(emu.owner.post(f"{ACCT}/teams/", json={"name": "not-yet"}), 201)
+
+
+@pytest.mark.parametrize("status", [500, 502, 503])
+def test_fault_5xx_then_success(emu, status):
+    emu.add_fault(path=r"/api/me/$", count=1, status=status)
+    r = emu.owner.get("/api/me/")
+    assert r.status_code == status
+    assert "detail" in r.json()
+    expect(emu.owner.get("/api/me/"), 200)
+
+
+def test_fault_matches_method_and_path_only(emu):
+    emu.add_fault(method="DELETE", path=r"/workspaces/", count=1, status=503)
+    ws = emu.create_workspace("fault-scope")  # POST: not matched
+    expect(emu.owner.get(f"{ACCT}/workspaces/{ws['id']}"), 200)  # GET: not matched
+    assert emu.owner.delete(f"{ACCT}/workspaces/{ws['id']}").status_code == 503
+    expect(emu.owner.delete(f"{ACCT}/workspaces/{ws['id']}"), 204)
+
+
+def test_fault_latency(emu):
+    emu.add_fault(path=r"/api/me/$", count=1, latency=0.4)
+    t0 = time.monotonic()
+    expect(emu.owner.get("/api/me/"), 200)
+    slow = time.monotonic() - t0
+    t0 = time.monotonic()
+    expect(emu.owner.get("/api/me/"), 200)
+    fast = time.monotonic() - t0
+    assert slow >= 0.4, slow
+    assert fast < 0.3, fast
+
+
+def test_drop_response_commits_write_but_client_sees_connection_error(emu):
+    emu.add_fault(method="POST", path=r"/teams/$", count=1, drop_response=True)
+    with pytest.raises(requests.exceptions.ConnectionError):
+        emu.owner.post(f"{ACCT}/teams/", json={"name": "ghost"})
+    rows = expect(emu.owner.post(f"{ACCT}/teams/filter", json={"teams": {"name": {"any_": ["ghost"]}}}), 200)
+    assert [r["name"] for r in rows] == ["ghost"], "the write was committed"
+    # a retried create now conflicts, exactly like the real service after a lost response
+    assert emu.owner.post(f"{ACCT}/teams/", json={"name": "ghost"}).status_code == 409
+
+
+def test_drop_response_on_fresh_connection(emu):
+    emu.add_fault(method="POST", path=r"/bots/$", count=1, drop_response=True)
+    with pytest.raises(requests.exceptions.ConnectionError):
+        requests.post(f"{emu.base_url}{ACCT}/bots/", json={"name": "ghost-bot"},
+                      headers={"Authorization": f"Bearer {es.OWNER_KEY}"}, timeout=10)
+    rows = expect(emu.owner.post(f"{ACCT}/bots/filter", json={}), 200)
+    assert [r["name"] for r in rows] == ["ghost-bot"]
+
+
+def test_clear_faults(emu):
+    emu.add_fault(path=r"/api/me/$", count=5, status=503)
+    assert emu.owner.get("/api/me/").status_code == 503
+    emu.clear_faults()
+    expect(emu.owner.get("/api/me/"), 200)
+
+
+def test_faults_do_not_touch_hooks(emu):
+    emu.add_fault(path=".*", count=3, status=503)
+    assert isinstance(emu.request_log(), list)
+    emu.clear_faults()
+
+
+# ------------------------------------------------------------------------------- reset / clock
+
+def test_reset_restores_seed_and_clears_log_and_faults(emu):
+    emu.create_workspace("temporary")
+    emu.create_bot("temporary")
+    mia = emu.membership(es.MEMBER_EMAIL)
+    expect(emu.owner.delete(f"{ACCT}/account_memberships/{mia['id']}"), 204)
+    emu.add_fault(path=r"/api/me/$", count=10, status=503)
+    emu.reset()
+    expect(emu.owner.get("/api/me/"), 200)  # fault gone
+    assert expect(emu.owner.post(f"{ACCT}/workspaces/filter", json={}), 200) == []
+    assert expect(emu.owner.post(f"{ACCT}/bots/filter", json={}), 200) == []
+    assert emu.membership(es.MEMBER_EMAIL)["account_role_name"] == "Member"
+    expect(emu.member.get("/api/me/"), 200)
+    assert [e["path"] for e in emu.request_log()][-1] == "/api/me/"
+    assert len(emu.request_log()) <= 5
+
+
+def test_reset_with_a_new_seed():
+    from starlette.testclient import TestClient
+
+    app = es.make_app(es.TEST_SEED)
+    with TestClient(app) as c:
+        key = "pnu_" + "R" * 36
+        seed = {"account": {"handle": "other", "name": "Other", "plan_type": "ENTERPRISE"},
+                "users": [{"email": "rita@other.io", "handle": "rita", "first_name": "Rita",
+                           "last_name": "Reset", "account_role": "Owner", "api_key": key}]}
+        r = c.post("/_emulator/reset", json={"seed": seed})
+        assert r.status_code in (200, 204), r.text
+        r = c.get("/api/me/accounts", headers={"Authorization": f"Bearer {key}"})
+        assert r.status_code == 200 and [a["account_handle"] for a in r.json()] == ["other"]
+        r = c.get("/api/me/", headers={"Authorization": f"Bearer {es.OWNER_KEY}"})
+        assert r.status_code == 401
+
+
+def test_clock_hook_moves_time_forward(emu):
+    t0 = emu.server_now()
+    emu.advance_clock(86400)
+    t1 = emu.server_now()
+    assert 86400 <= (t1 - t0).total_seconds() < 86400 + 60
+
+
+def test_invitation_expires_with_clock(emu):
+    inv = emu.invite("slow@example.com")
+    exp = es.parse_dt(inv["expiration"])
+    now = emu.server_now()
+    emu.advance_clock(int((exp - now).total_seconds()) + 60)
+    r = emu.hooks.post(f"/_emulator/invitations/{inv['id']}/accept")
+    assert r.status_code >= 400, "an expired invitation cannot be accepted"
+
+
+def test_populate_loads_objects(emu):
+    out = emu.populate(users=30, teams=20, bots=10, workspaces=5, prefix="pop")
+    assert isinstance(out, dict)
+    assert len(expect(emu.owner.post(f"{ACCT}/teams/filter", json={"teams": {"name": {"like_": "pop"}}}), 200)) == 20
+    assert len(expect(emu.owner.post(f"{ACCT}/bots/filter", json={"service_accounts": {"name": {"like_": "pop"}}}), 200)) == 10
+    assert len(expect(emu.owner.post(f"{ACCT}/workspaces/filter", json={}), 200)) == 5
+    assert expect(emu.owner.post(f"{ACCT}/account_memberships/count", json={"only_users": True}), 200) == 34
+
+
+# ------------------------------------------------------------------------------- demo seed / persistence
+
+def test_demo_seed_serves_and_owner_key_works():
+    from starlette.testclient import TestClient
+
+    from prefect_cloud_emulator import DEMO_SEED
+
+    assert isinstance(DEMO_SEED, dict) and DEMO_SEED["users"]
+    owner = [u for u in DEMO_SEED["users"] if u.get("account_role") == "Owner" and u.get("api_key")]
+    assert owner, "the demo seed has an Owner with an API key"
+    assert re.fullmatch(r"pnu_[A-Za-z0-9]{36}", owner[0]["api_key"])
+    with TestClient(es.make_app(DEMO_SEED)) as c:
+        r = c.get("/api/me/", headers={"Authorization": f"Bearer {owner[0]['api_key']}"})
+        assert r.status_code == 200 and r.json()["email"] == owner[0]["email"]
+        r = c.get("/api/me/accounts", headers={"Authorization": f"Bearer {owner[0]['api_key']}"})
+        assert [a["account_handle"] for a in r.json()] == [DEMO_SEED["account"]["handle"]]
+
+
+def test_create_app_without_seed_uses_demo_seed():
+    from starlette.testclient import TestClient
+
+    from prefect_cloud_emulator import DEMO_SEED, create_app
+
+    owner = [u for u in DEMO_SEED["users"] if u.get("account_role") == "Owner" and u.get("api_key")][0]
+    with TestClient(create_app()) as c:
+        r = c.get("/api/me/", headers={"Authorization": f"Bearer {owner['api_key']}"})
+        assert r.status_code == 200
+
+
+def test_state_file_survives_restart(tmp_path):
+    from starlette.testclient import TestClient
+
+    state = tmp_path / "state.json"
+    auth = {"Authorization": f"Bearer {es.OWNER_KEY}"}
+    with TestClient(es.make_app(es.TEST_SEED, state_file=str(state))) as c:
+        r = c.post(f"{ACCT}/workspaces/", json={"name": "Kept", "handle": "kept"}, headers=auth)
+        assert r.status_code == 201, r.text
+        ws_id = r.json()["id"]
+        r = c.post(f"{ACCT}/bots/", json={"name": "kept-bot"}, headers=auth)
+        assert r.status_code == 201
+        bot_key = r.json()["api_key"]["key"]
+    assert state.exists()
+    assert bot_key not in state.read_text(), "plaintext keys are not written to the state file"
+    with TestClient(es.make_app(es.TEST_SEED, state_file=str(state))) as c:
+        r = c.get(f"{ACCT}/workspaces/{ws_id}", headers=auth)
+        assert r.status_code == 200 and r.json()["handle"] == "kept"
+        r = c.get("/api/me/workspaces", headers={"Authorization": f"Bearer {bot_key}"})
+        assert r.status_code == 200, "minted keys survive a restart"
+        r = c.post(f"{ACCT}/workspaces/", json={"name": "Kept", "handle": "kept"}, headers=auth)
+        assert r.status_code == 409
+
+
+def test_state_file_written_without_clean_shutdown(tmp_path):
+    """Writes are persisted as they happen (a killed emulator keeps its demo account)."""
+    from starlette.testclient import TestClient
+
+    state = tmp_path / "state.json"
+    auth = {"Authorization": f"Bearer {es.OWNER_KEY}"}
+    c = TestClient(es.make_app(es.TEST_SEED, state_file=str(state)))
+    r = c.post(f"{ACCT}/teams/", json={"name": "durable"}, headers=auth)
+    assert r.status_code == 201
+    with TestClient(es.make_app(es.TEST_SEED, state_file=str(state))) as c2:
+        r = c2.post(f"{ACCT}/teams/filter", json={}, headers=auth)
+        assert [t["name"] for t in r.json()] == ["durable"]
+
+
+def _start_cli(args, env):
+    proc = subprocess.Popen([sys.executable, "-m", "prefect_cloud_emulator", *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, text=True)
+    return proc
+
+
+def _wait_up(url, proc, timeout=20):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"emulator exited: {proc.stdout.read()}")
+        try:
+            requests.get(url + "/api/workspace_scopes", timeout=1)
+            return
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    raise AssertionError("emulator CLI did not come up")
+
+
+def test_cli_with_seed_and_state(tmp_path):
+    yaml = pytest.importorskip("yaml")
+    seed_file = tmp_path / "seed.yml"
+    seed_file.write_text(yaml.safe_dump(es.TEST_SEED))
+    state = tmp_path / "state.json"
+    env = dict(os.environ, PYTHONPATH=str(es.EMULATOR_DIR), PYTHONUNBUFFERED="1")
+    auth = {"Authorization": f"Bearer {es.OWNER_KEY}"}
+    port = es.free_port()
+    base = f"http://127.0.0.1:{port}"
+    args = ["--port", str(port), "--seed", str(seed_file), "--state", str(state)]
+    proc = _start_cli(args, env)
+    try:
+        _wait_up(base, proc)
+        r = requests.post(f"{base}{ACCT}/workspaces/", json={"name": "CLI", "handle": "cli"}, headers=auth, timeout=5)
+        assert r.status_code == 201, r.text
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out = proc.communicate(timeout=15)[0]
+    assert f"127.0.0.1:{port}" in out and es.ACCOUNT_ID in out and es.OWNER_KEY in out, out
+    proc = _start_cli(args, env)
+    try:
+        _wait_up(base, proc)
+        r = requests.post(f"{base}{ACCT}/workspaces/filter", json={}, headers=auth, timeout=5)
+        assert [w["handle"] for w in r.json()] == ["cli"]
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=15)
