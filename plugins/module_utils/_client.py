@@ -12,6 +12,7 @@ that name the method and path but never a host, a header, a body or a key.
 """
 
 
+import datetime
 import email.utils
 import random
 import re
@@ -138,6 +139,18 @@ class PrefectCloudClient:
             }
         )
         self.request_count = 0
+        #: the server's ``Date`` header of the latest response (aware UTC datetime), if it sent one
+        self.server_date = None
+
+    def server_now(self):
+        """The current time as the server sees it (its ``Date`` header), else the local clock.
+
+        Expirations the server stamps (invitations, keys) are compared with this, so a
+        client whose clock is off does not misjudge them.
+        """
+        if self.server_date is not None:
+            return self.server_date
+        return datetime.datetime.now(datetime.timezone.utc)
 
     # -- single requests -------------------------------------------------
 
@@ -193,6 +206,7 @@ class PrefectCloudClient:
                 continue
 
             status = response.status_code
+            self.server_date = _http_date(response.headers.get("Date")) or self.server_date
             if status in REFUSED_STATUSES or (status in AMBIGUOUS_STATUSES and idempotent):
                 if self._wait_before_retry(attempt, deadline, response, method, shown_path, "HTTP %d" % status):
                     continue
@@ -308,6 +322,19 @@ def _decode(response):
         raise PrefectCloudError(
             "%s %s: the response is not JSON" % (response.request.method, re.sub(r"^[a-z]+://[^/]+", "", response.url.split("?")[0]))
         )
+
+
+def _http_date(value):
+    """An aware UTC datetime from an HTTP date (``Date`` header), or ``None``."""
+    if not value:
+        return None
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=datetime.timezone.utc)
+    return when.astimezone(datetime.timezone.utc)
 
 
 def _retry_after_seconds(response):
