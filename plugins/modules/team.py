@@ -1,0 +1,351 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: prefect.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+module: team
+short_description: Create, update and delete Prefect Cloud teams and their members
+version_added: 0.1.0
+description:
+  - Ensures a team, identified by its O(name), exists with the given description and members, or does not exist.
+  - Members are users (by email) and service accounts, also called bots (by name).
+  - Only the options you set are compared and changed. Without O(purge_members), listed members are
+    added and nobody is removed; with it, the member kinds you list (O(users), O(bots) or both) are
+    made exactly what you list, and a kind you leave out is never touched.
+  - Teams need an Enterprise plan.
+author:
+  - prefect.cloud contributors
+options:
+  name:
+    description:
+      - The team name, unique within the account. It identifies the team.
+    type: str
+    required: true
+  description:
+    description:
+      - A description of the team. V("") clears it. When the team is created without it, it is empty.
+      - Changing only the members never changes the description.
+    type: str
+  users:
+    description:
+      - Users who should be members, each by email (compared without regard to case) or by user id.
+      - Every user must already be a member of the account (see M(prefect.cloud.invitation)).
+      - Without O(purge_members), these users are added and other members stay. With O(purge_members),
+        users who are not listed are removed from the team (V([]) removes every user).
+    type: list
+    elements: str
+  bots:
+    description:
+      - Service accounts (bots) that should be members, each by name or by bot id.
+      - Without O(purge_members), these bots are added and other members stay. With O(purge_members),
+        bots that are not listed are removed from the team (V([]) removes every bot).
+    type: list
+    elements: str
+  purge_members:
+    description:
+      - Whether members that are not listed are removed, for each kind of member you list.
+      - With O(users) given, users not in O(users) are removed; with O(bots) given, bots not in O(bots)
+        are removed. A kind you do not list is left alone, so O(purge_members=true) needs O(users), O(bots) or both.
+    type: bool
+    default: false
+  state:
+    description:
+      - V(present) creates or updates the team, V(absent) deletes it. Deleting a team removes the workspace
+        access granted to it; its members keep their own account membership and access.
+    type: str
+    choices: [present, absent]
+    default: present
+extends_documentation_fragment:
+  - prefect.cloud.common
+  - prefect.cloud.attributes
+notes:
+  - Members are added with one request however many there are, and removed with one request each.
+seealso:
+  - module: prefect.cloud.team_info
+  - module: prefect.cloud.workspace_access
+  - module: prefect.cloud.bot
+  - module: prefect.cloud.invitation
+"""
+
+EXAMPLES = r"""
+- name: Manage teams
+  hosts: localhost
+  gather_facts: false
+  module_defaults:
+    group/prefect.cloud.prefect_cloud:
+      account: acme
+      # api_key comes from the PREFECT_API_KEY environment variable
+  tasks:
+    - name: The data engineers, with their deployer bot
+      prefect.cloud.team:
+        name: data-engineering
+        description: Builds and runs the pipelines
+        users:
+          - alice@acme.io
+          - bob@acme.io
+        bots:
+          - deployer-prod
+
+    - name: Add one more engineer and keep everyone else
+      prefect.cloud.team:
+        name: data-engineering
+        users:
+          - carol@acme.io
+
+    - name: Exactly these users (bots are left as they are)
+      prefect.cloud.team:
+        name: data-engineering
+        users:
+          - alice@acme.io
+          - carol@acme.io
+        purge_members: true
+
+    - name: Remove the team
+      prefect.cloud.team:
+        name: data-engineering
+        state: absent
+"""
+
+RETURN = r"""
+team:
+  description:
+    - The team after the task; in check mode, the predicted team. Empty when absent.
+  returned: always
+  type: dict
+  contains:
+    id:
+      description: Team id (absent from a check-mode prediction of a new team).
+      type: str
+      sample: 0b7b6c4e-5a7d-4c1e-8f0e-3d2a1b0c9e8f
+    account_id:
+      description: Id of the account the team belongs to.
+      type: str
+    name:
+      description: The team name.
+      type: str
+      sample: data-engineering
+    description:
+      description: The description (V("") when there is none).
+      type: str
+    users:
+      description: Emails of the users who are members, in lower case, sorted.
+      type: list
+      elements: str
+      sample: [alice@acme.io, bob@acme.io]
+    bots:
+      description: Names of the service accounts (bots) that are members, sorted.
+      type: list
+      elements: str
+      sample: [deployer-prod]
+    memberships:
+      description: Every member as the API reports it.
+      type: list
+      elements: dict
+      contains:
+        id:
+          description: The member's actor id (not the user id or the bot id).
+          type: str
+        type:
+          description: V(user) or V(service_account).
+          type: str
+        email:
+          description: The user's email; null for a bot.
+          type: str
+        name:
+          description: The user's full name or the bot's name.
+          type: str
+        handle:
+          description: The member's handle.
+          type: str
+    workspaces:
+      description: The workspaces the team has access to.
+      type: list
+      elements: dict
+      contains:
+        workspace_id:
+          description: Workspace id.
+          type: str
+        workspace_handle:
+          description: Workspace handle.
+          type: str
+        workspace_role_id:
+          description: Id of the workspace role the team holds there.
+          type: str
+        workspace_role_name:
+          description: Name of that workspace role.
+          type: str
+    workos_directory_group_id:
+      description: The directory (SCIM) group the team is synchronised from, or null.
+      type: str
+    created:
+      description: When the team was created.
+      type: str
+    updated:
+      description: When the team was last updated.
+      type: str
+diff:
+  description: The team before and after (name, description, users, bots), in diff mode.
+  returned: when diff mode is on
+  type: dict
+msg:
+  description: What happened, such as C(team 'data-engineering' updated).
+  returned: always
+  type: str
+"""
+
+from ansible_collections.prefect.cloud.plugins.module_utils._members import BOT, USER, member_names, members_to_remove
+from ansible_collections.prefect.cloud.plugins.module_utils._module import PrefectCloudModule
+from ansible_collections.prefect.cloud.plugins.module_utils._reconcile import Resource, run_resource
+from ansible_collections.prefect.cloud.plugins.module_utils._resolve import is_uuid
+
+class Team(Resource):
+    kind = "team"
+
+    def __init__(self, module):
+        super().__init__(module)
+        self._before = None
+
+    def describe(self):
+        return "team %r" % self.params["name"]
+
+    def _path(self, team_id, suffix=""):
+        return "%s/teams/%s%s" % (self.account_path, team_id, suffix)
+
+    def read(self):
+        found = self.resolver.find("team", self.params["name"])
+        if found is None:
+            return None
+        # The filter row may lag behind; membership is read from the team itself.
+        return self.client.get_or_none(self._path(found["id"]))
+
+    def _read_fresh(self):
+        """Read by name past the resolver cache (after a write whose response was lost)."""
+        self.resolver.forget("team", self.params["name"])
+        return self.read()
+
+    def view(self, raw):
+        users, bots = member_names(raw)
+        return {"name": raw["name"], "description": raw.get("description") or "", "users": users, "bots": bots}
+
+    # -- desired -----------------------------------------------------------
+
+    def _given_users(self):
+        """The emails the ``users`` option names; user ids are looked up (unknown ids stay as given)."""
+        refs = self.params["users"]
+        ids = [r for r in refs if is_uuid(r)]
+        found = self.resolver.find_many("user", ids) if ids else {}
+        emails = set()
+        for ref in refs:
+            row = found.get(ref)
+            emails.add((row["email"] if row else ref).lower())
+        return emails
+
+    def _given_bots(self):
+        """The bot names the ``bots`` option names; bot ids are looked up (unknown ids stay as given)."""
+        refs = self.params["bots"]
+        ids = [r for r in refs if is_uuid(r)]
+        found = self.resolver.find_many("bot", ids) if ids else {}
+        return set((found[r]["name"] if r in found else r) for r in refs)
+
+    def desired(self, before):
+        self._before = before
+        defaults = {"name": self.params["name"], "description": "", "users": [], "bots": []}
+        desired = self.overlay(before, defaults, {"description": "description"})
+        purge = self.params["purge_members"]
+        if self.is_set("users"):
+            kept = set() if purge else set(desired["users"])
+            desired["users"] = sorted(kept | self._given_users())
+        if self.is_set("bots"):
+            kept = set() if purge else set(desired["bots"])
+            desired["bots"] = sorted(kept | self._given_bots())
+        return desired
+
+    def _additions(self, desired):
+        before = self._before or {"users": [], "bots": []}
+        users = [u for u in desired["users"] if u not in before["users"]]
+        bots = [b for b in desired["bots"] if b not in before["bots"]]
+        return users, bots
+
+    def check_references(self, desired):
+        users, bots = self._additions(desired)
+        if users:
+            self.resolver.require_many("user", users)
+        if bots:
+            self.resolver.require_many("bot", bots)
+
+    # -- writes ------------------------------------------------------------
+
+    def _add_members(self, team_id, users, bots):
+        """One request adding every new member: users by user id, bots by bot id."""
+        if not users and not bots:
+            return
+        members = []
+        if users:
+            rows = self.resolver.require_many("user", users)
+            members.extend({"member_id": rows[u]["user_id"], "member_type": USER} for u in users)
+        if bots:
+            rows = self.resolver.require_many("bot", bots)
+            members.extend({"member_id": rows[b]["id"], "member_type": BOT} for b in bots)
+        self.client.put(self._path(team_id, "/members"), json={"members": members})
+
+    def create(self, desired):
+        body = {"name": desired["name"], "description": desired["description"]}
+        raw = self.write_recovering(lambda: self.client.post(self.account_path + "/teams/", json=body), recover=self._read_fresh)
+        self.resolver.remember("team", raw)
+        users, bots = self._additions(desired)
+        self._add_members(raw["id"], users, bots)
+        if (raw.get("description") or "") != desired["description"]:
+            # Found again after a lost response, as someone else left it.
+            self.client.put(self._path(raw["id"]), json=body)
+        return self.client.get(self._path(raw["id"]))
+
+    def update(self, raw, before, desired):
+        team_id = raw["id"]
+        if desired["description"] != before["description"]:
+            # A full replacement: the name goes with it, or the request is refused.
+            self.client.put(self._path(team_id), json={"name": raw["name"], "description": desired["description"]})
+        users, bots = self._additions(desired)
+        self._add_members(team_id, users, bots)
+        # Members are removed by actor id, one request each.
+        gone_users = set(before["users"]) - set(desired["users"])
+        gone_bots = set(before["bots"]) - set(desired["bots"])
+        for actor_id in members_to_remove(raw, gone_users, gone_bots):
+            self.client.delete(self._path(team_id, "/members/%s" % actor_id))
+        return None
+
+    def delete(self, raw):
+        self.client.delete(self._path(raw["id"]))
+
+
+def validate(module):
+    """Input errors that need no request, each naming its option."""
+    params = module.params
+    if not params["name"].strip():
+        module.fail("name must not be empty")
+    for ref in params["users"] or []:
+        if not ref or not (is_uuid(ref) or "@" in ref):
+            module.fail("users: %r is neither an email nor a user id" % ref)
+    for ref in params["bots"] or []:
+        if not ref or not ref.strip():
+            module.fail("bots: a bot name must not be empty")
+
+
+def main():
+    module = PrefectCloudModule(
+        argument_spec={
+            "name": {"type": "str", "required": True},
+            "description": {"type": "str"},
+            "users": {"type": "list", "elements": "str"},
+            "bots": {"type": "list", "elements": "str"},
+            "purge_members": {"type": "bool", "default": False},
+            "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
+        },
+        required_if=[("purge_members", True, ("users", "bots"), True)],
+    )
+    validate(module)
+    run_resource(module, Team)
+
+
+if __name__ == "__main__":
+    main()

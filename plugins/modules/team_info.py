@@ -1,0 +1,164 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: prefect.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+module: team_info
+short_description: List Prefect Cloud teams with their members and workspace access
+version_added: 0.1.0
+description:
+  - Returns the teams of the account, all of them (every page) or those with the given names.
+  - Each team comes with its members (users by email, bots by name) and the workspaces it has access to,
+    with the name of the workspace role it holds in each.
+author:
+  - prefect.cloud contributors
+options:
+  name:
+    description:
+      - Only the teams with these names (filtered by the server). Unknown names are left out.
+    type: list
+    elements: str
+extends_documentation_fragment:
+  - prefect.cloud.common
+  - prefect.cloud.attributes.info_module
+seealso:
+  - module: prefect.cloud.team
+  - module: prefect.cloud.workspace_access
+"""
+
+EXAMPLES = r"""
+- name: Read teams
+  hosts: localhost
+  gather_facts: false
+  module_defaults:
+    group/prefect.cloud.prefect_cloud:
+      account: acme
+  tasks:
+    - name: Every team of the account
+      prefect.cloud.team_info:
+      register: all_teams
+
+    - name: Just the data engineers
+      prefect.cloud.team_info:
+        name: [data-engineering]
+      register: data_engineering
+
+    - name: Show who is in the team
+      ansible.builtin.debug:
+        msg: "{{ data_engineering.teams[0].users + data_engineering.teams[0].bots }}"
+"""
+
+RETURN = r"""
+teams:
+  description: The teams, in the order the API returns them.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: Team id.
+      type: str
+    account_id:
+      description: Account id.
+      type: str
+    name:
+      description: Team name.
+      type: str
+    description:
+      description: Description (V("") when there is none).
+      type: str
+    users:
+      description: Emails of the users who are members, in lower case, sorted.
+      type: list
+      elements: str
+    bots:
+      description: Names of the service accounts (bots) that are members, sorted.
+      type: list
+      elements: str
+    memberships:
+      description: Every member as the API reports it.
+      type: list
+      elements: dict
+      contains:
+        id:
+          description: The member's actor id (not the user id or the bot id).
+          type: str
+        type:
+          description: V(user) or V(service_account).
+          type: str
+        email:
+          description: The user's email; null for a bot.
+          type: str
+        name:
+          description: The user's full name or the bot's name.
+          type: str
+        handle:
+          description: The member's handle.
+          type: str
+    workspaces:
+      description: The workspaces the team has access to.
+      type: list
+      elements: dict
+      contains:
+        workspace_id:
+          description: Workspace id.
+          type: str
+        workspace_handle:
+          description: Workspace handle.
+          type: str
+        workspace_role_id:
+          description: Id of the workspace role the team holds there.
+          type: str
+        workspace_role_name:
+          description: Name of that workspace role.
+          type: str
+          sample: Developer
+    workos_directory_group_id:
+      description: The directory (SCIM) group the team is synchronised from, or null.
+      type: str
+    created:
+      description: Creation time.
+      type: str
+    updated:
+      description: Last update time.
+      type: str
+count:
+  description: How many teams were returned.
+  returned: always
+  type: int
+  sample: 2
+"""
+
+from ansible_collections.prefect.cloud.plugins.module_utils._members import member_names
+from ansible_collections.prefect.cloud.plugins.module_utils._module import PrefectCloudModule
+from ansible_collections.prefect.cloud.plugins.module_utils._reconcile import sanitize
+
+
+def read_teams(module):
+    body = {}
+    if module.params["name"] is not None:
+        if not module.params["name"]:
+            return {"changed": False, "teams": [], "count": 0}
+        body = {"teams": {"name": {"any_": module.params["name"]}}}
+    teams = []
+    for row in module.client.paginate(module.account_path + "/teams/filter", body):
+        if row.get("memberships") is None or row.get("workspaces") is None:
+            # Only when a list row leaves the members out: read the team itself.
+            row = module.client.get_or_none("%s/teams/%s" % (module.account_path, row["id"])) or row
+        row["description"] = row.get("description") or ""
+        for access in row.get("workspaces") or []:
+            if not access.get("workspace_role_name"):
+                access["workspace_role_name"] = module.resolver.role_name("workspace_role", access.get("workspace_role_id"))
+        row["users"], row["bots"] = member_names(row)
+        teams.append(sanitize(row))
+    return {"changed": False, "teams": teams, "count": len(teams)}
+
+
+def main():
+    module = PrefectCloudModule(argument_spec={"name": {"type": "list", "elements": "str"}})
+    module.run(lambda: read_teams(module))
+
+
+if __name__ == "__main__":
+    main()
