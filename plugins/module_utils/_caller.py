@@ -1,0 +1,130 @@
+# -*- coding: utf-8 -*-
+# Copyright: prefect.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+#
+# Private module_utils of prefect.cloud: the interface may change in any release.
+"""Who is calling: the guard that keeps a purge from removing the caller's own access.
+
+A user key is identified with ``GET /me/`` (the user's id and email). What that
+route answers for a service-account (bot) key is not documented, so a bot is
+recognised by its key instead: the API shows every key as a mask (``pnb_...a1b2``,
+the prefix and the last four characters), and a bot whose active or rotating key
+has the same mask as the caller's key is taken to be the caller. A chance match
+only keeps a grant that could have been revoked - the safe side.
+
+Only the objects a purge is about to remove are examined, so a run that removes
+nothing asks nothing.
+"""
+
+from ansible_collections.prefect.cloud.plugins.module_utils._client import PrefectCloudError, PrefectCloudHTTPError
+
+
+def key_matches_mask(key, masked):
+    """Whether the plaintext ``key`` has the masked form ``masked`` (``pnb_...a1b2``)."""
+    if not isinstance(key, str) or not isinstance(masked, str):
+        return False
+    for ellipsis in ("...", "\u2026"):
+        if ellipsis in masked:
+            head, _, tail = masked.partition(ellipsis)
+            break
+    else:
+        return False
+    if len(tail) < 4 or not head:
+        return False
+    return key.startswith(head) and key.endswith(tail)
+
+
+def _lower(value):
+    return value.lower() if isinstance(value, str) else value
+
+
+class CallerIdentity:
+    """Answers "is this grant the caller's own?" for a purge, with as few reads as it can.
+
+    ``client`` is the module's client, ``account_path`` the ``/accounts/{id}`` prefix,
+    ``api_key`` the caller's key (only compared with masks, never stored in results).
+    """
+
+    def __init__(self, client, account_path, api_key):
+        self.client = client
+        self.account_path = account_path
+        self._key = api_key or ""
+        self._me = None
+        self._me_read = False
+        self._bot_keys = {}
+
+    @property
+    def is_bot_key(self):
+        return self._key.startswith("pnb_")
+
+    def me(self):
+        """``GET /me/`` once; ``None`` when a bot key is refused there."""
+        if not self._me_read:
+            self._me_read = True
+            try:
+                self._me = self.client.get("/me/") or None
+            except PrefectCloudHTTPError as exc:
+                if not self.is_bot_key or exc.status not in (401, 403, 404, 422):
+                    raise
+                self._me = None
+            if self._me is None and not self.is_bot_key:
+                raise PrefectCloudError("could not tell who the caller is (GET /me/ gave nothing): refusing to purge")
+        return self._me
+
+    # -- users --------------------------------------------------------------
+
+    def is_user(self, user_id=None, email=None):
+        """Whether the user with this id or email is the caller."""
+        me = self.me()
+        if not me:
+            return False
+        if user_id and me.get("id") and _lower(user_id) == _lower(me["id"]):
+            return True
+        return bool(email and me.get("email") and _lower(email) == _lower(me["email"]))
+
+    # -- bots ---------------------------------------------------------------
+
+    def is_bot(self, bot_id):
+        """Whether the bot with this id is the caller (by id from /me/, or by key mask)."""
+        me = self.me()
+        if me and me.get("id") and _lower(me["id"]) == _lower(bot_id):
+            return True
+        if not self.is_bot_key:
+            return False
+        return any(key_matches_mask(self._key, masked) for masked in self._masks_of_bot(bot_id))
+
+    def _masks_of_bot(self, bot_id):
+        if bot_id not in self._bot_keys:
+            try:
+                keys = self.client.get("%s/bots/%s/read_bot_api_keys" % (self.account_path, bot_id)) or {}
+            except PrefectCloudHTTPError as exc:
+                if exc.status != 404:
+                    raise
+                keys = {}
+            rows = [keys.get("active_key")] + list(keys.get("rotating_keys") or [])
+            self._bot_keys[bot_id] = [row.get("masked_key") for row in rows if row and row.get("masked_key")]
+        return self._bot_keys[bot_id]
+
+    # -- teams --------------------------------------------------------------
+
+    def teams_with_caller(self, team_ids):
+        """The subset of ``team_ids`` the caller is a member of (one filter read, plus bot checks)."""
+        team_ids = list(dict.fromkeys(team_ids))
+        if not team_ids:
+            return set()
+        body = {"teams": {"id": {"any_": team_ids}}}
+        teams = self.client.list_all(self.account_path + "/teams/filter", body)
+        found = set()
+        bot_names = {}
+        for team in teams:
+            for member in team.get("memberships") or []:
+                if member.get("type") == "user" and self.is_user(email=member.get("email")):
+                    found.add(team["id"])
+                elif member.get("type") == "service_account" and self.is_bot_key and member.get("name"):
+                    bot_names.setdefault(member["name"], set()).add(team["id"])
+        if bot_names:
+            body = {"service_accounts": {"name": {"any_": sorted(bot_names)}}}
+            for bot in self.client.list_all(self.account_path + "/bots/filter", body):
+                if bot.get("name") in bot_names and self.is_bot(bot["id"]):
+                    found |= bot_names[bot["name"]]
+        return found
