@@ -1,0 +1,292 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: prefect.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+module: workspace_role
+short_description: Create, update and delete custom Prefect Cloud workspace roles
+version_added: 0.1.0
+description:
+  - Ensures a custom workspace role, identified by its O(name), exists with the given scopes, or does not exist.
+  - Only the options you set are compared and changed; an option left unset never clears a value.
+  - Scopes are compared as sets after expansion through the global scope catalogue of Prefect Cloud
+    (C(GET /api/workspace_scopes)). A C(manage_*) scope brings in the scopes it includes, so writing
+    V(manage_flows) does not show a difference against a server that returns the expanded set.
+    Both sides of the diff show that expanded set, sorted.
+  - Unknown scope names fail before anything is written, listing the valid ones.
+  - The built-in workspace roles (V(Owner), V(Developer), V(Runner), V(Viewer), V(Worker)) are read only.
+    Naming one in O(name) fails, even when nothing would change, because this module manages custom roles only;
+    use M(prefect.cloud.workspace_role_info) to read them.
+  - Custom workspace roles need an Enterprise (or Pro) plan in Prefect Cloud.
+author:
+  - prefect.cloud contributors
+options:
+  name:
+    description:
+      - The name of the custom workspace role, unique within the account. It identifies the role.
+      - It cannot be the name of a built-in workspace role.
+    type: str
+    required: true
+  description:
+    description:
+      - A short description of the role, at most 140 characters. V("") clears it.
+      - A longer text fails before any request is sent.
+    type: str
+  scopes:
+    description:
+      - The workspace scopes the role grants, such as V(see_flows) or V(manage_deployments).
+      - The list replaces the scopes of the role. It is compared as a set, after expanding every
+        scope through the scopes it includes; order and repeats do not matter. V([]) removes every scope.
+      - Names that are not in the scope catalogue fail before anything is written.
+    type: list
+    elements: str
+  inherited_role:
+    description:
+      - A built-in workspace role (by name, such as V(Viewer), or by id) whose scopes this role inherits.
+      - V("") removes the inheritance.
+      - A custom role cannot be inherited.
+    type: str
+  state:
+    description:
+      - V(present) creates or updates the role, V(absent) deletes it.
+      - Deleting a role that is still granted somewhere is refused by Prefect Cloud; the error is reported as it comes.
+    type: str
+    choices: [present, absent]
+    default: present
+extends_documentation_fragment:
+  - prefect.cloud.common
+  - prefect.cloud.attributes
+seealso:
+  - module: prefect.cloud.workspace_role_info
+  - module: prefect.cloud.workspace_access
+  - module: prefect.cloud.workspace
+  - name: Workspace roles and scopes in Prefect Cloud
+    description: What each built-in role may do, and the custom-role permission tables.
+    link: https://docs.prefect.io/v3/how-to-guides/cloud/manage-users/manage-roles
+"""
+
+EXAMPLES = r"""
+- name: Manage custom workspace roles
+  hosts: localhost
+  gather_facts: false
+  module_defaults:
+    group/prefect.cloud.prefect_cloud:
+      account: acme
+      # api_key comes from the PREFECT_API_KEY environment variable
+  tasks:
+    - name: Release managers see everything a Viewer sees and manage deployments
+      prefect.cloud.workspace_role:
+        name: release-manager
+        description: Ships deployments
+        inherited_role: Viewer
+        scopes:
+          - manage_deployments
+          - run_deployments
+
+    - name: Grant the role to a team in a workspace
+      prefect.cloud.workspace_access:
+        workspace: prod
+        team: release
+        workspace_role: release-manager
+
+    - name: Let it also manage blocks (the scope list replaces the old one)
+      prefect.cloud.workspace_role:
+        name: release-manager
+        scopes: [manage_deployments, run_deployments, manage_blocks]
+
+    - name: Retire an old role
+      prefect.cloud.workspace_role:
+        name: legacy-operator
+        state: absent
+"""
+
+RETURN = r"""
+workspace_role:
+  description:
+    - The role after the task; in check mode, the predicted role. Empty when absent.
+  returned: always
+  type: dict
+  contains:
+    id:
+      description: Role id (absent from a check-mode prediction of a new role).
+      type: str
+      sample: 0e6f2a8c-5d1b-4c3a-9e7f-1a2b3c4d5e6f
+    account_id:
+      description: Id of the account the role belongs to.
+      type: str
+    name:
+      description: The role name.
+      type: str
+      sample: release-manager
+    description:
+      description: The description.
+      type: str
+      sample: Ships deployments
+    scopes:
+      description: The scopes of the role, expanded through the scope catalogue and sorted.
+      type: list
+      elements: str
+      sample: [manage_deployments, run_deployments, see_deployments, write_deployments]
+    inherited_role:
+      description: Name of the built-in role this role inherits from, or null.
+      type: str
+      sample: Viewer
+    inherited_role_id:
+      description: Id of the built-in role this role inherits from, or null.
+      type: str
+    permissions:
+      description: Legacy permission list of the role, as the API returns it (deprecated by Prefect).
+      type: list
+      elements: str
+    created:
+      description: When the role was created.
+      type: str
+    updated:
+      description: When the role was last updated.
+      type: str
+diff:
+  description: The role before and after (name, description, scopes expanded and sorted, inherited_role), in diff mode.
+  returned: when diff mode is on
+  type: dict
+msg:
+  description: What happened, such as C(workspace role 'release-manager' created).
+  returned: always
+  type: str
+"""
+
+from ansible_collections.prefect.cloud.plugins.module_utils._client import PrefectCloudError
+from ansible_collections.prefect.cloud.plugins.module_utils._module import PrefectCloudModule
+from ansible_collections.prefect.cloud.plugins.module_utils._reconcile import Resource, run_resource
+from ansible_collections.prefect.cloud.plugins.module_utils._scopes import load_scope_catalogue
+
+DESCRIPTION_MAX = 140
+
+
+class WorkspaceRole(Resource):
+    kind = "workspace_role"
+
+    def __init__(self, module):
+        super().__init__(module)
+        self._catalogue = None
+
+    @property
+    def catalogue(self):
+        """The global scope catalogue, read once and only when scopes are compared or shown."""
+        if self._catalogue is None:
+            self._catalogue = load_scope_catalogue(self.client)
+        return self._catalogue
+
+    def describe(self):
+        return "workspace role %r" % self.params["name"]
+
+    def _path(self, raw):
+        return "%s/workspace_roles/%s" % (self.account_path, raw["id"])
+
+    def read(self):
+        name = self.params["name"]
+        rows = self.client.list_all(
+            self.account_path + "/workspace_roles/filter", {"workspace_roles": {"name": {"any_": [name]}}}
+        )
+        rows = [r for r in rows if r.get("name") == name]
+        custom = [r for r in rows if r.get("account_id") is not None]
+        if custom:
+            return custom[0]
+        if rows:
+            raise PrefectCloudError(
+                "workspace role %r is built in and cannot be changed or deleted; "
+                "this module manages custom workspace roles only (read built-in roles with prefect.cloud.workspace_role_info)" % name
+            )
+        return None
+
+    def view(self, raw):
+        return {
+            "name": raw["name"],
+            "description": raw.get("description") or "",
+            "scopes": self.catalogue.expand(raw.get("scopes") or []),
+            "inherited_role": self.resolver.role_name("workspace_role", raw.get("inherited_role_id")),
+        }
+
+    def desired(self, before):
+        defaults = {"name": self.params["name"], "description": "", "scopes": [], "inherited_role": None}
+        desired = self.overlay(before, defaults, {"description": "description"})
+        if self.is_set("scopes"):
+            # Fails (naming the option and listing the valid scopes) before any write.
+            self.catalogue.validate(self.params["scopes"], option="scopes")
+            desired["scopes"] = self.catalogue.expand(self.params["scopes"])
+        if self.is_set("inherited_role"):
+            role = self._inherited_role()
+            desired["inherited_role"] = role["name"] if role else None
+        return desired
+
+    def _inherited_role(self):
+        """The built-in role ``inherited_role`` names, ``None`` for V(""); fails for anything else."""
+        ref = self.params["inherited_role"]
+        if ref == "":
+            return None
+        catalogue = self.resolver.role_catalogue("workspace_role")
+        builtin = [r for r in catalogue if r.get("account_id") is None]
+        names = ", ".join(sorted(r.get("name", "?") for r in builtin))
+        row = self.resolver.role("workspace_role", ref)
+        if row is None:
+            raise PrefectCloudError("inherited_role: built-in workspace role %r not found; the built-in roles are: %s" % (ref, names))
+        if row.get("account_id") is not None:
+            raise PrefectCloudError(
+                "inherited_role: %r is a custom workspace role; only a built-in role can be inherited (%s)" % (row.get("name"), names)
+            )
+        return row
+
+    def _inherited_role_id(self, desired):
+        if desired["inherited_role"] is None:
+            return None
+        return self.resolver.require_role("workspace_role", desired["inherited_role"])["id"]
+
+    def create(self, desired):
+        body = {
+            "name": desired["name"],
+            "description": desired["description"],
+            "scopes": desired["scopes"],
+            "inherited_role_id": self._inherited_role_id(desired),
+        }
+        raw = self.write_recovering(lambda: self.client.post(self.account_path + "/workspace_roles/", json=body))
+        self.resolver.forget_roles("workspace_role")
+        return raw
+
+    def update(self, raw, before, desired):
+        # PATCH replaces the scope set, so it always carries the whole (expanded) set.
+        body = {"scopes": desired["scopes"]}
+        if desired["description"] != before["description"]:
+            body["description"] = desired["description"]
+        if desired["inherited_role"] != before["inherited_role"]:
+            body["inherited_role_id"] = self._inherited_role_id(desired)
+        self.client.patch(self._path(raw), json=body)
+        self.resolver.forget_roles("workspace_role")
+        return self.client.get(self._path(raw))
+
+    def delete(self, raw):
+        self.client.delete(self._path(raw))
+        self.resolver.forget_roles("workspace_role")
+
+
+def main():
+    module = PrefectCloudModule(
+        argument_spec={
+            "name": {"type": "str", "required": True},
+            "description": {"type": "str"},
+            "scopes": {"type": "list", "elements": "str"},
+            "inherited_role": {"type": "str"},
+            "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
+        },
+    )
+    params = module.params
+    if not params["name"].strip():
+        module.fail("name must not be empty")
+    if params["description"] is not None and len(params["description"]) > DESCRIPTION_MAX:
+        module.fail("description must be at most %d characters, got %d" % (DESCRIPTION_MAX, len(params["description"])))
+    if params["scopes"] is not None and not all(s and s.strip() for s in params["scopes"]):
+        module.fail("scopes must not contain empty names")
+    run_resource(module, WorkspaceRole)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,179 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: prefect.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+module: workspace_role_info
+short_description: List Prefect Cloud workspace roles and the workspace scope catalogue
+version_added: 0.1.0
+description:
+  - Returns the workspace roles the account can use, built-in and custom (every page), or those with the given names.
+  - Each role comes with its scopes as the API returns them, and the name of the built-in role it inherits from.
+  - Optionally returns the global catalogue of workspace scopes, with what each scope includes.
+author:
+  - prefect.cloud contributors
+options:
+  name:
+    description:
+      - Only the roles with these names (filtered by the server). Unknown names are left out.
+    type: list
+    elements: str
+  include_builtin:
+    description:
+      - Whether to include the built-in roles (V(Owner), V(Developer), V(Runner), V(Viewer), V(Worker)).
+      - V(false) returns the custom roles of the account only.
+    type: bool
+    default: true
+  scopes:
+    description:
+      - Also return the workspace scope catalogue as RV(scope_catalogue).
+    type: bool
+    default: false
+extends_documentation_fragment:
+  - prefect.cloud.common
+  - prefect.cloud.attributes.info_module
+seealso:
+  - module: prefect.cloud.workspace_role
+  - module: prefect.cloud.account_role_info
+"""
+
+EXAMPLES = r"""
+- name: Read workspace roles
+  hosts: localhost
+  gather_facts: false
+  module_defaults:
+    group/prefect.cloud.prefect_cloud:
+      account: acme
+  tasks:
+    - name: Every workspace role, built-in and custom
+      prefect.cloud.workspace_role_info:
+      register: roles
+
+    - name: Only the custom roles, with the scope catalogue
+      prefect.cloud.workspace_role_info:
+        include_builtin: false
+        scopes: true
+      register: custom
+
+    - name: Show what the Developer role may do
+      prefect.cloud.workspace_role_info:
+        name: [Developer]
+      register: developer
+
+    - name: Print its scopes
+      ansible.builtin.debug:
+        msg: "{{ developer.workspace_roles[0].scopes }}"
+"""
+
+RETURN = r"""
+workspace_roles:
+  description: The workspace roles, in the order the API returns them.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: Role id.
+      type: str
+    account_id:
+      description: Id of the account a custom role belongs to; null for a built-in role.
+      type: str
+    name:
+      description: Role name.
+      type: str
+      sample: Developer
+    description:
+      description: Description.
+      type: str
+    is_builtin:
+      description: Whether this is a built-in role (read only, available in every account).
+      type: bool
+    scopes:
+      description: The scopes of the role, as the API returns them.
+      type: list
+      elements: str
+    inherited_role:
+      description: Name of the built-in role this role inherits from, or null.
+      type: str
+    inherited_role_id:
+      description: Id of the built-in role this role inherits from, or null.
+      type: str
+    permissions:
+      description: Legacy permission list (deprecated by Prefect).
+      type: list
+      elements: str
+    created:
+      description: Creation time.
+      type: str
+    updated:
+      description: Last update time.
+      type: str
+count:
+  description: How many roles were returned.
+  returned: always
+  type: int
+  sample: 6
+scope_catalogue:
+  description: Every workspace scope Prefect Cloud knows.
+  returned: when O(scopes=true)
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: Scope name.
+      type: str
+      sample: manage_flows
+    title:
+      description: Human-readable title (for display only).
+      type: str
+    feature_group:
+      description: The feature the scope belongs to.
+      type: str
+    includes_scopes:
+      description: The scopes that this scope grants as well.
+      type: list
+      elements: str
+    see_scope:
+      description: The scope that grants seeing the objects this scope acts on, or null.
+      type: str
+"""
+
+from ansible_collections.prefect.cloud.plugins.module_utils._module import PrefectCloudModule
+from ansible_collections.prefect.cloud.plugins.module_utils._scopes import SCOPE_CATALOGUE_PATH
+
+
+def read_workspace_roles(module):
+    params = module.params
+    result = {"changed": False, "workspace_roles": [], "count": 0}
+    criteria = {}
+    if not params["include_builtin"]:
+        criteria["is_global"] = False
+    if params["name"] is not None:
+        criteria["name"] = {"any_": params["name"]}
+    if params["name"] != []:
+        rows = module.client.list_all(module.account_path + "/workspace_roles/filter", {"workspace_roles": criteria} if criteria else {})
+        names = {r.get("id"): r.get("name") for r in rows}
+        for row in rows:
+            row["is_builtin"] = row.get("account_id") is None
+            inherited = row.get("inherited_role_id")
+            row["inherited_role"] = names.get(inherited) or module.resolver.role_name("workspace_role", inherited)
+        result.update(workspace_roles=rows, count=len(rows))
+    if params["scopes"]:
+        result["scope_catalogue"] = module.client.get(SCOPE_CATALOGUE_PATH) or []
+    return result
+
+
+def main():
+    module = PrefectCloudModule(
+        argument_spec={
+            "name": {"type": "list", "elements": "str"},
+            "include_builtin": {"type": "bool", "default": True},
+            "scopes": {"type": "bool", "default": False},
+        },
+    )
+    module.run(lambda: read_workspace_roles(module))
+
+
+if __name__ == "__main__":
+    main()
