@@ -13,7 +13,7 @@ description:
   - Optionally returns every account permission Prefect Cloud knows.
   - Account roles are assigned with M(prefect.cloud.account_member), M(prefect.cloud.bot) and M(prefect.cloud.invitation).
 author:
-  - prefect.cloud contributors
+  - prefect.cloud maintainers (@prefect-cloud-ansible)
 options:
   name:
     description:

@@ -20,7 +20,7 @@ description:
     use M(prefect.cloud.workspace_role_info) to read them.
   - Custom workspace roles need an Enterprise (or Pro) plan in Prefect Cloud.
 author:
-  - prefect.cloud contributors
+  - prefect.cloud maintainers (@prefect-cloud-ansible)
 options:
   name:
     description:

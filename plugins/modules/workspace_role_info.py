@@ -12,7 +12,7 @@ description:
   - Each role comes with its scopes as the API returns them, and the name of the built-in role it inherits from.
   - Optionally returns the global catalogue of workspace scopes, with what each scope includes.
 author:
-  - prefect.cloud contributors
+  - prefect.cloud maintainers (@prefect-cloud-ansible)
 options:
   name:
     description:
