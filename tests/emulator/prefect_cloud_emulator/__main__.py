@@ -1,0 +1,46 @@
+"""`python -m prefect_cloud_emulator --host 127.0.0.1 --port 8686 --seed FILE --state FILE`"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+import yaml
+
+from . import DEMO_SEED, create_app
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="prefect_cloud_emulator", description="Local Prefect Cloud admin-API emulator.")
+    parser.add_argument("--host", default="127.0.0.1", help="listen address (loopback only; default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8686)
+    parser.add_argument("--seed", help="YAML or JSON seed file (default: the built-in demo seed)")
+    parser.add_argument("--state", help="JSON state file: loaded at start when present, saved after each write")
+    args = parser.parse_args(argv)
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        parser.error("the emulator only listens on loopback (127.0.0.1, localhost or ::1)")
+
+    seed: dict[str, Any] = DEMO_SEED
+    if args.seed:
+        seed = yaml.safe_load(Path(args.seed).read_text(encoding="utf-8"))
+    app = create_app(seed, state_file=args.state)
+    store = app.state.emulator.store
+    account = next(iter(store.accounts.values()))
+    owner_key = next((u.get("api_key") for u in seed.get("users", []) if u.get("account_role") == "Owner" and u.get("api_key")), None)
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    print(f"Prefect Cloud emulator: API URL  http://{host}:{args.port}/api", flush=True)
+    print(f"  account   {account.id}  handle {account.handle!r}", flush=True)
+    print(f"  PREFECT_API_URL=http://{host}:{args.port}/api/accounts/{account.id}/workspaces/<workspace id>", flush=True)
+    if owner_key:
+        print(f"  owner key {owner_key}", flush=True)
+    if args.state:
+        print(f"  state     {args.state}", flush=True)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,131 @@
+"""Test hooks under `/_emulator/` (not part of the Cloud API, no auth, not
+in the OpenAPI document, not logged)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Body, HTTPException, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from .catalogue import ACCOUNT_ROLE_IDS
+from .routes.invitations import accept
+
+if TYPE_CHECKING:
+    from .app import Emulator
+
+router = APIRouter(prefix="/_emulator", include_in_schema=False)
+
+
+def _emulator(request: Request) -> Emulator:
+    return request.app.state.emulator  # type: ignore[no-any-return]
+
+
+class FaultRule(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    method: str | None = None
+    path: str | None = None  # a regular expression, searched in the request path
+    count: int = Field(default=1, ge=1)
+    status: int | None = Field(default=None, ge=400, le=599)
+    retry_after: float | None = Field(default=None, ge=0)
+    latency: float = Field(default=0.0, ge=0)
+    drop_response: bool = False
+
+
+class AcceptBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    api_key: str | None = Field(default=None, pattern=r"^pnu_[A-Za-z0-9]{36}$")
+
+
+class PopulateBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    users: int = Field(default=0, ge=0)
+    teams: int = Field(default=0, ge=0)
+    bots: int = Field(default=0, ge=0)
+    workspaces: int = Field(default=0, ge=0)
+    prefix: str = "load"
+
+
+class ClockBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    advance_seconds: float
+
+
+@router.get("/requests")
+async def read_request_log(request: Request, since: int | None = None) -> list[dict[str, Any]]:
+    return _emulator(request).log_since(since)
+
+
+@router.delete("/requests", status_code=204)
+async def clear_request_log(request: Request) -> None:
+    _emulator(request).request_log.clear()
+
+
+@router.post("/faults", status_code=201)
+async def add_fault(request: Request, rule: FaultRule) -> dict[str, Any]:
+    _emulator(request).add_fault(rule)
+    return rule.model_dump()
+
+
+@router.delete("/faults", status_code=204)
+async def clear_faults(request: Request) -> None:
+    _emulator(request).faults.clear()
+
+
+@router.post("/reset", status_code=204)
+async def reset(request: Request, body: dict[str, Any] | None = Body(None)) -> None:
+    seed = (body or {}).get("seed")
+    try:
+        _emulator(request).reset(seed)
+    except ValueError as exc:  # pydantic's ValidationError is a ValueError
+        raise HTTPException(422, f"invalid seed: {exc}") from exc
+
+
+@router.post("/invitations/{invitation_id}/accept")
+async def accept_invitation_hook(request: Request, invitation_id: UUID, body: AcceptBody | None = None) -> dict[str, Any]:
+    emulator = _emulator(request)
+    store = emulator.store
+    inv = store.invitations.get(invitation_id)
+    if inv is None:
+        raise HTTPException(404, "Invitation not found.")
+    user_id = store.user_by_email.get(inv.email.lower())
+    user = store.users[user_id] if user_id else None
+    if user is None:
+        local = inv.email.split("@", 1)[0]
+        user = store.add_user(email=inv.email, handle=local.lower(), first_name=local.capitalize(), last_name="")
+    result = accept(store, inv, user)
+    if body is not None and body.api_key:
+        store.add_key("user", user.id, "accepted-invitation key", None, plaintext=body.api_key)
+    emulator.save()
+    return result
+
+
+@router.post("/populate")
+async def populate(request: Request, body: PopulateBody) -> dict[str, int]:
+    """Bulk-loads objects into the (first) account for scale tests."""
+    emulator = _emulator(request)
+    store = emulator.store
+    account_id = next(iter(store.accounts))
+    base = emulator.next_populate_batch()
+    p = f"{body.prefix}{base}"
+    member = ACCOUNT_ROLE_IDS["Member"]
+    for i in range(body.users):
+        user = store.add_user(email=f"{p}-user-{i}@populate.example", handle=f"{p}-user-{i}", first_name=p, last_name=f"User {i}")
+        store.add_membership(account_id, user.actor_id, member, user_id=user.id)
+    for i in range(body.teams):
+        store.add_team(account_id, f"{p}-team-{i}", "")
+    for i in range(body.bots):
+        store.add_bot(account_id, f"{p}-bot-{i}", member, None)
+    for i in range(body.workspaces):
+        store.add_workspace(account_id, f"{p} workspace {i}", f"{p}-ws-{i}")
+    emulator.save()
+    return body.model_dump(exclude={"prefix"})
+
+
+@router.post("/clock")
+async def advance_clock(request: Request, body: ClockBody) -> dict[str, Any]:
+    emulator = _emulator(request)
+    emulator.store.clock_offset += body.advance_seconds
+    emulator.save()
+    return {"now": emulator.store.now().isoformat().replace("+00:00", "Z"), "offset_seconds": emulator.store.clock_offset}

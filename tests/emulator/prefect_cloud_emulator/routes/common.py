@@ -1,0 +1,43 @@
+"""Pieces shared by the route modules."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, NoReturn
+
+from fastapi import Body, HTTPException
+
+from ..auth import Caller
+
+# Every official /filter body has these two, with the same bounds.
+LIMIT = Body(200, ge=0, le=200)
+OFFSET = Body(0, ge=0)
+
+A = "/accounts/{account_id}"  # relative to the routers' "/api" prefix
+W = A + "/workspaces/{workspace_id}"
+
+# Multipart uploads (account image, profile image) are accepted and ignored;
+# the schema is declared by hand so that python-multipart is not needed.
+MULTIPART_FILE: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {"file": {"type": "string", "format": "binary", "title": "File"}},
+                }
+            }
+        },
+    }
+}
+
+
+def not_found(what: str) -> NoReturn:
+    raise HTTPException(404, f"{what} not found.")
+
+
+def require_future(caller: Caller, when: datetime | None, field: str) -> None:
+    if when is not None and when <= caller.store.now():
+        raise HTTPException(422, f"{field} must be in the future.")
