@@ -45,21 +45,15 @@ venv:
 venv-oldest:
 	@tools/bootstrap_venv.sh $(VENV_OLDEST) "$$(tools/find_python.sh $(PY_OLDEST))" '$(CORE_OLDEST)'
 
-# --- sanity: ansible-test in the collection tree copy (.cache/collections/...) ---------------
+# --- sanity: ansible-test in the collection tree copy, every Python 3.9+ found (tools/sanity.sh)
 sanity: sanity-newest sanity-oldest
 
 sanity-newest: venv
-	@$(MAKE) --no-print-directory _sanity SANITY_VENV=$(VENV)
+	@tools/sanity.sh $(VENV) $(SANITY_ARGS)
 
 sanity-oldest: venv-oldest
-	@$(MAKE) --no-print-directory _sanity SANITY_VENV=$(VENV_OLDEST)
+	@tools/sanity.sh $(VENV_OLDEST) $(SANITY_ARGS)
 
-_sanity:
-	@nonempty=$$(find tests/sanity -name 'ignore-*.txt' -size +0c 2>/dev/null || true); \
-	 if [ -n "$$nonempty" ]; then echo "sanity ignore files must stay empty (DESIGN.md section 6): $$nonempty" >&2; exit 1; fi
-	@tree=$$(tools/collection_tree.sh) && cd "$$tree" && \
-	 PATH=$(SANITY_VENV)/bin:$$PATH ansible-test sanity --local --requirements -v \
-	     --python "$$($(SANITY_VENV)/bin/python -c 'import sys; print("%d.%d" % sys.version_info[:2])')" $(SANITY_ARGS)
 
 # --- units: pytest; ansible_collections.prefect.cloud imports from the tree copy ------------
 units: units-emulator units-newest units-oldest
