@@ -242,6 +242,10 @@ def compat_response(off, emu, res_off, res_emu, where="response", depth=0, seen=
             if missing:
                 problems.append(f"{where}: fields declared by the official schema missing in "
                                 f"the emulator's: {missing}")
+            extra = sorted(set(ep) - set(op))
+            if extra and o1.get("additionalProperties") is False:
+                problems.append(f"{where}: official schema forbids additional properties, the "
+                                f"emulator's declares {extra}")
             for name in sorted(set(op) & set(ep)):
                 problems += compat_response(op[name], ep[name], res_off, res_emu,
                                             f"{where}.{name}", depth + 1, seen)
