@@ -68,9 +68,9 @@ class EmulatorServer:
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             try:
-                self.http.get(self.base_url + "/_emulator/requests", timeout=1)
+                self.http.get(self.base_url + "/_emulator/requests", timeout=5)
                 return
-            except requests.ConnectionError:
+            except requests.RequestException:
                 time.sleep(0.05)
         raise RuntimeError("the emulator did not start")
 
