@@ -118,6 +118,18 @@ def _enum_values(schema):
     return set(map(str, schema.get("enum", [schema.get("const")] if "const" in schema else [])))
 
 
+def strip_null(schema):
+    """A query/path parameter cannot carry JSON null: drop null variants before comparing."""
+    if isinstance(schema, dict) and "anyOf" in schema:
+        rest = [v for v in schema["anyOf"] if v.get("type") != "null"]
+        if len(rest) == 1:
+            out = {k: v for k, v in schema.items() if k != "anyOf"}
+            out.update(rest[0])
+            return out
+        return dict(schema, anyOf=rest)
+    return schema
+
+
 def diff_request(off, emu, res_off, res_emu, where="body", depth=0, seen=None):
     """Every way the emulator's request schema differs from the official one.
 

@@ -173,11 +173,29 @@ def test_operation_contract(key, official, emulator_doc, emulator_ops):
     if ocode != ecode:
         problems.append(f"success status: official {ocode}, emulator {ecode}")
 
-    # query parameters the official operation takes must be accepted too
-    oq = {p["name"] for p in oop.get("parameters", []) if p.get("in") == "query"}
-    eq = {p["name"] for p in eop.get("parameters", []) if p.get("in") == "query"}
-    if oq - eq:
-        problems.append(f"query parameters missing: {sorted(oq - eq)}")
+    # query parameters the official operation takes must be accepted too, with the same type
+    oq = {p["name"]: p for p in oop.get("parameters", []) if p.get("in") == "query"}
+    eq = {p["name"]: p for p in eop.get("parameters", []) if p.get("in") == "query"}
+    if set(oq) - set(eq):
+        problems.append(f"query parameters missing: {sorted(set(oq) - set(eq))}")
+    for name in sorted(set(oq) & set(eq)):
+        if oq[name].get("required", False) != eq[name].get("required", False):
+            problems.append(f"query parameter {name}: required official "
+                            f"{oq[name].get('required', False)}, emulator {eq[name].get('required', False)}")
+        problems += oc.diff_request(oc.strip_null(oq[name].get("schema", {})),
+                                    oc.strip_null(eq[name].get("schema", {})),
+                                    res_off, res_emu, where=f"query.{name}")
+
+    # path parameters, by position: same type and format (a uuid id gives 422 on garbage)
+    opp = {p["name"]: p for p in oop.get("parameters", []) if p.get("in") == "path"}
+    epp = {p["name"]: p for p in eop.get("parameters", []) if p.get("in") == "path"}
+    onames = oc._PARAM.findall(opath)
+    enames = oc._PARAM.findall(emulator_ops[key][0])
+    for on, en in zip(onames, enames):
+        on, en = on.strip("{}"), en.strip("{}")
+        if on in opp and en in epp:
+            problems += oc.diff_request(opp[on].get("schema", {}), epp[en].get("schema", {}),
+                                        res_off, res_emu, where=f"path.{on}")
 
     # request body
     oschema, oreq, octypes = oc.request_schema(oop)
