@@ -330,3 +330,53 @@ def test_default_limit_is_200(emu):
     rest = expect(emu.owner.post(f"{ACCT}/teams/filter", json={"offset": 200}), 200)
     assert len(rest) == 30
     assert not {r["id"] for r in rows} & {r["id"] for r in rest}
+
+
+# ------------------------------------------------------------------------------- more criteria
+
+def test_team_filter_by_member_users_and_bots(emu):
+    t1, t2, t3 = emu.create_team("with-mia"), emu.create_team("with-bot"), emu.create_team("empty")
+    bot = emu.create_bot("tb")
+    mia = emu.user_id(es.MEMBER_EMAIL)
+    expect(emu.owner.put(f"{ACCT}/teams/{t1['id']}/members", json={"members": [
+        {"member_id": mia, "member_type": "user"}]}), 200)
+    expect(emu.owner.put(f"{ACCT}/teams/{t2['id']}/members", json={"members": [
+        {"member_id": bot["id"], "member_type": "service_account"}]}), 200)
+    assert flt(emu.owner, "/teams/filter", {"users": {"email": {"any_": [es.MEMBER_EMAIL]}}}) == [t1["id"]]
+    assert flt(emu.owner, "/teams/filter", {"users": {"id": {"any_": [mia]}}}) == [t1["id"]]
+    assert flt(emu.owner, "/teams/filter", {"bots": {"name": {"any_": ["tb"]}}}) == [t2["id"]]
+    assert flt(emu.owner, "/teams/filter", {"bots": {"id": {"any_": [bot["id"]]}}}) == [t2["id"]]
+    assert set(flt(emu.owner, "/teams/filter", {})) == {t1["id"], t2["id"], t3["id"]}
+
+
+def test_user_access_filter_more_user_criteria(emu):
+    ws = emu.create_workspace("ua2")["id"]
+    ids = {}
+    for email in (es.OWNER_EMAIL, es.MEMBER_EMAIL, es.NOKEY_EMAIL):
+        ids[email] = emu.grant_user(ws, emu.user_id(email))["id"]
+    p = f"/workspaces/{ws}/user_access/filter"
+    assert set(flt(emu.owner, p, {"users": {"email": {"like_": "N"}}})) == {ids[es.NOKEY_EMAIL]}
+    assert set(flt(emu.owner, p, {"users": {"handle": {"any_": ["mia", "olive"]}}})) == {
+        ids[es.MEMBER_EMAIL], ids[es.OWNER_EMAIL]}
+    assert flt(emu.owner, p, {"users": {"name": {"like_": "nokey"}}}) == [ids[es.NOKEY_EMAIL]]
+    emails = flt(emu.owner, p, {"sort": "EMAIL_DESC"}, key="email")
+    assert emails == sorted(emails, reverse=True) and len(emails) == 3
+
+
+def test_bot_access_filter_like_and_sort(emu):
+    ws = emu.create_workspace("ba2")["id"]
+    for n in ("zeta-bot", "alpha-bot", "mid-robot"):
+        emu.grant_bot(ws, emu.create_bot(n)["id"])
+    p = f"/workspaces/{ws}/bot_access/filter"
+    assert sorted(flt(emu.owner, p, {"bots": {"name": {"like_": "-BOT"}}}, key="bot_name")) == [
+        "alpha-bot", "zeta-bot"]
+    assert flt(emu.owner, p, {"sort": "BOT_NAME_ASC"}, key="bot_name") == ["alpha-bot", "mid-robot", "zeta-bot"]
+    assert flt(emu.owner, p, {"sort": "BOT_NAME_DESC"}, key="bot_name") == ["zeta-bot", "mid-robot", "alpha-bot"]
+
+
+def test_member_sees_only_accessible_workspaces_in_filter(emu):
+    a = emu.create_workspace("visible")
+    emu.create_workspace("hidden")
+    emu.grant_user(a["id"], emu.user_id(es.MEMBER_EMAIL))
+    assert flt(emu.member, "/workspaces/filter", key="handle") == ["visible"]
+    assert sorted(flt(emu.owner, "/workspaces/filter", key="handle")) == ["hidden", "visible"]
