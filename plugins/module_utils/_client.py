@@ -54,6 +54,9 @@ STATUS_REASONS = {
 # like one is removed from text we hand back to Ansible.
 API_KEY_PATTERN = re.compile(r"pn[ub]_[A-Za-z0-9]{8,}")
 
+# One IMF-fixdate, as in a Date header: "Sun, 01 Mar 2026 12:00:00 GMT".
+HTTP_DATE_PATTERN = re.compile(r"[A-Za-z]{3}, \d{1,2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT")
+
 
 def redact_secrets(text):
     """Return ``text`` with everything that looks like a Prefect API key masked."""
@@ -325,11 +328,16 @@ def _decode(response):
 
 
 def _http_date(value):
-    """An aware UTC datetime from an HTTP date (``Date`` header), or ``None``."""
+    """An aware UTC datetime from an HTTP date (``Date`` header), or ``None``.
+
+    Several ``Date`` headers arrive joined by commas; the last one (the closest to
+    the application, after whatever a front server added) is used.
+    """
     if not value:
         return None
+    dates = HTTP_DATE_PATTERN.findall(value)
     try:
-        when = email.utils.parsedate_to_datetime(value)
+        when = email.utils.parsedate_to_datetime(dates[-1] if dates else value)
     except (TypeError, ValueError, IndexError):
         return None
     if when.tzinfo is None:

@@ -82,3 +82,5 @@ def test_http_date_parsing():
     assert _client._http_date("Sun, 01 Mar 2026 13:00:00 +0100") == NOW
     assert _client._http_date("") is None
     assert _client._http_date("not a date") is None
+    # Two Date headers (a front server's and the application's) come joined: the last one counts.
+    assert _client._http_date("Sat, 28 Feb 2026 09:00:00 GMT, Sun, 01 Mar 2026 12:00:00 GMT") == NOW

@@ -1,0 +1,365 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: prefect.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+module: invitation
+short_description: Invite people to a Prefect Cloud account or workspace, or revoke their invitations
+version_added: 0.1.0
+description:
+  - Ensures that the person with the given O(email) is invited to the account (with an account role),
+    or to one O(workspace), unless they are already in.
+  - With O(state=present) nothing is sent when the person is already an active member of the account
+    (and, with O(workspace), already has access to that workspace), or when a pending invitation that has
+    not expired is already out for the same account role (or the same workspace). Otherwise a new
+    invitation is sent; Prefect Cloud then revokes the earlier pending ones for that email itself.
+  - An invitation that is still pending but has expired counts as absent, so it is sent again.
+    Expiry is judged by the server's clock (its C(Date) header), not the clock of the Ansible host.
+  - Changing the O(account_role) of a pending invitation sends a new invitation with the new role
+    (the old one shows as C(REVOKED) afterwards).
+  - When the person is already a member with another account role, no invitation is sent: the task
+    reports no change and warns. Change the role of a member with M(prefect.cloud.account_member).
+  - With O(state=absent) every pending invitation for the email (to the account, or to O(workspace)) is
+    revoked, expired ones included. Members are never touched; remove them with M(prefect.cloud.account_member).
+author:
+  - prefect.cloud contributors
+options:
+  email:
+    description:
+      - The email address of the person to invite. It identifies the invitation and is compared
+        case-insensitively.
+    type: str
+    required: true
+  workspace:
+    description:
+      - Invite to this workspace (by handle, or by id) instead of to the account as a whole.
+      - Prefect Cloud picks the roles of a workspace invitation itself (the workspace's default role),
+        so O(account_role) cannot be used with it.
+    type: str
+  account_role:
+    description:
+      - The account role (by name, such as V(Member) or V(Admin), or by id) of an account invitation.
+      - Defaults to V(Member) for account invitations. Not allowed with O(workspace).
+      - Ignored with O(state=absent), which revokes the pending invitations whatever their role.
+    type: str
+  state:
+    description:
+      - V(present) sends an invitation unless the person is already a member or already invited,
+        V(absent) revokes the pending invitations for the email.
+    type: str
+    choices: [present, absent]
+    default: present
+notes:
+  - Accepting an invitation needs the code from the invitation email, which the API never returns,
+    so automation cannot accept invitations on someone's behalf.
+extends_documentation_fragment:
+  - prefect.cloud.common
+  - prefect.cloud.attributes
+seealso:
+  - module: prefect.cloud.invitation_info
+  - module: prefect.cloud.account_member
+  - module: prefect.cloud.workspace_access
+"""
+
+EXAMPLES = r"""
+- name: Manage invitations
+  hosts: localhost
+  gather_facts: false
+  module_defaults:
+    group/prefect.cloud.prefect_cloud:
+      account: acme
+      # api_key comes from the PREFECT_API_KEY environment variable
+  tasks:
+    - name: Invite a new engineer to the account as a Member
+      prefect.cloud.invitation:
+        email: dana@example.com
+
+    - name: Invite an administrator
+      prefect.cloud.invitation:
+        email: erin@example.com
+        account_role: Admin
+
+    - name: Invite a contractor to the staging workspace only
+      prefect.cloud.invitation:
+        email: frank@example.com
+        workspace: staging
+
+    - name: Withdraw an invitation that was sent by mistake
+      prefect.cloud.invitation:
+        email: wrong@example.com
+        state: absent
+"""
+
+RETURN = r"""
+invitation:
+  description:
+    - The invitation after the task (in check mode, the predicted one); when the person is already a member,
+      their membership. Empty with O(state=absent).
+  returned: always
+  type: dict
+  contains:
+    email:
+      description: The email address, in lower case.
+      type: str
+      sample: dana@example.com
+    workspace:
+      description: Handle of the workspace of a workspace invitation; null for an account invitation.
+      type: str
+      sample: staging
+    account_role:
+      description:
+        - Name of the account role the person gets (or, for a member, has).
+        - For a workspace invitation, the role the server filled in (null in a check-mode prediction).
+      type: str
+      sample: Member
+    status:
+      description: V(pending) when an invitation is out, V(member) when the person is already in.
+      type: str
+      sample: pending
+    id:
+      description: Invitation id (pending only; absent from a check-mode prediction of a new invitation).
+      type: str
+    account_role_id:
+      description: Id of the account role.
+      type: str
+    workspace_id:
+      description: Id of the workspace (workspace invitations).
+      type: str
+    workspace_role:
+      description: Name of the workspace role a workspace invitation grants.
+      type: str
+      sample: Viewer
+    workspace_role_id:
+      description: Id of the workspace role a workspace invitation grants.
+      type: str
+    expiration:
+      description: When the pending invitation expires.
+      type: str
+      sample: "2026-01-31T12:00:00Z"
+    created:
+      description: When the pending invitation was created.
+      type: str
+    user_id:
+      description: User id of the member (member only).
+      type: str
+diff:
+  description:
+    - The invitation before and after (email, workspace, account_role, status), in diff mode.
+    - For workspace invitations C(account_role) is null unless the person is a member, since the server picks it.
+  returned: when diff mode is on
+  type: dict
+msg:
+  description: What happened, such as C(invitation for 'dana@example.com' sent).
+  returned: always
+  type: str
+  sample: invitation for 'dana@example.com' sent
+"""
+
+import re
+
+from ansible_collections.prefect.cloud.plugins.module_utils._module import PrefectCloudModule
+from ansible_collections.prefect.cloud.plugins.module_utils._invitations import is_expired, read_invitations
+from ansible_collections.prefect.cloud.plugins.module_utils._reconcile import Resource, reconcile, sanitize
+
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+DEFAULT_ACCOUNT_ROLE = "Member"
+
+
+class Invitation(Resource):
+    kind = "invitation"
+
+    def __init__(self, module):
+        super().__init__(module)
+        self.email = self.params["email"].strip().lower()
+        self.workspace = None  # the workspace row, once resolved
+        self.member = None  # the membership that satisfies state=present
+        self.expired = []  # pending invitations found expired
+        self.role_mismatch = None  # the member's role, when it differs from account_role
+
+    def describe(self):
+        if self.params["workspace"]:
+            return "invitation for %r to workspace %r" % (self.email, self.params["workspace"])
+        return "invitation for %r" % self.email
+
+    # -- reading -------------------------------------------------------------
+
+    def pending(self):
+        """Every PENDING invitation for the email in scope (the account, or the workspace), oldest first."""
+        workspace_id = self.workspace["id"] if self.workspace else None
+        rows = read_invitations(self.client, self.account_path, [self.email], ["PENDING"], workspace_id)
+        rows = [r for r in rows if (r.get("email") or "").lower() == self.email and r.get("status") == "PENDING"]
+        if workspace_id is None:
+            # Workspace invitations are not account invitations, whatever a server lists here.
+            rows = [r for r in rows if r.get("workspace_id") is None]
+        return rows
+
+    def live_pending(self):
+        """The pending invitations that can still be accepted (the server's clock decides)."""
+        rows = self.pending()
+        now = self.client.server_now()
+        live = [r for r in rows if not is_expired(r, now)]
+        self.expired = [r for r in rows if is_expired(r, now)]
+        return live
+
+    def has_workspace_access(self):
+        path = "%s/workspaces/%s/user_access/filter" % (self.account_path, self.workspace["id"])
+        rows = self.client.list_all(path, {"users": {"email": {"any_": [self.email]}}})
+        return any((r.get("email") or "").lower() == self.email for r in rows)
+
+    def read(self):
+        if self.params["workspace"]:
+            self.workspace = self.resolver.require("workspace", self.params["workspace"])
+        if self.params["state"] == "absent":
+            rows = self.pending()
+            return {"pending": rows} if rows else None
+        member = self.resolver.find("user", self.email)
+        if member is not None and member.get("active", True) and (self.workspace is None or self.has_workspace_access()):
+            self.member = member
+            return {"member": member}
+        live = self.live_pending()
+        return {"pending": live} if live else None
+
+    # -- the comparable view -------------------------------------------------
+
+    def workspace_handle(self):
+        if self.workspace is not None:
+            return self.workspace["handle"]
+        return self.params["workspace"]
+
+    def view(self, raw):
+        if "member" in raw:
+            return {
+                "email": self.email,
+                "workspace": self.workspace_handle(),
+                "account_role": raw["member"].get("account_role_name"),
+                "status": "member",
+            }
+        newest = raw["pending"][-1] if "pending" in raw else raw
+        return {
+            "email": (newest.get("email") or self.email).lower(),
+            "workspace": self.workspace_handle(),
+            # The server picks the account role of a workspace invitation: not compared, not predicted.
+            "account_role": None if self.params["workspace"] else self.resolver.role_name("account_role", newest.get("account_role_id")),
+            "status": "pending",
+        }
+
+    def wanted_role(self):
+        """The account role name of an account invitation (V(Member) when unset)."""
+        role = self.resolver.require_role("account_role", self.params["account_role"] or DEFAULT_ACCOUNT_ROLE)
+        return role["name"]
+
+    def desired(self, before):
+        if before is not None and before["status"] == "member":
+            # A member is never invited again, whatever the role; say so when the roles differ.
+            if self.is_set("account_role") and self.wanted_role() != before["account_role"]:
+                self.role_mismatch = before["account_role"]
+                self.module.warn(
+                    "%s is already a member of the account with the account role %r, not %r; no invitation was sent. "
+                    "Use prefect.cloud.account_member to change the role of a member."
+                    % (self.email, before["account_role"], self.wanted_role())
+                )
+            return dict(before)
+        return {
+            "email": self.email,
+            "workspace": self.workspace_handle(),
+            "account_role": None if self.params["workspace"] else self.wanted_role(),
+            "status": "pending",
+        }
+
+    # -- writing -------------------------------------------------------------
+
+    def recover(self):
+        """After a lost response: the invitation that the lost request created, if it did."""
+        live = self.live_pending()
+        if live and (self.params["workspace"] or self.view(live[-1])["account_role"] == self.wanted_role()):
+            return live[-1]
+        return None
+
+    def create(self, desired):
+        if self.workspace is not None:
+            path = "%s/workspaces/%s/invitations/" % (self.account_path, self.workspace["id"])
+            return self.write_recovering(lambda: self.client.post(path, json={"email": self.email}), self.recover)
+        role = self.resolver.require_role("account_role", desired["account_role"])
+        body = [{"email": self.email, "account_role_id": role["id"]}]
+
+        def send():
+            rows = self.client.post(self.account_path + "/invitations/", json=body) or []
+            return next((r for r in rows if (r.get("email") or "").lower() == self.email), rows[0] if rows else {})
+
+        return self.write_recovering(send, self.recover)
+
+    def update(self, raw, before, desired):
+        # A pending invitation cannot be changed: a new one replaces it (the server revokes the old one).
+        return self.create(desired)
+
+    def delete(self, raw):
+        for row in raw["pending"]:
+            if self.workspace is not None:
+                path = "%s/workspaces/%s/invitations/%s/revoke" % (self.account_path, self.workspace["id"], row["id"])
+            else:
+                path = "%s/invitations/%s/revoke" % (self.account_path, row["id"])
+            # Revoking twice leaves the same state, so a lost response may be retried.
+            self.client.post(path, idempotent=True)
+
+    # -- the result ------------------------------------------------------------
+
+    def public(self, raw, view):
+        result = dict(view or {})
+        if not raw or self.view(raw) != view:
+            # A check-mode prediction: nothing is known yet beyond the view.
+            return sanitize(result)
+        if "member" in raw:
+            member = raw["member"]
+            result["user_id"] = member.get("user_id")
+            result["account_role_id"] = member.get("account_role_id")
+            result["account_role"] = member.get("account_role_name")
+            return sanitize(result)
+        row = raw["pending"][-1] if "pending" in raw else raw
+        for key in ("id", "account_id", "account_role_id", "workspace_id", "workspace_role_id", "expiration", "created", "updated"):
+            if key in row:
+                result[key] = row[key]
+        if row.get("account_role_id") and result.get("account_role") is None:
+            result["account_role"] = self.resolver.role_name("account_role", row["account_role_id"])
+        if row.get("workspace_role_id"):
+            result["workspace_role"] = self.resolver.role_name("workspace_role", row["workspace_role_id"])
+        return sanitize(result)
+
+
+def run(module):
+    resource = Invitation(module)
+    result = reconcile(module, resource)
+    label = resource.describe()
+    if resource.member is not None and module.params["state"] == "present":
+        where = "workspace %r" % resource.workspace_handle() if module.params["workspace"] else "the account"
+        result["msg"] = "%s is already a member of %s; no invitation sent" % (resource.email, where)
+    elif result["msg"].endswith(" created"):
+        result["msg"] = "%s %s" % (label, "re-sent (the pending one had expired)" if resource.expired else "sent")
+    elif result["msg"].endswith(" updated"):
+        result["msg"] = "%s re-sent with the account role %r" % (label, result["invitation"].get("account_role"))
+    elif result["msg"].endswith(" deleted"):
+        result["msg"] = "%s revoked" % label
+    elif result["msg"].endswith(" unchanged"):
+        result["msg"] = "%s already pending" % label
+    elif result["msg"].endswith(" absent"):
+        result["msg"] = "no pending %s" % label
+    return result
+
+
+def main():
+    module = PrefectCloudModule(
+        argument_spec={
+            "email": {"type": "str", "required": True},
+            "workspace": {"type": "str"},
+            "account_role": {"type": "str"},
+            "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
+        },
+        mutually_exclusive=[("workspace", "account_role")],
+    )
+    if not EMAIL_PATTERN.match(module.params["email"].strip()):
+        module.fail("email: expected an email address such as dana@example.com, got %r" % module.params["email"])
+    module.run(lambda: run(module))
+
+
+if __name__ == "__main__":
+    main()
