@@ -52,8 +52,8 @@ def account_id_from_memberships(ref, accounts):
 class ReferenceNotFound(PrefectCloudError):
     """A referenced object (by name, email, handle or id) does not exist."""
 
-    def __init__(self, kind, ref):
-        super().__init__("%s %r not found" % (kind, ref))
+    def __init__(self, kind, ref, hint=None):
+        super().__init__("%s %r not found%s" % (kind, ref, "; " + hint if hint else ""))
         self.kind = kind
         self.ref = ref
 
@@ -195,8 +195,7 @@ class Resolver:
         row = self.role(kind, ref)
         if row is None:
             names = sorted(r.get("name") for r in self.role_catalogue(kind))
-            label = kind.replace("_", " ")
-            raise PrefectCloudError("%s %r not found; the account has: %s" % (label, ref, ", ".join(names)))
+            raise ReferenceNotFound(kind.replace("_", " "), ref, hint="the account has: %s" % ", ".join(names))
         return row
 
     def role_name(self, kind, role_id):
