@@ -1,0 +1,430 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: prefect.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+module: bot
+short_description: Create, update, rotate and delete Prefect Cloud service accounts (bots)
+version_added: 0.1.0
+description:
+  - Ensures a service account ("bot"), identified by its O(name), exists with the given account role,
+    or does not exist.
+  - A bot's API key is shown by Prefect Cloud only once, when it is minted (when the bot is created
+    and when its key is rotated). This module returns such a key as the top-level C(api_key) result of
+    the run that minted it, and nowhere else.
+  - Rotation is asked for explicitly with O(rotate_api_key), or conditionally with
+    O(rotate_if_expires_within) so that a scheduled play rotates keys only as they near expiry.
+  - Only the options you set are compared and changed; an option left unset never changes anything.
+author:
+  - prefect.cloud maintainers (@prefect-cloud-ansible)
+options:
+  name:
+    description:
+      - The bot name, unique within the account. It identifies the bot.
+    type: str
+    required: true
+  account_role:
+    description:
+      - The account role of the bot, by name (such as V(Member) or V(Admin)) or by id.
+      - A new bot without this option gets V(Member). On an existing bot, the role is compared and
+        changed only when this option is set.
+    type: str
+  api_key_expiration:
+    description:
+      - When keys minted by this run expire, as a duration from now (such as V(90d), V(12h), V(1w2d))
+        or as an ISO-8601 date/time (such as V(2027-01-31T00:00:00Z)). It must lie in the future.
+      - Applies only to a key this run mints, on creation or rotation. It never causes a change by
+        itself; to give an existing bot a key with a new expiration, rotate its key.
+      - When unset, minted keys never expire.
+    type: str
+  rotate_api_key:
+    description:
+      - Rotate the key of an existing bot now. The new key is returned as C(api_key).
+      - This is never idempotent; every run with V(true) mints a new key and reports a change.
+      - Ignored when the bot is created by this run (it gets a fresh key anyway) and when O(state=absent).
+    type: bool
+    default: false
+  rotate_if_expires_within:
+    description:
+      - Rotate the key of an existing bot only when its active key expires within this duration from
+        now (such as V(7d) or V(36h)), or has already expired.
+      - A key that never expires is never rotated by this option. Runs that find the key far from its
+        expiry change nothing.
+    type: str
+  old_key_expires_in_seconds:
+    description:
+      - On rotation, how many seconds the previous key keeps working (at most V(172800), 48 hours),
+        so that running clients can move to the new key. The previous key is listed among the
+        bot's rotating keys (see M(prefect.cloud.bot_info)) until then.
+      - When unset (or V(0)), the previous key stops working at once.
+    type: int
+  state:
+    description:
+      - V(present) creates or updates the bot, V(absent) deletes it together with its keys, its
+        account membership and its workspace access.
+    type: str
+    choices: [present, absent]
+    default: present
+extends_documentation_fragment:
+  - prefect.cloud.common
+  - prefect.cloud.attributes
+attributes:
+  check_mode:
+    support: partial
+    details:
+      - Check mode sends no write request and predicts the same C(changed) and diff as a real run,
+        including a creation or a rotation.
+      - Check mode cannot mint a key, so C(api_key) is not returned in check mode.
+notes:
+  - "The diff shows the bot's O(name), O(account_role) and C(active_key): the expiration of its
+    active key. A key minted by the run appears in the C(after) side as the expiration that was asked
+    for (a timestamp, V(null) for never, or a relative value such as C(90d from now)), with
+    C(rotated: true) for a rotation. Key ids and key values are never part of the diff, so that
+    check mode and the real run report exactly the same thing."
+  - "If the response to a creation is lost (a dropped connection after the bot was created), the
+    module finds the bot by name instead of creating a second one. The key in that lost response
+    can not be recovered, so the module rotates the key at once (the lost key stops working) and
+    returns the new one, with a warning."
+  - Tasks that can mint a key should set C(no_log) so that the key does not reach the logs.
+seealso:
+  - module: prefect.cloud.bot_info
+  - module: prefect.cloud.workspace_access
+  - name: Service accounts in Prefect Cloud
+    description: How service accounts and their keys work.
+    link: https://docs.prefect.io/v3/how-to-guides/cloud/manage-users/service-accounts
+"""
+
+EXAMPLES = r"""
+- name: Manage service accounts
+  hosts: localhost
+  gather_facts: false
+  module_defaults:
+    group/prefect.cloud.prefect_cloud:
+      account: acme
+      # api_key comes from the PREFECT_API_KEY environment variable
+  tasks:
+    - name: A deployer bot whose keys live for 90 days
+      prefect.cloud.bot:
+        name: deployer
+        account_role: Member
+        api_key_expiration: 90d
+      register: deployer
+      no_log: true
+
+    - name: Keep the key of a new bot (only a run that mints a key returns it)
+      ansible.builtin.copy:
+        content: "{{ deployer.api_key }}"
+        dest: /etc/prefect/deployer.key
+        mode: "0600"
+      when: deployer.api_key is defined
+      no_log: true
+
+    - name: Rotate the key when it expires within a week; the old key works one more hour
+      prefect.cloud.bot:
+        name: deployer
+        api_key_expiration: 90d
+        rotate_if_expires_within: 7d
+        old_key_expires_in_seconds: 3600
+      register: rotation
+      no_log: true
+
+    - name: Rotate now, the old key stops working at once
+      prefect.cloud.bot:
+        name: deployer
+        rotate_api_key: true
+      no_log: true
+
+    - name: Make the bot an account Admin
+      prefect.cloud.bot:
+        name: deployer
+        account_role: Admin
+
+    - name: Remove a bot that is no longer used
+      prefect.cloud.bot:
+        name: legacy-ci
+        state: absent
+"""
+
+RETURN = r"""
+bot:
+  description:
+    - The bot after the task; in check mode, the predicted bot (with the key metadata of the current
+      key, if any). Empty when absent.
+    - Never contains a key value, only its masked form.
+  returned: always
+  type: dict
+  contains:
+    id:
+      description: Bot id (used for workspace access and team membership). Absent from a check-mode prediction of a new bot.
+      type: str
+      sample: 1f0e2d3c-4b5a-4697-8879-6a5b4c3d2e1f
+    actor_id:
+      description: Actor id of the bot (used in access listings and to remove it from a team).
+      type: str
+    account_id:
+      description: Id of the account the bot belongs to.
+      type: str
+    name:
+      description: The bot name.
+      type: str
+      sample: deployer
+    account_role:
+      description: Name of the bot's account role.
+      type: str
+      sample: Member
+    account_role_name:
+      description: Name of the bot's account role, as the API reports it.
+      type: str
+      sample: Member
+    api_key:
+      description: Metadata of the active key (never the key itself).
+      type: dict
+      contains:
+        id:
+          description: Key id; it changes on every rotation.
+          type: str
+        name:
+          description: Key name, generated by Prefect Cloud.
+          type: str
+        created:
+          description: When the key was minted.
+          type: str
+        expiration:
+          description: When the key expires; null when it never does.
+          type: str
+        masked_key:
+          description: The key's prefix and last characters.
+          type: str
+          sample: pnb_...a1b2
+    created:
+      description: When the bot was created.
+      type: str
+    updated:
+      description: When the bot was last updated.
+      type: str
+api_key:
+  description:
+    - The key minted by this run (on creation or rotation), the only time it can be read.
+    - Store it (for example with M(ansible.builtin.copy) and mode C(0600), or in a vault) and set
+      C(no_log) on the task.
+  returned: when this run created the bot or rotated its key (never in check mode)
+  type: str
+  sample: pnb_0123456789abcdefghijklmnopqrstuvwxyz
+diff:
+  description:
+    - The bot before and after (name, account_role, active_key), in diff mode.
+    - C(active_key) holds C(expiration), and after a rotation C(rotated=true); see the notes.
+  returned: when diff mode is on
+  type: dict
+msg:
+  description: What happened, such as C(bot 'deployer' created).
+  returned: always
+  type: str
+"""
+
+import datetime
+import re
+
+from ansible_collections.prefect.cloud.plugins.module_utils._module import PrefectCloudModule
+from ansible_collections.prefect.cloud.plugins.module_utils._reconcile import Resource, run_resource
+from ansible_collections.prefect.cloud.plugins.module_utils._values import (
+    expiration_from_option,
+    format_datetime,
+    parse_datetime,
+    parse_duration,
+    utcnow,
+)
+
+MAX_OLD_KEY_SECONDS = 172800
+
+
+def minted_expiration_label(value):
+    """How the diff shows the expiration asked for a new key: stable between check mode and the real run.
+
+    A fixed date/time shows as its timestamp; a duration shows relative to the run
+    (``90d from now``), because the moment it stands for moves between runs.
+    """
+    if value is None:
+        return None
+    text = str(value).strip()
+    try:
+        parse_duration(text, "api_key_expiration")
+    except ValueError:
+        return format_datetime(parse_datetime(text))
+    if text.isdigit():
+        text += "s"
+    return "%s from now" % re.sub(r"\s+", "", text.lower())
+
+
+def validate(module):
+    """Check the option values that argument_spec can not, before any request; return the parsed ones."""
+    params = module.params
+    parsed = {"expiration": None, "window": None}
+    seconds = params["old_key_expires_in_seconds"]
+    if seconds is not None and not 0 <= seconds <= MAX_OLD_KEY_SECONDS:
+        module.fail(
+            "old_key_expires_in_seconds must be between 0 and %d (48 hours), got %d" % (MAX_OLD_KEY_SECONDS, seconds)
+        )
+    try:
+        if params["api_key_expiration"] is not None:
+            parsed["expiration"] = expiration_from_option(params["api_key_expiration"], "api_key_expiration")
+        if params["rotate_if_expires_within"] is not None:
+            parsed["window"] = parse_duration(params["rotate_if_expires_within"], "rotate_if_expires_within")
+    except ValueError as exc:
+        module.fail(str(exc))
+    return parsed
+
+
+class Bot(Resource):
+    kind = "bot"
+
+    def __init__(self, module, parsed):
+        super().__init__(module)
+        self.expiration = parsed["expiration"]
+        self.window = parsed["window"]
+        # Set once this run has minted a key: what the diff shows for it.
+        self.minted = None
+
+    # -- reading -----------------------------------------------------------
+
+    def describe(self):
+        return "bot %r" % self.params["name"]
+
+    def path(self, raw, suffix=""):
+        return "%s/bots/%s%s" % (self.account_path, raw["id"], suffix)
+
+    def read(self):
+        return self.resolver.find("bot", self.params["name"])
+
+    def read_fresh(self):
+        """The bot by name, asking the server again (not the resolver's cache)."""
+        self.resolver.forget("bot", self.params["name"])
+        return self.read()
+
+    def view(self, raw):
+        if self.minted is not None:
+            active_key = dict(self.minted)
+        else:
+            key = raw.get("api_key") or {}
+            active_key = {"expiration": format_datetime(key.get("expiration"))}
+        return {"name": raw["name"], "account_role": raw.get("account_role_name"), "active_key": active_key}
+
+    def public(self, raw, view):
+        merged = dict(raw or {})
+        merged["name"] = view["name"]
+        merged["account_role"] = view["account_role"]
+        return super().public(merged, {})
+
+    # -- deciding ----------------------------------------------------------
+
+    def wants_rotation(self, before):
+        """Whether the existing bot (its view) gets a new key in this run."""
+        if self.params["rotate_api_key"]:
+            return True
+        if self.window is None:
+            return False
+        expiration = parse_datetime(before["active_key"]["expiration"])
+        if expiration is None:
+            return False  # a key that never expires is never "near expiry"
+        return expiration - utcnow() <= datetime.timedelta(seconds=self.window)
+
+    def new_key_view(self, rotated):
+        key = {"expiration": minted_expiration_label(self.params["api_key_expiration"])}
+        if rotated:
+            key["rotated"] = True
+        return key
+
+    def desired(self, before):
+        name = self.params["name"]
+        defaults = {"name": name, "account_role": "Member", "active_key": self.new_key_view(rotated=False)}
+        desired = self.overlay(before, defaults, {})
+        if self.is_set("account_role"):
+            desired["account_role"] = self.resolver.role_name("account_role", self.params["account_role"])
+        if before is not None and self.wants_rotation(before):
+            desired["active_key"] = self.new_key_view(rotated=True)
+        return desired
+
+    def check_references(self, desired):
+        if self.is_set("account_role"):
+            self.resolver.require_role("account_role", self.params["account_role"])
+
+    # -- writing -----------------------------------------------------------
+
+    def expiration_text(self):
+        return self.expiration.strftime("%Y-%m-%dT%H:%M:%S.%fZ") if self.expiration is not None else None
+
+    def keep_key(self, response, rotated):
+        """Take the plaintext key out of a create/rotate response: it goes to ``api_key`` only."""
+        key = (response or {}).get("api_key") or {}
+        secret = key.pop("key", None)
+        if secret:
+            self.extra_result["api_key"] = secret
+            self.minted = self.new_key_view(rotated)
+        return secret
+
+    def rotate(self, raw, old_key_seconds, rotated=True):
+        """Rotate the key of ``raw``; a lost response is recovered without leaving a stray working key."""
+        body = {"api_key_expiration": self.expiration_text(), "old_key_expires_in_seconds": old_key_seconds}
+        previous_key_id = (raw.get("api_key") or {}).get("id")
+
+        def send(payload):
+            return self.client.post(self.path(raw, "/rotate_api_key"), json=payload)
+
+        def recover():
+            current = self.client.get_or_none(self.path(raw))
+            if current is None or (current.get("api_key") or {}).get("id") == previous_key_id:
+                return None  # the rotation did not happen: send it again
+            # It happened, but its key was lost: rotate once more, ending the lost key at once.
+            self.module.warn("the new key of %s was lost in transit; rotated it again" % self.describe())
+            return send({"api_key_expiration": body["api_key_expiration"], "old_key_expires_in_seconds": 0})
+
+        response = self.write_recovering(lambda: send(body), recover)
+        self.keep_key(response, rotated)
+
+    def create(self, desired):
+        body = {"name": desired["name"], "api_key_expiration": self.expiration_text()}
+        if self.is_set("account_role"):
+            body["account_role_id"] = self.resolver.require_role("account_role", self.params["account_role"])["id"]
+        raw = self.write_recovering(lambda: self.client.post(self.account_path + "/bots/", json=body), self.read_fresh)
+        if not self.keep_key(raw, rotated=False):
+            # The bot was created but the response carrying its only key was lost.
+            self.module.warn(
+                "%s was created but the response with its API key was lost; "
+                "rotated its key at once so that a working key can be returned" % self.describe()
+            )
+            self.rotate(raw, 0, rotated=False)
+        raw = self.client.get(self.path(raw))
+        self.resolver.remember("bot", raw)
+        return raw
+
+    def update(self, raw, before, desired):
+        if desired["account_role"] != before["account_role"]:
+            role = self.resolver.require_role("account_role", desired["account_role"])
+            self.client.patch(self.path(raw), json={"account_role_id": role["id"]})
+        if desired["active_key"].get("rotated"):
+            self.rotate(raw, self.params["old_key_expires_in_seconds"])
+        return self.client.get(self.path(raw))
+
+    def delete(self, raw):
+        self.client.delete(self.path(raw))
+
+
+def main():
+    module = PrefectCloudModule(
+        argument_spec={
+            "name": {"type": "str", "required": True},
+            "account_role": {"type": "str"},
+            "api_key_expiration": {"type": "str", "no_log": False},
+            "rotate_api_key": {"type": "bool", "default": False, "no_log": False},
+            "rotate_if_expires_within": {"type": "str"},
+            "old_key_expires_in_seconds": {"type": "int", "no_log": False},
+            "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
+        },
+    )
+    parsed = validate(module)
+    run_resource(module, lambda m: Bot(m, parsed))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,230 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: prefect.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+module: bot_info
+short_description: List Prefect Cloud service accounts (bots) and their API keys
+version_added: 0.1.0
+description:
+  - Returns the service accounts ("bots") of the account, all of them (every page) or those with the
+    given names, each with its account role and the metadata of its API keys (the active key, and the
+    previous keys still working during a rotation grace period).
+  - Key values are never returned (Prefect Cloud shows a key only when it is minted), only their
+    masked form.
+author:
+  - prefect.cloud maintainers (@prefect-cloud-ansible)
+options:
+  name:
+    description:
+      - Only the bots with these names (filtered by the server). Unknown names are left out.
+    type: list
+    elements: str
+  expires_within:
+    description:
+      - Only the bots whose active key expires within this duration from now (such as V(7d) or V(36h)),
+        or has expired already. Bots whose key never expires are left out.
+      - Useful to report the keys a rotation play is about to renew.
+    type: str
+extends_documentation_fragment:
+  - prefect.cloud.common
+  - prefect.cloud.attributes.info_module
+seealso:
+  - module: prefect.cloud.bot
+"""
+
+EXAMPLES = r"""
+- name: Read service accounts
+  hosts: localhost
+  gather_facts: false
+  module_defaults:
+    group/prefect.cloud.prefect_cloud:
+      account: acme
+  tasks:
+    - name: Every bot of the account
+      prefect.cloud.bot_info:
+      register: all_bots
+
+    - name: Bots whose key expires within two weeks
+      prefect.cloud.bot_info:
+        expires_within: 14d
+      register: expiring
+
+    - name: Report them
+      ansible.builtin.debug:
+        msg: "{{ item.name }}: key {{ item.api_keys.active.masked_key }} expires {{ item.api_keys.active.expiration }}"
+      loop: "{{ expiring.bots }}"
+      loop_control:
+        label: "{{ item.name }}"
+
+    - name: The deployer bot
+      prefect.cloud.bot_info:
+        name: [deployer]
+      register: deployer
+"""
+
+RETURN = r"""
+bots:
+  description: The bots, in the order the API returns them.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: Bot id (used for workspace access and team membership).
+      type: str
+    actor_id:
+      description: Actor id of the bot (used in access listings and to remove it from a team).
+      type: str
+    account_id:
+      description: Account id.
+      type: str
+    name:
+      description: Bot name.
+      type: str
+      sample: deployer
+    account_role:
+      description: Name of the bot's account role.
+      type: str
+      sample: Member
+    account_role_name:
+      description: Name of the bot's account role, as the API reports it.
+      type: str
+    api_key:
+      description: Metadata of the active key as the bot listing reports it (never the key itself).
+      type: dict
+    api_keys:
+      description: The bot's keys (metadata only).
+      type: dict
+      contains:
+        active:
+          description: The active key; null when the bot has none.
+          type: dict
+          contains:
+            id:
+              description: Key id; it changes on every rotation.
+              type: str
+            name:
+              description: Key name.
+              type: str
+            created:
+              description: When the key was minted.
+              type: str
+            expiration:
+              description: When the key expires; null when it never does.
+              type: str
+            masked_key:
+              description: The key's prefix and last characters.
+              type: str
+              sample: pnb_...a1b2
+            expires_in_seconds:
+              description: Seconds from now until the key expires (negative when expired); null when it never does.
+              type: int
+              sample: 604800
+        rotating:
+          description: Previous keys that still work until their expiration, after a rotation with a grace period.
+          type: list
+          elements: dict
+          contains:
+            id:
+              description: Key id.
+              type: str
+            name:
+              description: Key name.
+              type: str
+            created:
+              description: When the key was minted.
+              type: str
+            expiration:
+              description: When the key stops working.
+              type: str
+            masked_key:
+              description: The key's prefix and last characters.
+              type: str
+            expires_in_seconds:
+              description: Seconds from now until the key stops working.
+              type: int
+    created:
+      description: Creation time.
+      type: str
+    updated:
+      description: Last update time.
+      type: str
+count:
+  description: How many bots were returned.
+  returned: always
+  type: int
+  sample: 2
+"""
+
+from ansible_collections.prefect.cloud.plugins.module_utils._module import PrefectCloudModule
+from ansible_collections.prefect.cloud.plugins.module_utils._reconcile import sanitize
+from ansible_collections.prefect.cloud.plugins.module_utils._values import parse_datetime, parse_duration, utcnow
+
+
+def seconds_until(timestamp, now):
+    moment = parse_datetime(timestamp)
+    if moment is None:
+        return None
+    return int((moment - now).total_seconds())
+
+
+def expires_within(row, now, window):
+    """Whether the active key of a listed bot expires within ``window`` seconds (never-expiring: no)."""
+    left = seconds_until((row.get("api_key") or {}).get("expiration"), now)
+    return left is not None and left <= window
+
+
+def key_metadata(key, now):
+    if not key:
+        return None
+    entry = sanitize(key)
+    entry["expires_in_seconds"] = seconds_until(key.get("expiration"), now)
+    return entry
+
+
+def read_bots(module, window):
+    names = module.params["name"]
+    body = {}
+    if names is not None:
+        if not names:
+            return {"changed": False, "bots": [], "count": 0}
+        body = {"service_accounts": {"name": {"any_": names}}}
+    rows = module.client.list_all(module.account_path + "/bots/filter", body)
+    now = utcnow()
+    if window is not None:
+        # The listing carries the active key's expiration: filter before reading any key.
+        rows = [row for row in rows if expires_within(row, now, window)]
+    bots = []
+    for row in rows:
+        # 404 when the bot has no active key (or was deleted meanwhile): report no keys.
+        keys = module.client.get_or_none("%s/bots/%s/read_bot_api_keys" % (module.account_path, row["id"])) or {}
+        bot = sanitize(row)
+        bot["account_role"] = row.get("account_role_name")
+        bot["api_keys"] = {
+            "active": key_metadata(keys.get("active_key"), now),
+            "rotating": [key_metadata(k, now) for k in keys.get("rotating_keys") or []],
+        }
+        bots.append(bot)
+    return {"changed": False, "bots": bots, "count": len(bots)}
+
+
+def main():
+    module = PrefectCloudModule(
+        argument_spec={
+            "name": {"type": "list", "elements": "str"},
+            "expires_within": {"type": "str"},
+        },
+    )
+    window = None
+    if module.params["expires_within"] is not None:
+        try:
+            window = parse_duration(module.params["expires_within"], "expires_within")
+        except ValueError as exc:
+            module.fail(str(exc))
+    module.run(lambda: read_bots(module, window))
+
+
+if __name__ == "__main__":
+    main()
