@@ -291,13 +291,13 @@ def _start_cli(args, env):
     return proc
 
 
-def _wait_up(url, proc, timeout=20):
+def _wait_up(url, proc, timeout=60):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise AssertionError(f"emulator exited: {proc.stdout.read()}")
         try:
-            requests.get(url + "/api/workspace_scopes", timeout=1)
+            requests.get(url + "/api/workspace_scopes", timeout=5)
             return
         except requests.ConnectionError:
             time.sleep(0.1)
@@ -317,17 +317,17 @@ def test_cli_with_seed_and_state(tmp_path):
     proc = _start_cli(args, env)
     try:
         _wait_up(base, proc)
-        r = requests.post(f"{base}{ACCT}/workspaces/", json={"name": "CLI", "handle": "cli"}, headers=auth, timeout=5)
+        r = requests.post(f"{base}{ACCT}/workspaces/", json={"name": "CLI", "handle": "cli"}, headers=auth, timeout=30)
         assert r.status_code == 201, r.text
     finally:
         proc.send_signal(signal.SIGTERM)
-        out = proc.communicate(timeout=15)[0]
+        out = proc.communicate(timeout=30)[0]
     assert f"127.0.0.1:{port}" in out and es.ACCOUNT_ID in out and es.OWNER_KEY in out, out
     proc = _start_cli(args, env)
     try:
         _wait_up(base, proc)
-        r = requests.post(f"{base}{ACCT}/workspaces/filter", json={}, headers=auth, timeout=5)
+        r = requests.post(f"{base}{ACCT}/workspaces/filter", json={}, headers=auth, timeout=30)
         assert [w["handle"] for w in r.json()] == ["cli"]
     finally:
         proc.send_signal(signal.SIGTERM)
-        proc.communicate(timeout=15)
+        proc.communicate(timeout=30)

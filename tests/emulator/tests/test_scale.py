@@ -26,7 +26,7 @@ def test_300_requests_against_10k_objects(emu):
     bot_names = [b["name"] for b in bots]
     handles = [w["handle"] for w in workspaces]
 
-    t0 = time.monotonic()
+    t0, c0 = time.monotonic(), time.process_time()
     for i in range(100):
         rows = expect(o.post(f"{ACCT}/teams/filter", json={"teams": {"name": {"any_": [names[i]]}}}), 200)
         assert [r["name"] for r in rows] == [names[i]]
@@ -37,6 +37,11 @@ def test_300_requests_against_10k_objects(emu):
                              json={"workspaces": {"handle": {"any_": [handles[i]]}}}), 200)
         assert [r["handle"] for r in rows] == [handles[i]]
     elapsed = time.monotonic() - t0
-    rate = 300 / elapsed
-    print(f"\npopulate(10,000 objects): {load_s:.2f}s; 300 filter requests: {elapsed:.2f}s = {rate:.0f} req/s")
-    assert rate > 50, f"only {rate:.1f} req/s over 10,000 objects"
+    cpu = time.process_time() - c0  # client and server share this process
+    rate, cpu_rate = 300 / elapsed, 300 / max(cpu, 1e-9)
+    print(f"\npopulate(10,000 objects): {load_s:.2f}s; 300 filter requests: {elapsed:.2f}s wall = "
+          f"{rate:.0f} req/s ({cpu_rate:.0f} req/s per CPU-second of client+server)")
+    # Generous sanity bounds. The CPU-time rate does not depend on how loaded the machine is;
+    # the wall-clock bound only catches pathological waits (sleeps, timeouts).
+    assert cpu_rate > 50, f"only {cpu_rate:.1f} requests per CPU-second over 10,000 objects"
+    assert rate > 15, f"only {rate:.1f} req/s wall-clock over 10,000 objects"
