@@ -1,0 +1,245 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: prefect.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+module: account
+short_description: Manage the profile, settings and SSO domains of a Prefect Cloud account
+version_added: 0.1.0
+description:
+  - Ensures the account named by O(account) has the given profile, settings and SSO domains.
+  - Accounts cannot be created or deleted through the API, so this module has no O(ignore:state).
+  - Only the options you set are compared and changed; O(settings) is partial (only the keys given
+    are compared and sent).
+author:
+  - prefect.cloud contributors
+options:
+  name:
+    description:
+      - The account's display name.
+    type: str
+  handle:
+    description:
+      - The account handle (lower-case letters, digits and dashes). Renaming it changes the URLs of the
+        account; later tasks that name the account by its old handle will not find it.
+    type: str
+  location:
+    description:
+      - Where the organisation is, free text. V("") clears it.
+    type: str
+  link:
+    description:
+      - A web address for the organisation. V("") clears it.
+    type: str
+  settings:
+    description:
+      - Account settings to enforce. Only the keys given are compared and sent; the others keep their values.
+      - "Known keys (booleans): V(allow_public_workspaces), V(ai_log_summaries), V(managed_execution),
+        V(enforce_ip_allowlist), V(enforce_webhook_authentication), V(self_healing_enabled).
+        V(default_result_storage) takes the API's object (or V(null))."
+      - An unknown key fails before any request, listing the known ones.
+      - Turning on V(enforce_ip_allowlist) locks out every address that is not in the account's IP allowlist;
+        Prefect Cloud refuses it when the caller's own address is not listed.
+    type: dict
+  domains:
+    description:
+      - The complete list of SSO domains of the account (compared as a set). V([]) removes them all.
+    type: list
+    elements: str
+extends_documentation_fragment:
+  - prefect.cloud.common
+  - prefect.cloud.attributes
+seealso:
+  - module: prefect.cloud.account_info
+"""
+
+EXAMPLES = r"""
+- name: Account settings as code
+  hosts: localhost
+  gather_facts: false
+  module_defaults:
+    group/prefect.cloud.prefect_cloud:
+      account: acme
+  tasks:
+    - name: Profile, settings and SSO domains
+      prefect.cloud.account:
+        name: Acme Corp
+        link: https://acme.example
+        settings:
+          allow_public_workspaces: false
+          ai_log_summaries: true
+        domains:
+          - acme.example
+          - acme-corp.example
+"""
+
+RETURN = r"""
+account:
+  description: The account after the task; in check mode, the prediction.
+  returned: always
+  type: dict
+  contains:
+    id:
+      description: Account id.
+      type: str
+    name:
+      description: Display name.
+      type: str
+    handle:
+      description: Handle.
+      type: str
+    location:
+      description: Location, or null.
+      type: str
+    link:
+      description: Web address, or null.
+      type: str
+    settings:
+      description: The account settings (the keys the API returns).
+      type: dict
+    domains:
+      description: The SSO domains, sorted.
+      type: list
+      elements: str
+    plan_type:
+      description: Plan type.
+      type: str
+    plan_tier:
+      description: Plan tier.
+      type: str
+    status:
+      description: Account status (ACTIVE, DELINQUENT, FROZEN).
+      type: str
+    features:
+      description: Features of the plan.
+      type: list
+      elements: str
+    created:
+      description: Creation time.
+      type: str
+    updated:
+      description: Last update time.
+      type: str
+diff:
+  description: The account before and after (name, handle, location, link, settings, domains), in diff mode.
+  returned: when diff mode is on
+  type: dict
+msg:
+  description: What happened, such as C(account 'acme' updated).
+  returned: always
+  type: str
+"""
+
+from ansible.module_utils.parsing.convert_bool import boolean
+
+from ansible_collections.prefect.cloud.plugins.module_utils._module import PrefectCloudModule
+from ansible_collections.prefect.cloud.plugins.module_utils._reconcile import Resource, run_resource
+
+BOOLEAN_SETTINGS = (
+    "allow_public_workspaces",
+    "ai_log_summaries",
+    "managed_execution",
+    "enforce_ip_allowlist",
+    "enforce_webhook_authentication",
+    "self_healing_enabled",
+)
+OBJECT_SETTINGS = ("default_result_storage",)
+PROFILE_FIELDS = ("name", "handle", "location", "link")
+
+
+def normalise_settings(settings):
+    """Check the keys and types of the ``settings`` option; ``ValueError`` names the problem."""
+    known = BOOLEAN_SETTINGS + OBJECT_SETTINGS
+    unknown = sorted(set(settings) - set(known))
+    if unknown:
+        raise ValueError("settings: unknown key(s) %s; known keys: %s" % (", ".join(unknown), ", ".join(known)))
+    result = {}
+    for key, value in settings.items():
+        if key in BOOLEAN_SETTINGS:
+            try:
+                result[key] = boolean(value, strict=True)
+            except TypeError:
+                raise ValueError("settings.%s must be a boolean, got %r" % (key, value))
+        elif value is not None and not isinstance(value, dict):
+            raise ValueError("settings.%s must be an object or null, got %r" % (key, value))
+        else:
+            result[key] = value
+    return result
+
+
+class Account(Resource):
+    kind = "account"
+
+    def describe(self):
+        return "account %r" % (self.module.params["account"] or self.module.account_id)
+
+    def read(self):
+        raw = self.client.get(self.account_path)
+        raw["domains"] = self.client.get(self.account_path + "/domains") or []
+        return raw
+
+    def view(self, raw):
+        settings = raw.get("settings") or {}
+        view = {key: raw.get(key) for key in PROFILE_FIELDS}
+        view["settings"] = {key: settings.get(key) for key in BOOLEAN_SETTINGS + OBJECT_SETTINGS if key in settings}
+        view["domains"] = sorted({_domain_name(d).lower() for d in raw.get("domains") or []})
+        return view
+
+    def desired(self, before):
+        desired = self.overlay(before, {}, {key: key for key in PROFILE_FIELDS})
+        for key in ("location", "link"):
+            # "" clears the field; the API keeps a cleared field as null.
+            if desired.get(key) == "":
+                desired[key] = None
+        if self.is_set("settings"):
+            desired["settings"] = dict(desired["settings"], **self.module.settings)
+        if self.is_set("domains"):
+            desired["domains"] = sorted({d.strip().lower() for d in self.params["domains"]})
+        return desired
+
+    def update(self, raw, before, desired):
+        profile = {key: desired[key] for key in PROFILE_FIELDS if desired[key] != before[key]}
+        if profile:
+            self.client.patch(self.account_path, json=profile)
+        settings = {k: v for k, v in desired["settings"].items() if before["settings"].get(k) != v}
+        if settings:
+            self.client.patch(self.account_path + "/settings", json=settings)
+        if desired["domains"] != before["domains"]:
+            self.client.patch(self.account_path + "/domains", json={"domain_names": desired["domains"]})
+        return None
+
+    def public(self, raw, view):
+        result = super().public(raw, view)
+        # The full settings object the API returned, not only the keys the view compares.
+        if raw and "settings" in raw:
+            result["settings"] = dict(raw["settings"], **view["settings"])
+        return result
+
+
+def _domain_name(entry):
+    return entry.get("name", "") if isinstance(entry, dict) else str(entry)
+
+
+def main():
+    module = PrefectCloudModule(
+        argument_spec={
+            "name": {"type": "str"},
+            "handle": {"type": "str"},
+            "location": {"type": "str"},
+            "link": {"type": "str"},
+            "settings": {"type": "dict"},
+            "domains": {"type": "list", "elements": "str"},
+        },
+    )
+    try:
+        module.settings = normalise_settings(module.params["settings"] or {})
+    except ValueError as exc:
+        module.fail(str(exc))
+    if module.params["handle"] is not None and not module.params["handle"]:
+        module.fail("handle cannot be empty")
+    run_resource(module, Account)
+
+
+if __name__ == "__main__":
+    main()

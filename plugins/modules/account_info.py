@@ -1,0 +1,112 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: prefect.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+module: account_info
+short_description: Read a Prefect Cloud account, its settings and SSO domains
+version_added: 0.1.0
+description:
+  - Returns the account named by O(account) (or the API key's only account) with its settings and SSO domains.
+author:
+  - prefect.cloud contributors
+options: {}
+extends_documentation_fragment:
+  - prefect.cloud.common
+  - prefect.cloud.attributes.info_module
+seealso:
+  - module: prefect.cloud.account
+  - module: prefect.cloud.me_info
+"""
+
+EXAMPLES = r"""
+- name: Read the account
+  hosts: localhost
+  gather_facts: false
+  module_defaults:
+    group/prefect.cloud.prefect_cloud:
+      account: acme
+  tasks:
+    - name: The account with its settings and domains
+      prefect.cloud.account_info:
+      register: acme
+
+    - name: Show the plan
+      ansible.builtin.debug:
+        msg: "{{ acme.account.plan_type }} / {{ acme.account.plan_tier }}"
+"""
+
+RETURN = r"""
+account:
+  description: The account.
+  returned: always
+  type: dict
+  contains:
+    id:
+      description: Account id.
+      type: str
+    name:
+      description: Display name.
+      type: str
+    handle:
+      description: Handle.
+      type: str
+    location:
+      description: Location, or null.
+      type: str
+    link:
+      description: Web address, or null.
+      type: str
+    settings:
+      description: The account settings.
+      type: dict
+    domains:
+      description: The SSO domains, sorted.
+      type: list
+      elements: str
+    plan_type:
+      description: Plan type.
+      type: str
+    plan_tier:
+      description: Plan tier.
+      type: str
+    status:
+      description: Account status.
+      type: str
+    features:
+      description: Features of the plan.
+      type: list
+      elements: str
+    sso_state:
+      description: State of single sign-on.
+      type: str
+    scim_state:
+      description: State of SCIM provisioning.
+      type: str
+    created:
+      description: Creation time.
+      type: str
+    updated:
+      description: Last update time.
+      type: str
+"""
+
+from ansible_collections.prefect.cloud.plugins.module_utils._module import PrefectCloudModule
+from ansible_collections.prefect.cloud.plugins.module_utils._reconcile import sanitize
+
+
+def read_account(module):
+    account = module.client.get(module.account_path)
+    domains = module.client.get(module.account_path + "/domains") or []
+    account["domains"] = sorted(d["name"] if isinstance(d, dict) else str(d) for d in domains)
+    return {"changed": False, "account": sanitize(account)}
+
+
+def main():
+    module = PrefectCloudModule(argument_spec={})
+    module.run(lambda: read_account(module))
+
+
+if __name__ == "__main__":
+    main()
