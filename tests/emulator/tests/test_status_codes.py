@@ -11,39 +11,95 @@ A = "/api/accounts/{account_id}"
 W = A + "/workspaces/{workspace_id}"
 
 
-def build_world(emu):
-    """One of everything, created as the owner."""
-    o = emu.owner
-    w = {}
-    w["me"] = emu.me()
-    w["ws"] = emu.create_workspace("codes")["id"]
-    w["ws_del"] = emu.create_workspace("codes-del")["id"]
-    w["team"] = emu.create_team("codes-team")["id"]
-    w["team_del"] = emu.create_team("codes-team-del")["id"]
-    bot = emu.create_bot("codes-bot")
-    w["bot"], w["bot_actor"] = bot["id"], bot["actor_id"]
-    w["bot_del"] = emu.create_bot("codes-bot-del")["id"]
-    rot = expect(o.post(f"{ACCT}/bots/{w['bot']}/rotate_api_key",
-                        json={"old_key_expires_in_seconds": 3600}), 201)
-    w["bot_old_key_id"] = bot["api_key"]["id"]
-    assert rot["api_key"]["id"] != w["bot_old_key_id"]
-    w["role"] = emu.create_workspace_role("codes-role", ["see_flows"])["id"]
-    w["role_del"] = emu.create_workspace_role("codes-role-del", ["see_flows"])["id"]
-    w["viewer"] = emu.workspace_role_id("Viewer")
-    w["member_role"] = emu.account_role_id("Member")
-    w["admin_role"] = emu.account_role_id("Admin")
-    w["mia"] = emu.membership(es.MEMBER_EMAIL)
-    w["nora"] = emu.membership(es.NOKEY_EMAIL)
-    w["ua"] = emu.grant_user(w["ws"], w["nora"]["user_id"])["id"]
-    w["ba"] = emu.grant_bot(w["ws"], w["bot"])["id"]
-    emu.grant_team(w["ws"], w["team"])
-    expect(o.put(f"{ACCT}/teams/{w['team']}/members", json={"members": [
-        {"member_id": w["bot"], "member_type": "service_account"}]}), 200)
-    w["inv"] = emu.invite("codes@example.com")["id"]
-    w["winv"] = expect(o.post(f"{ACCT}/workspaces/{w['ws']}/invitations/",
-                              json={"email": "wcodes@example.com"}), 201)["id"]
-    w["ukey"] = expect(o.post(f"/api/users/{w['me']['id']}/api_keys", json={"name": "codes"}), 201)["id"]
-    return w
+class World:
+    """One of everything, created lazily (as the owner) the first time a test needs it."""
+
+    def __init__(self, emu):
+        self.emu = emu
+        self.cache = {}
+
+    def __getitem__(self, name):
+        if name not in self.cache:
+            self.cache[name] = getattr(self, "make_" + name)()
+        return self.cache[name]
+
+    def make_me(self):
+        return self.emu.me()
+
+    def make_ws(self):
+        ws = self.emu.create_workspace("codes")["id"]
+        return ws
+
+    def make_ws_del(self):
+        return self.emu.create_workspace("codes-del")["id"]
+
+    def make_team(self):
+        team = self.emu.create_team("codes-team")["id"]
+        self.emu.grant_team(self["ws"], team)
+        expect(self.emu.owner.put(f"{ACCT}/teams/{team}/members", json={"members": [
+            {"member_id": self["bot"], "member_type": "service_account"}]}), 200)
+        return team
+
+    def make_team_del(self):
+        return self.emu.create_team("codes-team-del")["id"]
+
+    def make_bot_obj(self):
+        return self.emu.create_bot("codes-bot")
+
+    def make_bot(self):
+        return self["bot_obj"]["id"]
+
+    def make_bot_actor(self):
+        self["team"]  # the bot is a member of the team
+        return self["bot_obj"]["actor_id"]
+
+    def make_bot_old_key_id(self):
+        old = self["bot_obj"]["api_key"]["id"]
+        rot = expect(self.emu.owner.post(f"{ACCT}/bots/{self['bot']}/rotate_api_key",
+                                         json={"old_key_expires_in_seconds": 3600}), 201)
+        assert rot["api_key"]["id"] != old
+        return old
+
+    def make_bot_del(self):
+        return self.emu.create_bot("codes-bot-del")["id"]
+
+    def make_role(self):
+        return self.emu.create_workspace_role("codes-role", ["see_flows"])["id"]
+
+    def make_role_del(self):
+        return self.emu.create_workspace_role("codes-role-del", ["see_flows"])["id"]
+
+    def make_viewer(self):
+        return self.emu.workspace_role_id("Viewer")
+
+    def make_member_role(self):
+        return self.emu.account_role_id("Member")
+
+    def make_admin_role(self):
+        return self.emu.account_role_id("Admin")
+
+    def make_mia(self):
+        return self.emu.membership(es.MEMBER_EMAIL)
+
+    def make_nora(self):
+        return self.emu.membership(es.NOKEY_EMAIL)
+
+    def make_ua(self):
+        return self.emu.grant_user(self["ws"], self["nora"]["user_id"])["id"]
+
+    def make_ba(self):
+        return self.emu.grant_bot(self["ws"], self["bot"])["id"]
+
+    def make_inv(self):
+        return self.emu.invite("codes@example.com")["id"]
+
+    def make_winv(self):
+        return expect(self.emu.owner.post(f"{ACCT}/workspaces/{self['ws']}/invitations/",
+                                          json={"email": "wcodes@example.com"}), 201)["id"]
+
+    def make_ukey(self):
+        return expect(self.emu.owner.post(f"/api/users/{self['me']['id']}/api_keys",
+                                          json={"name": "codes"}), 201)["id"]
 
 
 def _ws(w, rest=""):
@@ -140,7 +196,7 @@ def official_ops(official):
 def test_success_status_is_official(emu, official_ops, key):
     assert key in official_ops, f"{key} is not an official operation (test table error)"
     want = int(oc.success_code(official_ops[key]))
-    world = build_world(emu)
+    world = World(emu)
     resp = CALLS[key](emu.owner, world)
     assert resp.status_code == want, (f"{key[0]} {key[1]}: official {want}, got "
                                       f"{resp.status_code}: {resp.text[:400]}")
