@@ -219,7 +219,7 @@ async def read_rate_limit_usage(
     account_id: UUID,
     since: datetime | None = None,
     until: datetime | None = None,
-    keys: list[str] | None = QueryParam(None),
+    keys: list[str] = QueryParam(None, min_length=1),
     caller: Caller = CallerDep,
 ) -> dict[str, Any]:
     caller.account(account_id, "read:account")
@@ -231,7 +231,7 @@ async def download_rate_limit_usage(
     account_id: UUID,
     since: datetime | None = None,
     until: datetime | None = None,
-    keys: list[str] | None = QueryParam(None),
+    keys: list[str] = QueryParam(None, min_length=1),
     caller: Caller = CallerDep,
 ) -> Response:
     caller.account(account_id, "read:account")
@@ -277,7 +277,7 @@ async def list_api_key_names(
     since: datetime,
     until: datetime,
     search: str | None = None,
-    limit: int = 50,
+    limit: int = QueryParam(50, ge=1, le=250),
     keys: list[str] | None = QueryParam(None),
     caller: Caller = CallerDep,
 ) -> dict[str, Any]:
@@ -291,7 +291,7 @@ async def list_actor_names(
     since: datetime,
     until: datetime,
     search: str | None = None,
-    limit: int = 50,
+    limit: int = QueryParam(50, ge=1, le=250),
     keys: list[str] | None = QueryParam(None),
     caller: Caller = CallerDep,
 ) -> dict[str, Any]:
