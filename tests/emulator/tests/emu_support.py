@@ -337,3 +337,17 @@ def iso(d: dt.datetime) -> str:
 
 def random_id() -> str:
     return str(uuid.uuid4())
+
+
+class running:
+    """``with running(app) as base_url:`` - a real server for the block, stopped cleanly after."""
+
+    def __init__(self, app):
+        self.server = ServerThread(app)
+
+    def __enter__(self):
+        return self.server.start().base_url
+
+    def __exit__(self, *exc):
+        self.server.stop()
+        return False

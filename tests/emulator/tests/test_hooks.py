@@ -178,19 +178,17 @@ def test_reset_restores_seed_and_clears_log_and_faults(emu):
 
 
 def test_reset_with_a_new_seed():
-    from starlette.testclient import TestClient
-
-    app = es.make_app(es.TEST_SEED)
-    with TestClient(app) as c:
+    with es.running(es.make_app(es.TEST_SEED)) as base:
+        c = requests.Session()
         key = "pnu_" + "R" * 36
         seed = {"account": {"handle": "other", "name": "Other", "plan_type": "ENTERPRISE"},
                 "users": [{"email": "rita@other.io", "handle": "rita", "first_name": "Rita",
                            "last_name": "Reset", "account_role": "Owner", "api_key": key}]}
-        r = c.post("/_emulator/reset", json={"seed": seed})
+        r = c.post(base + "/_emulator/reset", json={"seed": seed})
         assert r.status_code in (200, 204), r.text
-        r = c.get("/api/me/accounts", headers={"Authorization": f"Bearer {key}"})
+        r = c.get(base + "/api/me/accounts", headers={"Authorization": f"Bearer {key}"})
         assert r.status_code == 200 and [a["account_handle"] for a in r.json()] == ["other"]
-        r = c.get("/api/me/", headers={"Authorization": f"Bearer {es.OWNER_KEY}"})
+        r = c.get(base + "/api/me/", headers={"Authorization": f"Bearer {es.OWNER_KEY}"})
         assert r.status_code == 401
 
 
@@ -221,68 +219,60 @@ def test_populate_loads_objects(emu):
 
 # ------------------------------------------------------------------------------- demo seed / persistence
 
-def test_demo_seed_serves_and_owner_key_works():
-    from starlette.testclient import TestClient
+def _demo_owner(seed):
+    owners = [u for u in seed["users"] if u.get("account_role") == "Owner" and u.get("api_key")]
+    assert owners, "the demo seed has an Owner with an API key"
+    return owners[0]
 
+
+def test_demo_seed_serves_and_owner_key_works():
     from prefect_cloud_emulator import DEMO_SEED
 
     assert isinstance(DEMO_SEED, dict) and DEMO_SEED["users"]
-    owner = [u for u in DEMO_SEED["users"] if u.get("account_role") == "Owner" and u.get("api_key")]
-    assert owner, "the demo seed has an Owner with an API key"
-    assert re.fullmatch(r"pnu_[A-Za-z0-9]{36}", owner[0]["api_key"])
-    with TestClient(es.make_app(DEMO_SEED)) as c:
-        r = c.get("/api/me/", headers={"Authorization": f"Bearer {owner[0]['api_key']}"})
-        assert r.status_code == 200 and r.json()["email"] == owner[0]["email"]
-        r = c.get("/api/me/accounts", headers={"Authorization": f"Bearer {owner[0]['api_key']}"})
-        assert [a["account_handle"] for a in r.json()] == [DEMO_SEED["account"]["handle"]]
+    owner = _demo_owner(DEMO_SEED)
+    assert re.fullmatch(r"pnu_[A-Za-z0-9]{36}", owner["api_key"])
+    with es.running(es.make_app(DEMO_SEED)) as base:
+        c = es.Client(base, owner["api_key"])
+        assert expect(c.get("/api/me/"), 200)["email"] == owner["email"]
+        accounts = expect(c.get("/api/me/accounts"), 200)
+        assert [a["account_handle"] for a in accounts] == [DEMO_SEED["account"]["handle"]]
+        # the demo account is usable end to end: its owner can create a workspace
+        expect(c.post(f"/api/accounts/{accounts[0]['account_id']}/workspaces/",
+                      json={"name": "Demo", "handle": "demo-check"}), 201)
 
 
 def test_create_app_without_seed_uses_demo_seed():
-    from starlette.testclient import TestClient
-
     from prefect_cloud_emulator import DEMO_SEED, create_app
 
-    owner = [u for u in DEMO_SEED["users"] if u.get("account_role") == "Owner" and u.get("api_key")][0]
-    with TestClient(create_app()) as c:
-        r = c.get("/api/me/", headers={"Authorization": f"Bearer {owner['api_key']}"})
-        assert r.status_code == 200
+    owner = _demo_owner(DEMO_SEED)
+    with es.running(create_app()) as base:
+        expect(es.Client(base, owner["api_key"]).get("/api/me/"), 200)
 
 
 def test_state_file_survives_restart(tmp_path):
-    from starlette.testclient import TestClient
-
     state = tmp_path / "state.json"
-    auth = {"Authorization": f"Bearer {es.OWNER_KEY}"}
-    with TestClient(es.make_app(es.TEST_SEED, state_file=str(state))) as c:
-        r = c.post(f"{ACCT}/workspaces/", json={"name": "Kept", "handle": "kept"}, headers=auth)
-        assert r.status_code == 201, r.text
-        ws_id = r.json()["id"]
-        r = c.post(f"{ACCT}/bots/", json={"name": "kept-bot"}, headers=auth)
-        assert r.status_code == 201
-        bot_key = r.json()["api_key"]["key"]
+    with es.running(es.make_app(es.TEST_SEED, state_file=str(state))) as base:
+        c = es.Client(base, es.OWNER_KEY)
+        ws_id = expect(c.post(f"{ACCT}/workspaces/", json={"name": "Kept", "handle": "kept"}), 201)["id"]
+        bot_key = expect(c.post(f"{ACCT}/bots/", json={"name": "kept-bot"}), 201)["api_key"]["key"]
     assert state.exists()
     assert bot_key not in state.read_text(), "plaintext keys are not written to the state file"
-    with TestClient(es.make_app(es.TEST_SEED, state_file=str(state))) as c:
-        r = c.get(f"{ACCT}/workspaces/{ws_id}", headers=auth)
-        assert r.status_code == 200 and r.json()["handle"] == "kept"
-        r = c.get("/api/me/workspaces", headers={"Authorization": f"Bearer {bot_key}"})
-        assert r.status_code == 200, "minted keys survive a restart"
-        r = c.post(f"{ACCT}/workspaces/", json={"name": "Kept", "handle": "kept"}, headers=auth)
-        assert r.status_code == 409
+    with es.running(es.make_app(es.TEST_SEED, state_file=str(state))) as base:
+        c = es.Client(base, es.OWNER_KEY)
+        assert expect(c.get(f"{ACCT}/workspaces/{ws_id}"), 200)["handle"] == "kept"
+        expect(es.Client(base, bot_key).get("/api/me/workspaces"), 200)  # minted keys survive
+        assert c.post(f"{ACCT}/workspaces/", json={"name": "Kept", "handle": "kept"}).status_code == 409
 
 
 def test_state_file_written_without_clean_shutdown(tmp_path):
-    """Writes are persisted as they happen (a killed emulator keeps its demo account)."""
-    from starlette.testclient import TestClient
-
+    """Writes are persisted as they happen (a killed emulator keeps its demo account): the second
+    app reads the file while the first one is still running."""
     state = tmp_path / "state.json"
-    auth = {"Authorization": f"Bearer {es.OWNER_KEY}"}
-    c = TestClient(es.make_app(es.TEST_SEED, state_file=str(state)))
-    r = c.post(f"{ACCT}/teams/", json={"name": "durable"}, headers=auth)
-    assert r.status_code == 201
-    with TestClient(es.make_app(es.TEST_SEED, state_file=str(state))) as c2:
-        r = c2.post(f"{ACCT}/teams/filter", json={}, headers=auth)
-        assert [t["name"] for t in r.json()] == ["durable"]
+    with es.running(es.make_app(es.TEST_SEED, state_file=str(state))) as base1:
+        expect(es.Client(base1, es.OWNER_KEY).post(f"{ACCT}/teams/", json={"name": "durable"}), 201)
+        with es.running(es.make_app(es.TEST_SEED, state_file=str(state))) as base2:
+            rows = expect(es.Client(base2, es.OWNER_KEY).post(f"{ACCT}/teams/filter", json={}), 200)
+            assert [t["name"] for t in rows] == ["durable"]
 
 
 def _start_cli(args, env):
