@@ -290,6 +290,36 @@ def test_every_response_matches_official_schema(recorded):
         expect(o.delete(f"{ACCT}/workspaces/{ws}/bot_access/{ba['id']}"), 204)
         expect(o.delete(f"{ACCT}/workspaces/{ws}/user_access/{ua['id']}"), 204)
 
+    @step("secondary operations")
+    def _():
+        ws = ctx["ws"]["id"]
+        since, until = "2026-01-01T00:00:00Z", "2026-01-02T00:00:00Z"
+        expect(o.get("/api/me/organizations"), 200)
+        expect(o.get("/api/me/api_keys"), 200)
+        expect(o.get("/api/me/api_keys", params={"name": "ci"}), 200)
+        expect(o.post("/api/me/api_keys/filter", json={}), 200)
+        expect(o.get("/api/me/sessions"), 200)
+        expect(o.post("/api/me/sessions/filter", json={}), 200)
+        expect(o.get("/api/me/accounts/has_permission", params={"permission": "create:workspace"}), 200)
+        expect(o.get(f"/api/me/accounts/{es.ACCOUNT_ID}/has_permission",
+                     params={"permission": "create:workspace"}), 200)
+        expect(o.get(f"/api/me/workspaces/{ws}/has_scope", params={"scope": "see_flows"}), 200)
+        expect(o.get(f"{ACCT}/usage_limits"), 200)
+        expect(o.get(f"{ACCT}/usage"), 200)
+        expect(o.get(f"{ACCT}/sso/setup_url"), 200)
+        expect(o.get(f"{ACCT}/sso/dsync_setup_url"), 200)
+        expect(o.get(f"{ACCT}/sso/integrations"), 200)
+        expect(o.get(f"{ACCT}/rate-limits/status"), 200)
+        expect(o.get(f"{ACCT}/rate-limits/usage", params={"since": since, "until": until}), 200)
+        window = {"since": since, "until": until}
+        expect(o.get(f"{ACCT}/rate-limits/orchestration-api", params={**window, "group_by": "workspace_id"}), 200)
+        expect(o.get(f"{ACCT}/rate-limits/events", params={**window, "group_by": "workspace_id"}), 200)
+        expect(o.get(f"{ACCT}/rate-limits/api-key-names", params=window), 200)
+        expect(o.get(f"{ACCT}/rate-limits/actor-names", params=window), 200)
+        expect(o.get(f"{ACCT}/rate-limit-allocations/"), 200)
+        expect(o.put(f"{ACCT}/rate-limit-allocations/", json={"allocations": [
+            {"workspace_id": ws, "rate_limit_percentage": 50}]}), 200)
+
     @step("deletes")
     def _():
         expect(o.delete(f"{ACCT}/teams/{ctx['team']['id']}"), 204)
@@ -303,4 +333,4 @@ def test_every_response_matches_official_schema(recorded):
     summary = f"{len(rec.validated)} operations validated over {rec.calls} calls"
     assert not problems, summary + "; problems:\n  " + "\n  ".join(problems)
     # the scenario must really have exercised the JSON-returning operations
-    assert len(rec.validated) >= 45, summary + f": {sorted(rec.validated)}"
+    assert len(rec.validated) >= 70, summary + f": {sorted(rec.validated)}"
