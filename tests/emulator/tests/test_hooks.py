@@ -321,3 +321,22 @@ def test_cli_with_seed_and_state(tmp_path):
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.communicate(timeout=30)
+
+
+def test_fault_count_defaults_to_one_and_retry_after_only_when_given(emu):
+    emu.add_fault(path=r"/api/me/$", status=503)
+    r = emu.owner.get("/api/me/")
+    assert r.status_code == 503 and "Retry-After" not in r.headers
+    expect(emu.owner.get("/api/me/"), 200)
+    emu.add_fault(path=r"/api/me/$", status=503, retry_after=3)
+    r = emu.owner.get("/api/me/")
+    assert r.status_code == 503 and r.headers.get("Retry-After") == "3"
+
+
+def test_fault_rules_apply_in_order_and_expire_independently(emu):
+    emu.add_fault(path=r"/teams/filter$", count=1, status=429, retry_after=1)
+    emu.add_fault(path=r"/bots/filter$", count=1, status=502)
+    assert emu.owner.post(f"{ACCT}/bots/filter", json={}).status_code == 502
+    assert emu.owner.post(f"{ACCT}/teams/filter", json={}).status_code == 429
+    expect(emu.owner.post(f"{ACCT}/bots/filter", json={}), 200)
+    expect(emu.owner.post(f"{ACCT}/teams/filter", json={}), 200)

@@ -544,3 +544,42 @@ def test_state_never_contains_plain_keys_in_reads(emu):
     blob = json.dumps(bodies)
     for key in (es.OWNER_KEY, es.ADMIN_KEY, es.MEMBER_KEY):
         assert key not in blob
+
+
+def test_deleting_bot_removes_it_from_teams(emu):
+    team = emu.create_team("bot-team")
+    bot = emu.create_bot("leaving-bot")
+    expect(emu.owner.put(f"{ACCT}/teams/{team['id']}/members", json={"members": [
+        {"member_id": bot["id"], "member_type": "service_account"}]}), 200)
+    expect(emu.owner.delete(f"{ACCT}/bots/{bot['id']}"), 204)
+    assert expect(emu.owner.get(f"{ACCT}/teams/{team['id']}"), 200)["memberships"] == []
+
+
+def test_deleting_member_removes_them_from_teams(emu):
+    team = emu.create_team("user-team")
+    nora = emu.membership(es.NOKEY_EMAIL)
+    expect(emu.owner.put(f"{ACCT}/teams/{team['id']}/members", json={"members": [
+        {"member_id": nora["user_id"], "member_type": "user"}]}), 200)
+    assert [m["id"] for m in expect(emu.owner.get(f"{ACCT}/teams/{team['id']}"), 200)["memberships"]] == [
+        nora["actor_id"]]
+    expect(emu.owner.delete(f"{ACCT}/account_memberships/{nora['id']}"), 204)
+    assert expect(emu.owner.get(f"{ACCT}/teams/{team['id']}"), 200)["memberships"] == []
+
+
+def test_user_key_with_past_expiration_is_rejected(emu):
+    uid = emu.me()["id"]
+    r = emu.owner.post(f"/api/users/{uid}/api_keys", json={"name": "past", "expiration": "2001-01-01T00:00:00Z"})
+    assert r.status_code == 422, r.text
+    assert expect(emu.owner.get(f"/api/users/{uid}/api_keys", params={"name": "past"}), 200) == []
+
+
+def test_user_key_listing_and_name_query(emu):
+    uid = emu.me()["id"]
+    a = expect(emu.owner.post(f"/api/users/{uid}/api_keys", json={"name": "alpha"}), 201)
+    b = expect(emu.owner.post(f"/api/users/{uid}/api_keys", json={"name": "beta"}), 201)
+    ids = {k["id"] for k in expect(emu.owner.get(f"/api/users/{uid}/api_keys"), 200)}
+    assert {a["id"], b["id"]} <= ids
+    assert [k["id"] for k in expect(emu.owner.get(f"/api/users/{uid}/api_keys", params={"name": "beta"}), 200)] == [b["id"]]
+    expect(emu.owner.delete(f"/api/users/{uid}/api_keys/{a['id']}"), 204)
+    assert_detail_string(emu.owner.get(f"/api/users/{uid}/api_keys/{a['id']}"), 404)
+    assert_detail_string(emu.owner.delete(f"/api/users/{uid}/api_keys/{a['id']}"), 404)
