@@ -18,12 +18,12 @@ description:
     Expiry is judged by the server's clock (its C(Date) header), not the clock of the Ansible host.
   - Changing the O(account_role) of a pending invitation sends a new invitation with the new role
     (the old one shows as C(REVOKED) afterwards).
-  - When the person is already a member with another account role, no invitation is sent: the task
+  - When the person is already a member with another account role, no invitation is sent; the task
     reports no change and warns. Change the role of a member with M(prefect.cloud.account_member).
   - With O(state=absent) every pending invitation for the email (to the account, or to O(workspace)) is
     revoked, expired ones included. Members are never touched; remove them with M(prefect.cloud.account_member).
 author:
-  - prefect.cloud contributors
+  - prefect.cloud maintainers (@prefect-cloud-ansible)
 options:
   email:
     description:

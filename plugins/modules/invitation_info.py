@@ -12,7 +12,7 @@ description:
     those for some email addresses or with some statuses. The server does the filtering.
   - Each invitation comes with the names of its roles and whether it has expired.
 author:
-  - prefect.cloud contributors
+  - prefect.cloud maintainers (@prefect-cloud-ansible)
 options:
   email:
     description:
