@@ -50,6 +50,6 @@ options:
 requirements:
   - requests >= 2.25 (on the host that runs the module, usually the controller)
 notes:
-  - Modules talk to Prefect Cloud from the host they run on; use C(delegate_to: localhost) or run the
+  - Modules talk to Prefect Cloud from the host they run on; set C(delegate_to) to V(localhost) or run the
     play against C(localhost).
 """
