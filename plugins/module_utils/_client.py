@@ -272,8 +272,7 @@ class PrefectCloudClient:
             page_body["limit"] = page_size
             page_body["offset"] = offset
             rows = self.post(path, json=page_body) or []
-            for row in rows:
-                yield row
+            yield from rows
             if len(rows) < page_size:
                 return
             offset += len(rows)
