@@ -82,3 +82,31 @@ def expiration_from_option(value, option, now=None):
     if moment <= now:
         raise ValueError("%s: %s is not in the future" % (option, format_datetime(moment)))
     return moment
+
+
+def requested_expiration_label(value, option):
+    """How a diff shows the expiration asked for a key that is about to be minted.
+
+    A fixed date/time shows as its timestamp. A duration shows relative to the run
+    (``90d from now``): the moment it stands for moves between runs, and the label
+    keeps check mode and the real run showing the same diff.
+    """
+    if value is None:
+        return None
+    text = str(value).strip()
+    try:
+        parse_duration(text, option)
+    except ValueError:
+        return format_datetime(parse_datetime(text))
+    if text.isdigit():
+        text += "s"
+    return "%s from now" % re.sub(r"\s+", "", text.lower())
+
+
+def is_duration(value):
+    """Whether an expiration option was given as a duration (relative) rather than a moment."""
+    try:
+        parse_duration(value, "value")
+    except ValueError:
+        return False
+    return True

@@ -1,0 +1,124 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: prefect.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+module: api_key_info
+short_description: List your own Prefect Cloud user API keys
+version_added: 0.1.0
+description:
+  - Returns the metadata of the API keys of the user that O(api_key) belongs to (never the keys themselves),
+    and which of them the module is authenticating with.
+author:
+  - prefect.cloud contributors
+options:
+  name:
+    description:
+      - Only the keys with this name.
+    type: str
+  expires_within:
+    description:
+      - Only the keys that expire within this duration from now (V(30d), V(12h)); keys that never expire are left out.
+    type: str
+extends_documentation_fragment:
+  - prefect.cloud.common
+  - prefect.cloud.attributes.info_module
+seealso:
+  - module: prefect.cloud.api_key
+"""
+
+EXAMPLES = r"""
+- name: Audit my keys
+  hosts: localhost
+  gather_facts: false
+  module_defaults:
+    group/prefect.cloud.prefect_cloud:
+      account: acme
+  tasks:
+    - name: Keys that expire within a month
+      prefect.cloud.api_key_info:
+        expires_within: 30d
+      register: expiring
+
+    - name: Name them
+      ansible.builtin.debug:
+        msg: "{{ expiring.api_keys | map(attribute='name') | list }}"
+"""
+
+RETURN = r"""
+api_keys:
+  description: The keys, oldest first.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: Key id.
+      type: str
+    name:
+      description: Key name.
+      type: str
+    created:
+      description: When the key was created.
+      type: str
+    expiration:
+      description: When the key expires; null means never.
+      type: str
+    masked_key:
+      description: The key's prefix and last four characters.
+      type: str
+    expired:
+      description: Whether the key has expired.
+      type: bool
+    in_use:
+      description: Whether this is the key the module authenticated with.
+      type: bool
+count:
+  description: How many keys were returned.
+  returned: always
+  type: int
+"""
+
+import datetime
+
+from ansible_collections.prefect.cloud.plugins.module_utils._caller import key_matches_mask
+from ansible_collections.prefect.cloud.plugins.module_utils._module import PrefectCloudModule
+from ansible_collections.prefect.cloud.plugins.module_utils._reconcile import sanitize
+from ansible_collections.prefect.cloud.plugins.module_utils._values import parse_datetime, parse_duration
+
+
+def read_keys(module, window):
+    if module.params["api_key"].startswith("pnb_"):
+        module.fail("api_key_info lists a user's own keys, and api_key is a service-account key; see prefect.cloud.bot_info")
+    user_id = module.client.get("/me/")["id"]
+    params = {"name": module.params["name"]} if module.params["name"] is not None else None
+    rows = module.client.get("/users/%s/api_keys" % user_id, params=params) or []
+    now = module.client.server_now()
+    keys = []
+    for row in sorted(rows, key=lambda r: r.get("created") or ""):
+        if module.params["name"] is not None and row.get("name") != module.params["name"]:
+            continue
+        expiration = parse_datetime(row.get("expiration"))
+        if window is not None and (expiration is None or expiration > now + datetime.timedelta(seconds=window)):
+            continue
+        row = sanitize(row)
+        row["expired"] = expiration is not None and expiration <= now
+        row["in_use"] = key_matches_mask(module.params["api_key"], row.get("masked_key"))
+        keys.append(row)
+    return {"changed": False, "api_keys": keys, "count": len(keys)}
+
+
+def main():
+    module = PrefectCloudModule(argument_spec={"name": {"type": "str"}, "expires_within": {"type": "str"}})
+    window = None
+    if module.params["expires_within"] is not None:
+        try:
+            window = parse_duration(module.params["expires_within"], "expires_within")
+        except ValueError as exc:
+            module.fail(str(exc))
+    module.run(lambda: read_keys(module, window))
+
+
+if __name__ == "__main__":
+    main()
