@@ -92,13 +92,15 @@ lint: venv
 	 echo "==> ansible-lint (production profile)" && ansible-lint && \
 	 echo "==> antsibull-docs lint-collection-docs" && antsibull-docs lint-collection-docs --plugin-docs .
 
-# --- test: everything, step by step, with timings ------------------------------------------
+# --- test: everything, step by step, with timings; every step runs, the summary tells ------
 test:
-	@for step in $(TEST_STEPS); do \
+	@mkdir -p .cache; failed=""; for step in $(TEST_STEPS); do \
 	   start=$$(date +%s); echo "=== make $$step"; \
-	   $(MAKE) --no-print-directory $$step || { echo "=== make $$step FAILED after $$(( $$(date +%s) - start )) s" >&2; exit 1; }; \
-	   echo "=== make $$step passed in $$(( $$(date +%s) - start )) s"; \
-	 done
+	   if $(MAKE) --no-print-directory $$step; then result=passed; else result=FAILED; failed="$$failed $$step"; fi; \
+	   echo "=== make $$step $$result in $$(( $$(date +%s) - start )) s" | tee -a .cache/test-summary.$$$$; \
+	 done; \
+	 echo "=== summary"; cat .cache/test-summary.$$$$; rm -f .cache/test-summary.$$$$; \
+	 if [ -n "$$failed" ]; then echo "=== make test FAILED:$$failed" >&2; exit 1; fi; echo "=== make test passed"
 
 # --- the demo and the emulator -------------------------------------------------------------
 demo: venv

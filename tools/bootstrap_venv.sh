@@ -58,13 +58,23 @@ STAND_IN = '''\
 
 ansible-test runs it in a fresh virtual environment (created without pip) with pip's install
 arguments, e.g. ``--disable-pip-version-check pip=={version} --no-setuptools --no-wheel``.
+It installs them from the package index with the pip wheel bundled with ensurepip, run from the
+wheel itself: this works whatever state the environment's own pip is in (--force-reinstall).
 """
+import ensurepip
+import glob
+import os
 import subprocess
 import sys
 
 args = [a for a in sys.argv[1:] if a not in ('--no-setuptools', '--no-wheel')]
-subprocess.check_call([sys.executable, '-m', 'ensurepip', '--upgrade', '--default-pip'], stdout=subprocess.DEVNULL)
-subprocess.check_call([sys.executable, '-m', 'pip', 'install', '--quiet'] + args)
+bundled = sorted(glob.glob(os.path.join(os.path.dirname(ensurepip.__file__), '_bundled', 'pip-*.whl')))
+if bundled:
+    pip = [sys.executable, os.path.join(bundled[-1], 'pip')]
+else:  # a Python without the bundled wheels: ensurepip knows where they are
+    subprocess.check_call([sys.executable, '-m', 'ensurepip', '--upgrade', '--default-pip'], stdout=subprocess.DEVNULL)
+    pip = [sys.executable, '-m', 'pip']
+subprocess.check_call(pip + ['install', '--quiet', '--force-reinstall'] + args)
 '''
 for version in versions:
     path = os.path.join(cache, 'get_pip_%s.py' % version.replace('.', '_'))

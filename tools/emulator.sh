@@ -3,7 +3,8 @@
 #        tools/emulator.sh stop PORT
 # Runs the Prefect Cloud emulator in the background on 127.0.0.1 (a free port when PORT is
 # empty), with the built-in demo seed when SEED_FILE is empty. The pid file and the log are
-# .cache/emulator-PORT.{pid,log}. Python: $PYTHON, default .venv/bin/python.
+# .cache/emulator-PORT.{pid,log}. Python: $PYTHON, default .venv/bin/python. Start-up waits
+# up to $EMULATOR_START_TIMEOUT seconds (default 30) for GET /_emulator/requests to answer.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -24,25 +25,41 @@ start)
     url=http://127.0.0.1:$port
     args=(-m prefect_cloud_emulator --host 127.0.0.1 --port "$port")
     if [ -n "$seed" ]; then
-        args+=(--seed "$(cd "$(dirname "$seed")" && pwd)/$(basename "$seed")")
+        args+=(--seed "$(realpath -m "$seed")")
     fi
     PYTHONPATH=$top/tests/emulator${PYTHONPATH:+:$PYTHONPATH} nohup "$python" "${args[@]}" </dev/null >"$log" 2>&1 &
     echo $! >"$pidfile"
-    for _ in $(seq 1 300); do   # 30 s
-        if ! kill -0 "$(cat "$pidfile")" 2>/dev/null; then
-            echo "emulator.sh: the emulator exited at start-up; its log ($log):" >&2
-            cat "$log" >&2
-            rm -f "$pidfile"
-            exit 1
-        fi
-        if "$python" -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=1)' \
-               "$url/_emulator/requests" 2>/dev/null; then
-            echo "$url"
-            exit 0
-        fi
-        sleep 0.1
-    done
-    echo "emulator.sh: no answer from $url/_emulator/requests after 30 s; its log ($log):" >&2
+    # One Python process polls the hook until it answers, the emulator dies, or the time is up.
+    if "$python" - "$url/_emulator/requests" "$(cat "$pidfile")" "${EMULATOR_START_TIMEOUT:-30}" <<'PY'
+import os
+import sys
+import time
+import urllib.request
+
+url, pid, timeout = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
+deadline = time.monotonic() + timeout
+while time.monotonic() < deadline:
+    try:
+        os.kill(pid, 0)
+        with open('/proc/%d/stat' % pid) as stat:  # a zombie (not reaped yet) has exited too
+            if stat.read().rsplit(')', 1)[1].split()[0] == 'Z':
+                raise OSError
+    except FileNotFoundError:
+        pass
+    except OSError:
+        sys.exit('the emulator exited at start-up')
+    try:
+        urllib.request.urlopen(url, timeout=1).read()
+        sys.exit(0)
+    except OSError:
+        time.sleep(0.1)
+sys.exit('no answer from %s after %g s' % (url, timeout))
+PY
+    then
+        echo "$url"
+        exit 0
+    fi
+    echo "emulator.sh: the emulator's log ($log):" >&2
     cat "$log" >&2
     "$0" stop "$port"
     exit 1
