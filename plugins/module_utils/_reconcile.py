@@ -93,6 +93,13 @@ class Resource:
     def check_references(self, desired):
         """Resolve every object ``desired`` refers to; raise ``ReferenceNotFound`` if one is missing."""
 
+    def guard(self, raw, desired):
+        """Refuse a change that must never happen by raising ``PrefectCloudError``.
+
+        Called when a change is due, in check mode too (so check mode fails the way the
+        real run would), before any write. ``desired`` is ``None`` for a deletion.
+        """
+
     def create(self, desired):
         raise NotImplementedError
 
@@ -167,6 +174,8 @@ def reconcile(module, resource):
 
     if state == "absent":
         changed = before_raw is not None
+        if changed:
+            resource.guard(before_raw, None)
         if changed and not check:
             resource.delete(before_raw)
         result = {"changed": changed, resource.kind: {}, "msg": "%s %s" % (label, "deleted" if changed else "absent")}
@@ -183,6 +192,7 @@ def reconcile(module, resource):
             if not check:
                 raise
             module.warn("%s does not exist yet; check mode assumes an earlier task creates it" % exc)
+        resource.guard(before_raw, desired)
 
     if not changed:
         after_raw, after = before_raw, before

@@ -1,0 +1,154 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: prefect.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+module: account_member_info
+short_description: List the members of a Prefect Cloud account
+version_added: 0.1.0
+description:
+  - Returns the account's members, users and service accounts, read page by page until the end,
+    filtered by the server.
+author:
+  - prefect.cloud contributors
+options:
+  email:
+    description:
+      - Only the members with these email addresses.
+    type: list
+    elements: str
+  account_role:
+    description:
+      - Only the members with these account roles (names or ids).
+    type: list
+    elements: str
+  active:
+    description:
+      - Only active (V(true)) or only inactive (V(false)) members. Unset returns both.
+    type: bool
+  member_type:
+    description:
+      - V(users) for people only, V(bots) for service accounts only, V(all) for both.
+    type: str
+    choices: [all, users, bots]
+    default: all
+extends_documentation_fragment:
+  - prefect.cloud.common
+  - prefect.cloud.attributes.info_module
+seealso:
+  - module: prefect.cloud.account_member
+"""
+
+EXAMPLES = r"""
+- name: Who is in the account
+  hosts: localhost
+  gather_facts: false
+  module_defaults:
+    group/prefect.cloud.prefect_cloud:
+      account: acme
+  tasks:
+    - name: Every Owner and Admin
+      prefect.cloud.account_member_info:
+        account_role: [Owner, Admin]
+        member_type: users
+      register: admins
+
+    - name: Deactivated people
+      prefect.cloud.account_member_info:
+        active: false
+        member_type: users
+      register: inactive
+"""
+
+RETURN = r"""
+members:
+  description: The memberships.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: Membership id.
+      type: str
+    actor_id:
+      description: Actor id of the member.
+      type: str
+    user_id:
+      description: User id (null for service accounts).
+      type: str
+    email:
+      description: Email address (null for service accounts).
+      type: str
+    handle:
+      description: Handle (null for service accounts).
+      type: str
+    first_name:
+      description: First name.
+      type: str
+    last_name:
+      description: Last name.
+      type: str
+    account_role:
+      description: Name of the account role.
+      type: str
+    account_role_id:
+      description: Id of the account role.
+      type: str
+    account_role_name:
+      description: Name of the account role (as the API names the field).
+      type: str
+    active:
+      description: Whether the membership is active.
+      type: bool
+    member_type:
+      description: V(user) or V(service_account).
+      type: str
+    last_login:
+      description: Last login time, or null.
+      type: str
+count:
+  description: How many members were returned.
+  returned: always
+  type: int
+"""
+
+from ansible_collections.prefect.cloud.plugins.module_utils._module import PrefectCloudModule
+
+
+def read_members(module):
+    params = module.params
+    criteria = {}
+    if params["email"] is not None:
+        criteria["email"] = {"any_": params["email"]}
+    if params["account_role"] is not None:
+        roles = [module.resolver.require_role("account_role", ref)["id"] for ref in params["account_role"]]
+        criteria["account_role_id"] = {"any_": roles}
+    body = {"only_users": params["member_type"] == "users", "only_bots": params["member_type"] == "bots"}
+    if criteria:
+        body["account_memberships"] = criteria
+    if params["active"] is not None:
+        body["active"] = params["active"]
+    if params["email"] == [] or params["account_role"] == []:
+        return {"changed": False, "members": [], "count": 0}
+    members = module.client.list_all(module.account_path + "/account_memberships/filter", body)
+    for member in members:
+        member["account_role"] = member.get("account_role_name")
+        member["member_type"] = "user" if member.get("user_id") else "service_account"
+    return {"changed": False, "members": members, "count": len(members)}
+
+
+def main():
+    module = PrefectCloudModule(
+        argument_spec={
+            "email": {"type": "list", "elements": "str"},
+            "account_role": {"type": "list", "elements": "str"},
+            "active": {"type": "bool"},
+            "member_type": {"type": "str", "choices": ["all", "users", "bots"], "default": "all"},
+        },
+    )
+    module.run(lambda: read_members(module))
+
+
+if __name__ == "__main__":
+    main()
