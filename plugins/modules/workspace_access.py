@@ -1,0 +1,621 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: prefect.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+module: workspace_access
+short_description: Grant and revoke access to a Prefect Cloud workspace for users, bots and teams
+version_added: 0.1.0
+description:
+  - Ensures that a user, a service account (bot) or a team holds a workspace role in a workspace, or holds none.
+  - Either one grant (O(user), O(bot) or O(team) with O(workspace_role)), or many at once with O(grants).
+  - With O(grants), the workspace's access lists are read once (every page) and the changes are sent in
+    at most one request per kind of accessor, plus one request per revoked grant.
+  - With O(exclusive=true), every user, bot and team grant on the workspace that O(grants) does not list
+    is revoked, except the caller's own access, which is kept with a warning.
+  - Access a user or a bot has through a team is not a grant of that user or bot, and is left alone.
+author:
+  - prefect.cloud contributors
+options:
+  workspace:
+    description:
+      - The workspace, by handle or id.
+    type: str
+    required: true
+  user:
+    description:
+      - A user, by email or user id (not the actor id). The user must be a member of the account.
+      - Mutually exclusive with O(bot), O(team) and O(grants).
+    type: str
+  bot:
+    description:
+      - A service account (bot), by name or id.
+      - Mutually exclusive with O(user), O(team) and O(grants).
+    type: str
+  team:
+    description:
+      - A team, by name or id.
+      - Mutually exclusive with O(user), O(bot) and O(grants).
+    type: str
+  workspace_role:
+    description:
+      - The workspace role to grant, by name (such as V(Developer) or a custom role) or id.
+      - Required with O(user), O(bot) or O(team) when O(state=present); ignored when O(state=absent).
+    type: str
+  grants:
+    description:
+      - Many grants at once, each naming exactly one of O(grants[].user), O(grants[].bot) or O(grants[].team).
+      - With O(state=present), each grant needs O(grants[].workspace_role), and the accessors not listed are
+        left alone unless O(exclusive=true).
+      - With O(state=absent), the listed grants are revoked and O(grants[].workspace_role) is ignored.
+      - An accessor may appear only once.
+      - Mutually exclusive with O(user), O(bot) and O(team).
+    type: list
+    elements: dict
+    suboptions:
+      user:
+        description:
+          - A user, by email or user id.
+        type: str
+      bot:
+        description:
+          - A service account (bot), by name or id.
+        type: str
+      team:
+        description:
+          - A team, by name or id.
+        type: str
+      workspace_role:
+        description:
+          - The workspace role, by name or id.
+        type: str
+  exclusive:
+    description:
+      - With O(grants) and O(state=present), also revoke every user, bot and team grant on the workspace that
+        O(grants) does not list. V([]) with O(exclusive=true) revokes everything.
+      - The caller's own access is never revoked, neither its direct grant nor a grant of a team it belongs to;
+        such grants are kept and reported in a warning. A user key is recognised with C(GET /me/); a
+        service-account key is recognised by comparing its masked form (prefix and last four characters) with the
+        active and rotating keys of the bots about to lose their grant. A chance match only keeps a grant.
+      - Only valid with O(grants) and O(state=present).
+    type: bool
+    default: false
+  state:
+    description:
+      - V(present) grants the role (changing the role of an existing grant in place); V(absent) revokes the grant.
+    type: str
+    choices: [present, absent]
+    default: present
+notes:
+  - Revoking the last workspace access of a user whose account role is Collaborator also removes that user
+    from the account (a Prefect Cloud rule).
+  - Workspace access needs a Prefect Cloud plan with role-based access control; team access needs Enterprise.
+extends_documentation_fragment:
+  - prefect.cloud.common
+  - prefect.cloud.attributes
+seealso:
+  - module: prefect.cloud.workspace_access_info
+  - module: prefect.cloud.workspace
+  - module: prefect.cloud.team
+  - module: prefect.cloud.bot
+"""
+
+EXAMPLES = r"""
+- name: Manage workspace access
+  hosts: localhost
+  gather_facts: false
+  module_defaults:
+    group/prefect.cloud.prefect_cloud:
+      account: acme
+      # api_key comes from the PREFECT_API_KEY environment variable
+  tasks:
+    - name: Alice develops in the dev workspace
+      prefect.cloud.workspace_access:
+        workspace: dev
+        user: alice@acme.io
+        workspace_role: Developer
+
+    - name: The deployer bot runs flows in production
+      prefect.cloud.workspace_access:
+        workspace: prod
+        bot: prod-deployer
+        workspace_role: Runner
+
+    - name: Contractors lose access to production
+      prefect.cloud.workspace_access:
+        workspace: prod
+        team: contractors
+        state: absent
+
+    - name: Production access is exactly this (everything else is revoked, but never the caller's own access)
+      prefect.cloud.workspace_access:
+        workspace: prod
+        exclusive: true
+        grants:
+          - team: engineers
+            workspace_role: Viewer
+          - team: sre
+            workspace_role: Owner
+          - bot: prod-deployer
+            workspace_role: Runner
+          - user: olive@acme.io
+            workspace_role: Owner
+"""
+
+RETURN = r"""
+workspace_access:
+  description:
+    - The access after the task; in check mode, the prediction. Empty when O(state=absent).
+    - For one grant, the grant as the API returns it, plus the names of the workspace, the accessor and the role.
+    - With O(grants), the workspace and the sorted list of grants, as in the diff.
+  returned: always
+  type: dict
+  contains:
+    workspace:
+      description: The workspace handle.
+      type: str
+      sample: prod
+    user:
+      description: The user's email (one user grant).
+      type: str
+      sample: alice@acme.io
+    bot:
+      description: The bot's name (one bot grant).
+      type: str
+      sample: prod-deployer
+    team:
+      description: The team's name (one team grant).
+      type: str
+      sample: engineers
+    workspace_role:
+      description: The workspace role's name (one grant).
+      type: str
+      sample: Developer
+    grants:
+      description:
+        - The grants (with O(grants)); each has one of C(user), C(bot) or C(team), and C(workspace_role).
+        - Without O(exclusive), only the accessors listed in O(grants); with it, every grant on the workspace.
+      type: list
+      elements: dict
+      sample: [{"team": "engineers", "workspace_role": "Viewer"}, {"bot": "prod-deployer", "workspace_role": "Runner"}]
+    id:
+      description: The access id (one user or bot grant; absent from a check-mode prediction of a new grant).
+      type: str
+    workspace_id:
+      description: The workspace id (absent from check-mode predictions).
+      type: str
+    workspace_role_id:
+      description: The workspace role id (one grant; absent from check-mode predictions).
+      type: str
+    user_id:
+      description: The user id (one user grant).
+      type: str
+    bot_id:
+      description: The bot id (one bot grant).
+      type: str
+    team_id:
+      description: The team id (one team grant).
+      type: str
+    actor_id:
+      description: The actor id of the user or bot (one user or bot grant).
+      type: str
+diff:
+  description: The access before and after (workspace, accessor and role names), in diff mode.
+  returned: when diff mode is on
+  type: dict
+msg:
+  description: What happened, such as C(user 'alice@acme.io' in workspace 'dev' created).
+  returned: always
+  type: str
+"""
+
+from ansible_collections.prefect.cloud.plugins.module_utils._caller import CallerIdentity
+from ansible_collections.prefect.cloud.plugins.module_utils._client import PrefectCloudError
+from ansible_collections.prefect.cloud.plugins.module_utils._module import PrefectCloudModule
+from ansible_collections.prefect.cloud.plugins.module_utils._reconcile import Resource, run_resource, sanitize
+from ansible_collections.prefect.cloud.plugins.module_utils._resolve import ReferenceNotFound, is_uuid
+
+ACCESSORS = ("user", "bot", "team")
+
+# How each kind of accessor appears in the workspace's access lists.
+LISTS = {
+    "user": {"path": "user_access", "id": "user_id", "name": "email", "plural": "users"},
+    "bot": {"path": "bot_access", "id": "bot_id", "name": "bot_name", "plural": "bots"},
+    "team": {"path": "team_access", "id": "team_id", "name": "team_name", "plural": "teams"},
+}
+
+
+def norm(kind, ref):
+    """The form references are matched in: ids and emails without case, names as they are."""
+    if is_uuid(ref) or kind == "user":
+        return ref.lower()
+    return ref
+
+
+def accessor_of(entry):
+    """``(kind, ref)`` of a grant (or of the module's own options)."""
+    for kind in ACCESSORS:
+        if entry.get(kind) is not None:
+            return kind, entry[kind]
+    return None, None
+
+
+def sort_key(grant):
+    kind, ref = accessor_of(grant)
+    return (ACCESSORS.index(kind), ref.lower())
+
+
+class AccessLists:
+    """The user, bot and team grants of one workspace, indexed by accessor id and name."""
+
+    def __init__(self, workspace, rows_by_kind):
+        self.workspace = workspace
+        self.rows = rows_by_kind
+        self._index = {}
+        for kind, rows in rows_by_kind.items():
+            index = self._index.setdefault(kind, {})
+            for row in rows:
+                for field in (LISTS[kind]["id"], LISTS[kind]["name"]):
+                    if row.get(field):
+                        index[norm(kind, row[field])] = row
+
+    def find(self, kind, ref):
+        return self._index.get(kind, {}).get(norm(kind, ref))
+
+    def all(self):
+        for kind in ACCESSORS:
+            for row in self.rows.get(kind, []):
+                yield kind, row
+
+
+def accessor_name(kind, row):
+    name = row.get(LISTS[kind]["name"])
+    return name.lower() if kind == "user" and name else name
+
+
+def accessor_id(kind, row):
+    return row[LISTS[kind]["id"]]
+
+
+def describe_row(kind, row):
+    return "%s %r" % (kind, accessor_name(kind, row))
+
+
+# Accessors as the resolver finds them: account membership rows for users, bot and team rows.
+RESOLVED = {
+    "user": ("user_id", "email"),
+    "bot": ("id", "name"),
+    "team": ("id", "name"),
+}
+
+
+class _AccessBase(Resource):
+    kind = "workspace_access"
+
+    def __init__(self, module):
+        super().__init__(module)
+        self._workspace = None
+
+    def workspace_row(self):
+        """The workspace (raises ReferenceNotFound when it does not exist)."""
+        if self._workspace is None:
+            self._workspace = self.resolver.require("workspace", self.params["workspace"])
+        return self._workspace
+
+    def workspace_label(self):
+        return self._workspace["handle"] if self._workspace else self.params["workspace"]
+
+    def workspace_path(self):
+        return "%s/workspaces/%s" % (self.account_path, self.workspace_row()["id"])
+
+    def role_name(self, role_id):
+        return self.resolver.role_name("workspace_role", role_id)
+
+    def require_role(self, ref):
+        role = self.resolver.role("workspace_role", ref)
+        if role is None:
+            raise ReferenceNotFound("workspace role", ref)
+        return role
+
+    def resolve_accessors(self, kind, refs):
+        """``{ref: (id, name)}`` of the accessors that exist (one batched read per kind)."""
+        if not refs:
+            return {}
+        id_field, name_field = RESOLVED[kind]
+        found = self.resolver.find_many(kind, refs)
+        return {ref: (row[id_field], row.get(name_field)) for ref, row in found.items()}
+
+    def read_list(self, kind, body=None):
+        rows = self.client.list_all("%s/%s/filter" % (self.workspace_path(), LISTS[kind]["path"]), body)
+        return rows
+
+    def upsert(self, kind, pairs):
+        """One write granting ``[(accessor_id, role_id), ...]``; returns the API's rows."""
+        if not pairs:
+            return []
+        path = "%s/%s/" % (self.workspace_path(), LISTS[kind]["path"])
+        body = [{LISTS[kind]["id"]: ident, "workspace_role_id": role_id} for ident, role_id in pairs]
+        if kind == "team":
+            return self.client.put(path, json=body) or []
+        return self.client.post(path, json=body) or []
+
+    def revoke(self, kind, row):
+        # Team access is deleted by team id, user and bot access by the access id.
+        ident = row["team_id"] if kind == "team" else row["id"]
+        self.client.delete("%s/%s/%s" % (self.workspace_path(), LISTS[kind]["path"], ident))
+
+
+class SingleAccess(_AccessBase):
+    """One grant: ``user``, ``bot`` or ``team`` with ``workspace_role``."""
+
+    def __init__(self, module):
+        super().__init__(module)
+        self.accessor_kind, self.ref = accessor_of(self.params)
+
+    def describe(self):
+        return "%s %r in workspace %r" % (self.accessor_kind, self.ref, self.params["workspace"])
+
+    def read(self):
+        kind, ref = self.accessor_kind, self.ref
+        if kind == "team":
+            # team_access/filter takes no criteria: the workspace's team grants are scanned.
+            rows = self.read_list("team")
+        else:
+            field = "id" if is_uuid(ref) else ("email" if kind == "user" else "name")
+            rows = self.read_list(kind, {LISTS[kind]["plural"]: {field: {"any_": [ref]}}})
+        return AccessLists(self.workspace_row(), {kind: rows}).find(kind, ref)
+
+    def view(self, raw):
+        kind = self.accessor_kind
+        return {
+            "workspace": self.workspace_label(),
+            kind: accessor_name(kind, raw),
+            "workspace_role": self.role_name(raw["workspace_role_id"]),
+        }
+
+    def desired(self, before):
+        kind = self.accessor_kind
+        if before is not None:
+            desired = dict(before)
+        else:
+            resolved = self.resolve_accessors(kind, [self.ref]).get(self.ref)
+            name = resolved[1] if resolved and resolved[1] else self.ref
+            desired = {"workspace": self.workspace_label(), kind: name.lower() if kind == "user" else name}
+        desired["workspace_role"] = self.role_name(self.params["workspace_role"])
+        return desired
+
+    def check_references(self, desired):
+        self.workspace_row()
+        if not self.resolve_accessors(self.accessor_kind, [self.ref]):
+            raise ReferenceNotFound(self.accessor_kind, self.ref)
+        self.require_role(self.params["workspace_role"])
+
+    def _grant(self):
+        kind = self.accessor_kind
+        ident = self.resolve_accessors(kind, [self.ref])[self.ref][0]
+        role_id = self.require_role(self.params["workspace_role"])["id"]
+        self.upsert(kind, [(ident, role_id)])
+        return self.read()
+
+    def create(self, desired):
+        return self._grant()
+
+    def update(self, raw, before, desired):
+        kind = self.accessor_kind
+        role_id = self.require_role(self.params["workspace_role"])["id"]
+        self.upsert(kind, [(accessor_id(kind, raw), role_id)])
+        return None
+
+    def delete(self, raw):
+        self.revoke(self.accessor_kind, raw)
+
+
+class BulkAccess(_AccessBase):
+    """Many grants: ``grants``, optionally ``exclusive``."""
+
+    def __init__(self, module):
+        super().__init__(module)
+        self.entries = [(i, accessor_of(g), g.get("workspace_role")) for i, g in enumerate(self.params["grants"])]
+        self.exclusive = self.params["exclusive"]
+        self.absent = self.params["state"] == "absent"
+        self._plan = None
+        self._lists = None
+
+    def describe(self):
+        return "access to workspace %r" % self.params["workspace"]
+
+    def read(self):
+        lists = AccessLists(self.workspace_row(), {kind: self.read_list(kind) for kind in ACCESSORS})
+        self._lists = lists
+        if self.absent and not self.listed_rows(lists):
+            return None
+        return lists
+
+    def listed_rows(self, lists):
+        """``[(kind, row)]``: the current grants of the accessors ``grants`` lists, without repeats."""
+        seen = {}
+        for _index, (kind, ref), _role in self.entries:
+            row = lists.find(kind, ref)
+            if row is not None:
+                seen[(kind, accessor_id(kind, row))] = (kind, row)
+        return list(seen.values())
+
+    def grant_view(self, kind, row):
+        return {kind: accessor_name(kind, row), "workspace_role": self.role_name(row["workspace_role_id"])}
+
+    def view(self, raw):
+        pairs = list(raw.all()) if self.exclusive else self.listed_rows(raw)
+        grants = sorted((self.grant_view(kind, row) for kind, row in pairs), key=sort_key)
+        return {"workspace": self.workspace_label(), "grants": grants}
+
+    def desired(self, before):
+        lists = self._lists_for_plan()
+        # Accessors without a grant yet are looked up in one batched read per kind.
+        unmatched = {}
+        for _index, (kind, ref), _role in self.entries:
+            if lists.find(kind, ref) is None:
+                unmatched.setdefault(kind, []).append(ref)
+        resolved = {kind: self.resolve_accessors(kind, refs) for kind, refs in unmatched.items()}
+
+        plan = {"upsert": {kind: [] for kind in ACCESSORS}, "missing": [], "roles": [], "revoke": []}
+        grants, seen = [], {}
+        for index, (kind, ref), role_ref in self.entries:
+            row = lists.find(kind, ref)
+            if row is not None:
+                ident, name = accessor_id(kind, row), accessor_name(kind, row)
+            elif ref in resolved.get(kind, {}):
+                ident, name = resolved[kind][ref]
+                name = name.lower() if kind == "user" and name else (name or ref)
+            else:
+                ident, name = None, ref
+                plan["missing"].append((kind, ref))
+            key = (kind, ident or norm(kind, ref))
+            if key in seen:
+                raise PrefectCloudError(
+                    "grants[%d] and grants[%d] name the same %s (%s): list each accessor once"
+                    % (seen[key], index, kind, name)
+                )
+            seen[key] = index
+            role = self.role_name(role_ref)
+            grants.append({kind: name, "workspace_role": role})
+            current = self.role_name(row["workspace_role_id"]) if row is not None else None
+            if current != role:
+                plan["roles"].append(role_ref)
+                plan["upsert"][kind].append((ident, ref, role_ref))
+
+        if self.exclusive:
+            unlisted = [(kind, row) for kind, row in lists.all() if (kind, accessor_id(kind, row)) not in seen]
+            kept = self._callers_own(unlisted)
+            for kind, row in unlisted:
+                if (kind, accessor_id(kind, row)) in kept:
+                    self.module.warn(
+                        "%s keeps its %s access to workspace %r: it carries the caller's own access, which exclusive never revokes"
+                        % (describe_row(kind, row), self.role_name(row["workspace_role_id"]), self.workspace_label())
+                    )
+                    grants.append(self.grant_view(kind, row))
+                else:
+                    plan["revoke"].append((kind, row))
+        self._plan = plan
+        return {"workspace": self.workspace_label(), "grants": sorted(grants, key=sort_key)}
+
+    def _lists_for_plan(self):
+        """The access lists ``read()`` just read (empty when the workspace does not exist yet)."""
+        try:
+            self.workspace_row()
+        except ReferenceNotFound:
+            return AccessLists(None, {})
+        if self._lists is None:
+            self.read()
+        return self._lists
+
+    def _callers_own(self, unlisted):
+        """``{(kind, accessor id)}`` of the unlisted grants that carry the caller's own access."""
+        if not unlisted:
+            return set()
+        caller = CallerIdentity(self.client, self.account_path, self.params["api_key"])
+        kept = set()
+        for kind, row in unlisted:
+            ident = accessor_id(kind, row)
+            if kind == "user" and caller.is_user(user_id=ident, email=row.get("email")):
+                kept.add((kind, ident))
+            elif kind == "bot" and caller.is_bot(ident):
+                kept.add((kind, ident))
+        team_ids = [accessor_id(kind, row) for kind, row in unlisted if kind == "team"]
+        kept |= {("team", team_id) for team_id in caller.teams_with_caller(team_ids)}
+        return kept
+
+    def check_references(self, desired):
+        self.workspace_row()
+        for kind, ref in self._plan["missing"]:
+            raise ReferenceNotFound(kind, ref)
+        for role_ref in self._plan["roles"]:
+            self.require_role(role_ref)
+
+    def _apply(self):
+        for kind in ACCESSORS:
+            pairs = [(ident, self.require_role(role_ref)["id"]) for ident, _ref, role_ref in self._plan["upsert"][kind]]
+            self.upsert(kind, pairs)
+        for kind, row in self._plan["revoke"]:
+            self.revoke(kind, row)
+        return self.read()
+
+    def create(self, desired):
+        return self._apply()
+
+    def update(self, raw, before, desired):
+        return self._apply()
+
+    def delete(self, raw):
+        for kind, row in self.listed_rows(raw):
+            self.revoke(kind, row)
+
+    def public(self, raw, view):
+        return sanitize(view or {})
+
+
+def validate(module):
+    """Bad input fails here, before any request, naming the option."""
+    params = module.params
+    state = params["state"]
+    grants = params["grants"]
+    if grants is None:
+        if params["exclusive"]:
+            module.fail("exclusive applies to grants: list the grants to keep in grants")
+        if state == "present" and params["workspace_role"] is None:
+            kind, _ref = accessor_of(params)
+            module.fail("workspace_role is required to grant access to a %s (state=present)" % kind)
+        kind, ref = accessor_of(params)
+        if not ref:
+            module.fail("%s must not be empty" % kind)
+        return
+    if params["workspace_role"] is not None:
+        module.fail("workspace_role goes into each entry of grants, not beside it")
+    if params["exclusive"] and state == "absent":
+        module.fail("exclusive cannot be combined with state=absent: absent revokes exactly the grants listed")
+    seen = {}
+    for index, entry in enumerate(grants):
+        given = [kind for kind in ACCESSORS if entry.get(kind) is not None]
+        if len(given) != 1:
+            module.fail(
+                "grants[%d] must name exactly one of user, bot or team, got %s"
+                % (index, " and ".join(given) if given else "none")
+            )
+        kind = given[0]
+        if not entry[kind]:
+            module.fail("grants[%d].%s must not be empty" % (index, kind))
+        if state == "present" and not entry.get("workspace_role"):
+            module.fail("grants[%d] has no workspace_role (required when state=present)" % index)
+        key = (kind, norm(kind, entry[kind]))
+        if key in seen:
+            module.fail("grants[%d] repeats the %s %r of grants[%d]: list each accessor once" % (index, kind, entry[kind], seen[key]))
+        seen[key] = index
+
+
+def main():
+    grant_options = {
+        "user": {"type": "str"},
+        "bot": {"type": "str"},
+        "team": {"type": "str"},
+        "workspace_role": {"type": "str"},
+    }
+    module = PrefectCloudModule(
+        argument_spec={
+            "workspace": {"type": "str", "required": True},
+            "user": {"type": "str"},
+            "bot": {"type": "str"},
+            "team": {"type": "str"},
+            "workspace_role": {"type": "str"},
+            "grants": {"type": "list", "elements": "dict", "options": grant_options},
+            "exclusive": {"type": "bool", "default": False},
+            "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
+        },
+        mutually_exclusive=[("user", "bot", "team", "grants")],
+        required_one_of=[("user", "bot", "team", "grants")],
+    )
+    validate(module)
+    run_resource(module, BulkAccess if module.params["grants"] is not None else SingleAccess)
+
+
+if __name__ == "__main__":
+    main()

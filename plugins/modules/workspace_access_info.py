@@ -1,0 +1,274 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: prefect.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+module: workspace_access_info
+short_description: List who has access to a Prefect Cloud workspace
+version_added: 0.1.0
+description:
+  - Returns the user, service account (bot) and team grants of a workspace, every page of them, with role names.
+  - Without filters, all three lists. With O(user), O(bot) or O(team), only the grants of the accessors named
+    there; the kinds without a filter are then not read and come back empty.
+  - Access a user or a bot has through a team shows as the team's grant, not as a user or bot grant.
+author:
+  - prefect.cloud contributors
+options:
+  workspace:
+    description:
+      - The workspace, by handle or id.
+    type: str
+    required: true
+  user:
+    description:
+      - Only the grants of these users, by email or user id (filtered by the server). Unknown users are left out.
+    type: list
+    elements: str
+  bot:
+    description:
+      - Only the grants of these bots, by name or id (filtered by the server). Unknown bots are left out.
+    type: list
+    elements: str
+  team:
+    description:
+      - Only the grants of these teams, by name or id. Unknown teams are left out.
+    type: list
+    elements: str
+extends_documentation_fragment:
+  - prefect.cloud.common
+  - prefect.cloud.attributes.info_module
+seealso:
+  - module: prefect.cloud.workspace_access
+  - module: prefect.cloud.workspace_info
+"""
+
+EXAMPLES = r"""
+- name: Read workspace access
+  hosts: localhost
+  gather_facts: false
+  module_defaults:
+    group/prefect.cloud.prefect_cloud:
+      account: acme
+  tasks:
+    - name: Everyone with a grant on production
+      prefect.cloud.workspace_access_info:
+        workspace: prod
+      register: prod_access
+
+    - name: Show the teams and their roles
+      ansible.builtin.debug:
+        msg: "{{ prod_access.teams | items2dict(key_name='team_name', value_name='workspace_role') }}"
+
+    - name: What role does the deployer bot have?
+      prefect.cloud.workspace_access_info:
+        workspace: prod
+        bot: [prod-deployer]
+      register: deployer_access
+"""
+
+RETURN = r"""
+workspace:
+  description: The workspace the grants belong to.
+  returned: always
+  type: dict
+  contains:
+    id:
+      description: Workspace id.
+      type: str
+    handle:
+      description: Workspace handle.
+      type: str
+    name:
+      description: Display name.
+      type: str
+users:
+  description: The user grants.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: The access id.
+      type: str
+    user_id:
+      description: The user id.
+      type: str
+    actor_id:
+      description: The user's actor id.
+      type: str
+    email:
+      description: The user's email.
+      type: str
+    handle:
+      description: The user's handle.
+      type: str
+    first_name:
+      description: First name.
+      type: str
+    last_name:
+      description: Last name.
+      type: str
+    workspace_id:
+      description: The workspace id.
+      type: str
+    workspace_role:
+      description: Name of the workspace role.
+      type: str
+      sample: Developer
+    workspace_role_id:
+      description: Id of the workspace role.
+      type: str
+    created:
+      description: When the grant was made.
+      type: str
+    updated:
+      description: When the grant was last changed.
+      type: str
+bots:
+  description: The service account (bot) grants.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: The access id.
+      type: str
+    bot_id:
+      description: The bot id.
+      type: str
+    actor_id:
+      description: The bot's actor id.
+      type: str
+    bot_name:
+      description: The bot's name.
+      type: str
+    workspace_id:
+      description: The workspace id.
+      type: str
+    workspace_role:
+      description: Name of the workspace role.
+      type: str
+      sample: Runner
+    workspace_role_id:
+      description: Id of the workspace role.
+      type: str
+    created:
+      description: When the grant was made.
+      type: str
+    updated:
+      description: When the grant was last changed.
+      type: str
+teams:
+  description: The team grants.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: The access id.
+      type: str
+    team_id:
+      description: The team id.
+      type: str
+    team_name:
+      description: The team's name.
+      type: str
+    workspace_id:
+      description: The workspace id.
+      type: str
+    workspace_role:
+      description: Name of the workspace role.
+      type: str
+      sample: Viewer
+    workspace_role_id:
+      description: Id of the workspace role.
+      type: str
+    created:
+      description: When the grant was made.
+      type: str
+    updated:
+      description: When the grant was last changed.
+      type: str
+count:
+  description: How many grants were returned (users, bots and teams together).
+  returned: always
+  type: int
+  sample: 4
+"""
+
+from ansible_collections.prefect.cloud.plugins.module_utils._module import PrefectCloudModule
+from ansible_collections.prefect.cloud.plugins.module_utils._resolve import is_uuid
+
+
+def _split(refs):
+    """UUIDs and names of a filter list, each as its own criterion."""
+    ids = [r.lower() for r in refs if is_uuid(r)]
+    names = [r for r in refs if not is_uuid(r)]
+    return ids, names
+
+
+def _filtered(module, path, wrap, name_field, refs):
+    """Rows of ``path`` matching ``refs`` (ids and names need one filtered read each)."""
+    ids, names = _split(refs)
+    rows = {}
+    for field, values in (("id", ids), (name_field, names)):
+        if values:
+            for row in module.client.list_all(path, {wrap: {field: {"any_": values}}}):
+                rows[row["id"]] = row
+    return list(rows.values())
+
+
+def read_access(module):
+    params = module.params
+    workspace = module.resolver.require("workspace", params["workspace"])
+    base = "%s/workspaces/%s" % (module.account_path, workspace["id"])
+    filtered = any(params[k] is not None for k in ("user", "bot", "team"))
+    result = {"users": [], "bots": [], "teams": []}
+
+    if not filtered:
+        result["users"] = module.client.list_all(base + "/user_access/filter")
+        result["bots"] = module.client.list_all(base + "/bot_access/filter")
+        result["teams"] = module.client.list_all(base + "/team_access/filter")
+    else:
+        if params["user"]:
+            result["users"] = _filtered(module, base + "/user_access/filter", "users", "email", params["user"])
+        if params["bot"]:
+            result["bots"] = _filtered(module, base + "/bot_access/filter", "bots", "name", params["bot"])
+        if params["team"]:
+            # team_access/filter takes no criteria: the workspace's team grants are read and matched here.
+            ids, names = _split(params["team"])
+            result["teams"] = [
+                row
+                for row in module.client.list_all(base + "/team_access/filter")
+                if row.get("team_id", "").lower() in ids or row.get("team_name") in names
+            ]
+
+    for rows in result.values():
+        for row in rows:
+            row["workspace_role"] = module.resolver.role_name("workspace_role", row.get("workspace_role_id"))
+    result["users"].sort(key=lambda r: (r.get("email") or "").lower())
+    result["bots"].sort(key=lambda r: r.get("bot_name") or "")
+    result["teams"].sort(key=lambda r: r.get("team_name") or "")
+    result.update(
+        changed=False,
+        workspace={k: workspace.get(k) for k in ("id", "handle", "name")},
+        count=sum(len(result[k]) for k in ("users", "bots", "teams")),
+    )
+    return result
+
+
+def main():
+    module = PrefectCloudModule(
+        argument_spec={
+            "workspace": {"type": "str", "required": True},
+            "user": {"type": "list", "elements": "str"},
+            "bot": {"type": "list", "elements": "str"},
+            "team": {"type": "list", "elements": "str"},
+        },
+    )
+    module.run(lambda: read_access(module))
+
+
+if __name__ == "__main__":
+    main()
