@@ -194,3 +194,49 @@ def test_removed_member_key_loses_account_access(emu):
     accounts = emu.member.get("/api/me/accounts")
     if accounts.status_code == 200:
         assert accounts.json() == []
+
+
+def test_two_rotations_with_grace_keep_all_keys_until_their_windows_end(emu):
+    bot = emu.create_bot("double-rotator")
+    k1, id1 = bot["api_key"]["key"], bot["api_key"]["id"]
+    r2 = expect(emu.owner.post(f"{ACCT}/bots/{bot['id']}/rotate_api_key",
+                               json={"old_key_expires_in_seconds": 100}), 201)["api_key"]
+    emu.advance_clock(10)
+    r3 = expect(emu.owner.post(f"{ACCT}/bots/{bot['id']}/rotate_api_key",
+                               json={"old_key_expires_in_seconds": 1000}), 201)["api_key"]
+    keys = expect(emu.owner.get(f"{ACCT}/bots/{bot['id']}/read_bot_api_keys"), 200)
+    assert keys["active_key"]["id"] == r3["id"]
+    assert sorted(k["id"] for k in keys["rotating_keys"]) == sorted([id1, r2["id"]])
+    for k in (k1, r2["key"], r3["key"]):
+        expect(emu.client(k).get("/api/me/workspaces"), 200)
+    emu.advance_clock(100)  # k1's window (100 s from the first rotation) is over
+    assert_401(emu.client(k1).get("/api/me/workspaces"))
+    expect(emu.client(r2["key"]).get("/api/me/workspaces"), 200)
+    emu.advance_clock(1000)
+    assert_401(emu.client(r2["key"]).get("/api/me/workspaces"))
+    expect(emu.client(r3["key"]).get("/api/me/workspaces"), 200)
+
+
+def test_rotation_without_expiration_gives_a_key_that_never_expires(emu):
+    now = emu.server_now()
+    bot = emu.create_bot("exp-then-rotate", api_key_expiration=es.iso(now + dt.timedelta(hours=1)))
+    assert bot["api_key"]["expiration"] is not None
+    rotated = expect(emu.owner.post(f"{ACCT}/bots/{bot['id']}/rotate_api_key", json={}), 201)
+    assert rotated["api_key"]["expiration"] is None
+    emu.advance_clock(2 * 3600)
+    expect(emu.client(rotated["api_key"]["key"]).get("/api/me/workspaces"), 200)
+
+
+def test_deleting_bot_also_kills_its_rotating_keys(emu):
+    bot = emu.create_bot("rotating-doomed")
+    old = bot["api_key"]["key"]
+    new = expect(emu.owner.post(f"{ACCT}/bots/{bot['id']}/rotate_api_key",
+                                json={"old_key_expires_in_seconds": 3600}), 201)["api_key"]["key"]
+    expect(emu.owner.delete(f"{ACCT}/bots/{bot['id']}"), 204)
+    assert_401(emu.client(old).get("/api/me/workspaces"))
+    assert_401(emu.client(new).get("/api/me/workspaces"))
+
+
+def test_bearer_scheme_is_case_insensitive(emu):
+    r = emu.anon.get("/api/me/", headers={"Authorization": f"bearer {es.OWNER_KEY}"})
+    assert r.status_code == 200, r.text

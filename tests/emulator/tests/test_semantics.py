@@ -583,3 +583,28 @@ def test_user_key_listing_and_name_query(emu):
     expect(emu.owner.delete(f"/api/users/{uid}/api_keys/{a['id']}"), 204)
     assert_detail_string(emu.owner.get(f"/api/users/{uid}/api_keys/{a['id']}"), 404)
     assert_detail_string(emu.owner.delete(f"/api/users/{uid}/api_keys/{a['id']}"), 404)
+
+
+def test_accepting_workspace_invitation_as_existing_member(emu):
+    ws = emu.create_workspace("existing")["id"]
+    mia = emu.membership(es.MEMBER_EMAIL)
+    inv = expect(emu.owner.post(f"{ACCT}/workspaces/{ws}/invitations/", json={"email": es.MEMBER_EMAIL}), 201)
+    out = emu.accept_invitation(inv["id"])
+    assert out["user_id"] == mia["user_id"] and out["actor_id"] == mia["actor_id"]
+    assert out["membership_id"] == mia["id"], "no second membership for an existing member"
+    rows = expect(emu.owner.post(f"{ACCT}/account_memberships/filter", json={
+        "account_memberships": {"email": {"any_": [es.MEMBER_EMAIL]}}}), 200)
+    assert len(rows) == 1 and rows[0]["account_role_name"] == "Member", "role is not downgraded"
+    expect(emu.member.get(f"{ACCT}/workspaces/{ws}"), 200)  # the existing key now reaches it
+
+
+def test_deactivated_member_loses_access_and_regains_it(emu):
+    mia = emu.membership(es.MEMBER_EMAIL)
+    ws = emu.create_workspace("inactive")["id"]
+    emu.grant_user(ws, mia["user_id"])
+    expect(emu.member.get(f"{ACCT}/workspaces/{ws}"), 200)
+    expect(emu.owner.patch(f"{ACCT}/account_memberships/{mia['id']}/active", json={"active": False}), 204)
+    assert emu.member.get(ACCT).status_code in (401, 403)
+    assert emu.member.get(f"{ACCT}/workspaces/{ws}").status_code in (401, 403, 404)
+    expect(emu.owner.patch(f"{ACCT}/account_memberships/{mia['id']}/active", json={"active": True}), 204)
+    expect(emu.member.get(f"{ACCT}/workspaces/{ws}"), 200)
