@@ -11,7 +11,7 @@ description:
     pipelines need in E(PREFECT_API_URL), C(<api_url>/accounts/<account id>/workspaces/<workspace id>).
   - Looks the workspace up in Prefect Cloud with one filtered request; fails when a workspace does not exist.
 author:
-  - prefect.cloud contributors
+  - prefect.cloud maintainers (@prefect-cloud-ansible)
 options:
   _terms:
     description: Workspace handles or ids.

@@ -13,7 +13,7 @@ description:
   - Only the options you set are compared and changed; O(settings) is partial (only the keys given
     are compared and sent).
 author:
-  - prefect.cloud contributors
+  - prefect.cloud maintainers (@prefect-cloud-ansible)
 options:
   name:
     description:

@@ -10,7 +10,7 @@ version_added: 0.1.0
 description:
   - Returns the account named by O(account) (or the API key's only account) with its settings and SSO domains.
 author:
-  - prefect.cloud contributors
+  - prefect.cloud maintainers (@prefect-cloud-ansible)
 options: {}
 extends_documentation_fragment:
   - prefect.cloud.common

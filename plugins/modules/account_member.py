@@ -15,7 +15,7 @@ description:
     demoted or deactivated, and the caller's own membership is never removed or deactivated unless
     O(allow_self_removal=true). A guard that stops a task fails it in check mode too."
 author:
-  - prefect.cloud contributors
+  - prefect.cloud maintainers (@prefect-cloud-ansible)
 options:
   email:
     description:

@@ -11,7 +11,7 @@ description:
   - Returns the account's members, users and service accounts, read page by page until the end,
     filtered by the server.
 author:
-  - prefect.cloud contributors
+  - prefect.cloud maintainers (@prefect-cloud-ansible)
 options:
   email:
     description:

@@ -15,7 +15,7 @@ description:
     replaced (a new key, the old one deleted) only with O(replace=true); otherwise the module warns and keeps it.
   - Service-account keys are managed with M(prefect.cloud.bot); this module needs a user key (C(pnu_...)).
 author:
-  - prefect.cloud contributors
+  - prefect.cloud maintainers (@prefect-cloud-ansible)
 options:
   name:
     description:

@@ -11,7 +11,7 @@ description:
   - Returns the metadata of the API keys of the user that O(api_key) belongs to (never the keys themselves),
     and which of them the module is authenticating with.
 author:
-  - prefect.cloud contributors
+  - prefect.cloud maintainers (@prefect-cloud-ansible)
 options:
   name:
     description:

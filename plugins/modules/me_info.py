@@ -14,7 +14,7 @@ description:
     before anything is changed when the key may not do what the play is about to do, instead of a
     C(403) halfway through.
 author:
-  - prefect.cloud contributors
+  - prefect.cloud maintainers (@prefect-cloud-ansible)
 options:
   workspace:
     description:

@@ -11,7 +11,7 @@ description:
   - Ensures a workspace, identified by its O(handle), exists with the given settings, or does not exist.
   - Only the options you set are compared and changed; an option left unset never clears a value.
 author:
-  - prefect.cloud contributors
+  - prefect.cloud maintainers (@prefect-cloud-ansible)
 options:
   handle:
     description:

@@ -10,7 +10,7 @@ version_added: 0.1.0
 description:
   - Returns the workspaces of the account, all of them (every page) or those with the given handles.
 author:
-  - prefect.cloud contributors
+  - prefect.cloud maintainers (@prefect-cloud-ansible)
 options:
   handle:
     description:
