@@ -140,3 +140,32 @@ def test_no_diff_outside_diff_mode():
     module = FakeModule({"name": "g"}, diff_mode=False)
     result = reconcile(module, Gadget(module, {}))
     assert "diff" not in result
+
+
+class GuardedGadget(Gadget):
+    """A gadget that must never lose its owner 'ann'."""
+
+    def guard(self, raw, desired):
+        from ansible_collections.prefect.cloud.plugins.module_utils._client import PrefectCloudError
+
+        if raw and raw.get("owner") == "ann" and (desired is None or desired["owner"] != "ann"):
+            raise PrefectCloudError("refusing to take the gadget from ann")
+
+
+@pytest.mark.parametrize("check_mode", [True, False])
+@pytest.mark.parametrize("params", [{"name": "g", "state": "absent"}, {"name": "g", "owner": "bob"}])
+def test_guards_stop_the_change_in_check_mode_too(check_mode, params):
+    store = {"g": {"name": "g", "colour": "red", "size": 5, "owner": "ann", "id": "id-1"}}
+    module = FakeModule(params, check_mode=check_mode)
+    gadget = GuardedGadget(module, store, known_owners=("ann", "bob"))
+    with pytest.raises(Exception) as info:
+        reconcile(module, gadget)
+    assert "refusing" in str(info.value)
+    assert gadget.writes == [] and store["g"]["owner"] == "ann"
+
+
+def test_guards_do_not_run_when_nothing_changes():
+    store = {"g": {"name": "g", "colour": "red", "size": 5, "owner": "ann", "id": "id-1"}}
+    module = FakeModule({"name": "g", "owner": "ann"})
+    result = reconcile(module, GuardedGadget(module, store))
+    assert not result["changed"]
