@@ -28,4 +28,11 @@ path=$(tr ':' '\n' <<<"$PATH" | grep -v '/\.pyenv/shims$' | paste -sd: -)
 
 tree=$("$top/tools/collection_tree.sh")
 cd "$tree"
-PATH=$venv/bin:$pythons:$path "$venv/bin/ansible-test" sanity --local --requirements -v "$@"
+# ansible-test keeps its per-test virtual environments in ~/.ansible/test/venv, shared by every
+# checkout on the machine: two runs setting up the same one at once break it. Take turns.
+lock=()
+if command -v flock >/dev/null 2>&1; then
+    mkdir -p "$HOME/.ansible/test"
+    lock=(flock "$HOME/.ansible/test/prefect-cloud-sanity.lock")
+fi
+PATH=$venv/bin:$pythons:$path "${lock[@]}" "$venv/bin/ansible-test" sanity --local --requirements -v "$@"
