@@ -15,7 +15,7 @@ description:
     made exactly what you list, and a kind you leave out is never touched.
   - Teams need an Enterprise plan.
 author:
-  - prefect.cloud contributors
+  - prefect.cloud maintainers (@prefect-cloud-ansible)
 options:
   name:
     description:
@@ -198,6 +198,7 @@ from ansible_collections.prefect.cloud.plugins.module_utils._members import BOT,
 from ansible_collections.prefect.cloud.plugins.module_utils._module import PrefectCloudModule
 from ansible_collections.prefect.cloud.plugins.module_utils._reconcile import Resource, run_resource
 from ansible_collections.prefect.cloud.plugins.module_utils._resolve import is_uuid
+
 
 class Team(Resource):
     kind = "team"

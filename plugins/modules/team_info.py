@@ -12,7 +12,7 @@ description:
   - Each team comes with its members (users by email, bots by name) and the workspaces it has access to,
     with the name of the workspace role it holds in each.
 author:
-  - prefect.cloud contributors
+  - prefect.cloud maintainers (@prefect-cloud-ansible)
 options:
   name:
     description:
