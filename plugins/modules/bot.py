@@ -224,7 +224,6 @@ msg:
 """
 
 import datetime
-import re
 
 from ansible_collections.prefect.cloud.plugins.module_utils._module import PrefectCloudModule
 from ansible_collections.prefect.cloud.plugins.module_utils._reconcile import Resource, run_resource
@@ -233,28 +232,11 @@ from ansible_collections.prefect.cloud.plugins.module_utils._values import (
     format_datetime,
     parse_datetime,
     parse_duration,
+    requested_expiration_label,
     utcnow,
 )
 
 MAX_OLD_KEY_SECONDS = 172800
-
-
-def minted_expiration_label(value):
-    """How the diff shows the expiration asked for a new key: stable between check mode and the real run.
-
-    A fixed date/time shows as its timestamp; a duration shows relative to the run
-    (``90d from now``), because the moment it stands for moves between runs.
-    """
-    if value is None:
-        return None
-    text = str(value).strip()
-    try:
-        parse_duration(text, "api_key_expiration")
-    except ValueError:
-        return format_datetime(parse_datetime(text))
-    if text.isdigit():
-        text += "s"
-    return "%s from now" % re.sub(r"\s+", "", text.lower())
 
 
 def validate(module):
@@ -330,7 +312,7 @@ class Bot(Resource):
         return expiration - utcnow() <= datetime.timedelta(seconds=self.window)
 
     def new_key_view(self, rotated):
-        key = {"expiration": minted_expiration_label(self.params["api_key_expiration"])}
+        key = {"expiration": requested_expiration_label(self.params["api_key_expiration"], "api_key_expiration")}
         if rotated:
             key["rotated"] = True
         return key

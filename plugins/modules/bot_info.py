@@ -27,6 +27,10 @@ options:
         or has expired already. Bots whose key never expires are left out.
       - Useful to report the keys a rotation play is about to renew.
     type: str
+notes:
+  - The bots are listed with every page of the server-side filter; the keys of each bot returned
+    take one more request per bot. O(name) and O(expires_within) narrow the list first, so only the
+    keys of the bots returned are read.
 extends_documentation_fragment:
   - prefect.cloud.common
   - prefect.cloud.attributes.info_module
