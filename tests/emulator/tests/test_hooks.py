@@ -270,6 +270,10 @@ def test_state_file_written_without_clean_shutdown(tmp_path):
     state = tmp_path / "state.json"
     with es.running(es.make_app(es.TEST_SEED, state_file=str(state))) as base1:
         expect(es.Client(base1, es.OWNER_KEY).post(f"{ACCT}/teams/", json={"name": "durable"}), 201)
+        # The emulator saves right after the response goes out; allow it a moment.
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and not (state.exists() and "durable" in state.read_text()):
+            time.sleep(0.05)
         with es.running(es.make_app(es.TEST_SEED, state_file=str(state))) as base2:
             rows = expect(es.Client(base2, es.OWNER_KEY).post(f"{ACCT}/teams/filter", json={}), 200)
             assert [t["name"] for t in rows] == ["durable"]
