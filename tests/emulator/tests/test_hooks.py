@@ -120,11 +120,13 @@ def test_fault_latency(emu):
     t0 = time.monotonic()
     expect(emu.owner.get("/api/me/"), 200)
     slow = time.monotonic() - t0
-    t0 = time.monotonic()
-    expect(emu.owner.get("/api/me/"), 200)
-    fast = time.monotonic() - t0
+    fast = []
+    for _ in range(3):  # the fault was for one request only; min() absorbs load spikes
+        t0 = time.monotonic()
+        expect(emu.owner.get("/api/me/"), 200)
+        fast.append(time.monotonic() - t0)
     assert slow >= 0.4, slow
-    assert fast < 0.3, fast
+    assert min(fast) < 0.3, fast
 
 
 def test_drop_response_commits_write_but_client_sees_connection_error(emu):
