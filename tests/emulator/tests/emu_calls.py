@@ -135,7 +135,9 @@ CALLS = {
     ("PATCH", A + "/account_memberships/{id}"): lambda o, w: o.patch(f"{ACCT}/account_memberships/{w['mia']['id']}", json={"account_role_id": w["admin_role"]}),
     ("DELETE", A + "/account_memberships/{id}"): lambda o, w: o.delete(f"{ACCT}/account_memberships/{w['nora']['id']}"),
     ("PATCH", A + "/account_memberships/{id}/active"): lambda o, w: o.patch(f"{ACCT}/account_memberships/{w['mia']['id']}/active", json={"active": False}),
-    ("POST", A + "/account_memberships/set_active"): lambda o, w: o.post(f"{ACCT}/account_memberships/set_active", json={"membership_ids": [w["mia"]["id"], w["nora"]["id"]], "active": False}),
+    ("POST", A + "/account_memberships/set_active"): lambda o, w: o.post(
+        f"{ACCT}/account_memberships/set_active",
+        json={"membership_ids": [w["mia"]["id"], w["nora"]["id"]], "active": False}),
     ("POST", A + "/workspaces/"): lambda o, w: o.post(f"{ACCT}/workspaces/", json={"name": "New", "handle": "new"}),
     ("GET", W): lambda o, w: o.get(_ws(w)),
     ("PATCH", W): lambda o, w: o.patch(_ws(w), json={"name": "Codes 2"}),
@@ -163,7 +165,9 @@ CALLS = {
     ("PUT", A + "/teams/{id}"): lambda o, w: o.put(f"{ACCT}/teams/{w['team']}", json={"name": "codes-team", "description": "x"}),
     ("DELETE", A + "/teams/{id}"): lambda o, w: o.delete(f"{ACCT}/teams/{w['team_del']}"),
     ("POST", A + "/teams/filter"): lambda o, w: o.post(f"{ACCT}/teams/filter", json={}),
-    ("PUT", A + "/teams/{id}/members"): lambda o, w: o.put(f"{ACCT}/teams/{w['team']}/members", json={"members": [{"member_id": w["mia"]["user_id"], "member_type": "user"}]}),
+    ("PUT", A + "/teams/{id}/members"): lambda o, w: o.put(
+        f"{ACCT}/teams/{w['team']}/members",
+        json={"members": [{"member_id": w["mia"]["user_id"], "member_type": "user"}]}),
     ("DELETE", A + "/teams/{team_id}/members/{actor_id}"): lambda o, w: o.delete(f"{ACCT}/teams/{w['team']}/members/{w['bot_actor']}"),
     ("POST", A + "/bots/"): lambda o, w: o.post(f"{ACCT}/bots/", json={"name": "new-bot"}),
     ("GET", A + "/bots/{id}"): lambda o, w: o.get(f"{ACCT}/bots/{w['bot']}"),

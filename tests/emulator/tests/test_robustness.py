@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 
 import emu_support as es
-from emu_support import ACCT, assert_detail_string, assert_validation_error, expect
+from emu_support import ACCT, assert_validation_error, expect
 
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 TS_FIELDS = {"created", "updated", "expiration", "last_login"}

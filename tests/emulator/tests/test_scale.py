@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 
-import emu_support as es
 from emu_support import ACCT, expect
 
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
 
 import emu_support as es
 from emu_support import ACCT, assert_detail_string, expect
