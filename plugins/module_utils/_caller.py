@@ -25,7 +25,7 @@ def key_matches_mask(key, masked):
         return False
     for ellipsis in ("...", "\u2026"):
         if ellipsis in masked:
-            head, _, tail = masked.partition(ellipsis)
+            head, tail = masked.split(ellipsis, 1)
             break
     else:
         return False

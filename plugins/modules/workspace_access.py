@@ -16,7 +16,7 @@ description:
     is revoked, except the caller's own access, which is kept with a warning.
   - Access a user or a bot has through a team is not a grant of that user or bot, and is left alone.
 author:
-  - prefect.cloud contributors
+  - prefect.cloud maintainers (@prefect-cloud-ansible)
 options:
   workspace:
     description:

@@ -13,7 +13,7 @@ description:
     there; the kinds without a filter are then not read and come back empty.
   - Access a user or a bot has through a team shows as the team's grant, not as a user or bot grant.
 author:
-  - prefect.cloud contributors
+  - prefect.cloud maintainers (@prefect-cloud-ansible)
 options:
   workspace:
     description:
