@@ -60,7 +60,9 @@ class EmulatorServer:
         self.port = _free_port()
         self.base_url = "http://127.0.0.1:%d" % self.port
         self.api_url = self.base_url + "/api"
-        config = uvicorn.Config(create_app(UNIT_SEED), host="127.0.0.1", port=self.port, log_level="warning")
+        config = uvicorn.Config(
+            create_app(UNIT_SEED), host="127.0.0.1", port=self.port, log_level="warning", date_header=False
+        )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, daemon=True)
         self._thread.start()

@@ -38,7 +38,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  owner key {owner_key}", flush=True)
     if args.state:
         print(f"  state     {args.state}", flush=True)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    # date_header=False: the app stamps Date from its own clock (moved by /_emulator/clock).
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", date_header=False)
     return 0
 
 

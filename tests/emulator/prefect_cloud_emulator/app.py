@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import email.utils
 import json
 import os
 import re
@@ -127,6 +128,10 @@ class EmulatorMiddleware:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
+                # The Date header follows the emulator's clock (which /_emulator/clock moves),
+                # as a real server's Date follows its own clock.
+                stamp = email.utils.format_datetime(emulator.store.now(), usegmt=True).encode()
+                message = {**message, "headers": [*message.get("headers", []), (b"date", stamp)]}
             await send(message)
 
         try:
