@@ -90,7 +90,8 @@ lint: venv
 	 echo "==> yamllint"; yamllint --strict . || failed="$$failed yamllint"; \
 	 echo "==> ruff"; ruff check --no-cache . || failed="$$failed ruff"; \
 	 echo "==> antsibull-changelog lint"; antsibull-changelog lint || failed="$$failed antsibull-changelog"; \
-	 echo "==> ansible-lint (production profile)"; (cd "$$tree" && ansible-lint) || failed="$$failed ansible-lint"; \
+	 echo "==> ansible-lint (production profile)"; \
+	 (cd "$$tree" && ANSIBLE_COLLECTIONS_PATH=$(TOP)/.cache/collections ansible-lint) || failed="$$failed ansible-lint"; \
 	 echo "==> antsibull-docs lint-collection-docs"; \
 	 (cd "$$tree" && antsibull-docs lint-collection-docs --plugin-docs .) || failed="$$failed antsibull-docs"; \
 	 if [ -n "$$failed" ]; then echo "lint FAILED:$$failed" >&2; exit 1; fi

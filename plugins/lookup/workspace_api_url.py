@@ -98,7 +98,7 @@ class LookupModule(LookupBase):
         try:
             api_url, account_ref = connection_settings(options)
         except ValueError as exc:
-            raise AnsibleLookupError(str(exc))
+            raise AnsibleLookupError(str(exc)) from None
         client = PrefectCloudClient(
             api_url,
             options["api_key"],
@@ -114,7 +114,7 @@ class LookupModule(LookupBase):
             resolver = Resolver(client, "/accounts/%s" % account_id)
             found = resolver.find_many("workspace", list(terms))
         except (PrefectCloudError, ValueError) as exc:
-            raise AnsibleLookupError(str(exc))
+            raise AnsibleLookupError(str(exc)) from None
         urls = []
         for term in terms:
             if term not in found:

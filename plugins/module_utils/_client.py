@@ -199,13 +199,13 @@ class PrefectCloudClient:
                         "the change may or may not have been applied" % (method, shown_path, reason),
                         method=method,
                         path=shown_path,
-                    )
+                    ) from None
                 if not self._wait_before_retry(attempt, deadline, None, method, shown_path, reason):
                     raise PrefectCloudError(
                         "%s %s failed: %s (after %d attempts)" % (method, shown_path, reason, attempt),
                         method=method,
                         path=shown_path,
-                    )
+                    ) from None
                 continue
 
             status = response.status_code
@@ -323,7 +323,7 @@ def _decode(response):
     except ValueError:
         raise PrefectCloudError(
             "%s %s: the response is not JSON" % (response.request.method, re.sub(r"^[a-z]+://[^/]+", "", response.url.split("?")[0]))
-        )
+        ) from None
 
 
 def _http_date(value):

@@ -78,7 +78,7 @@ def expiration_from_option(value, option, now=None):
             raise ValueError(
                 "%s: expected a duration from now (such as 90d) or an ISO-8601 date/time "
                 "(such as 2027-01-31T00:00:00Z), got %r" % (option, value)
-            )
+            ) from None
     if moment <= now:
         raise ValueError("%s: %s is not in the future" % (option, format_datetime(moment)))
     return moment

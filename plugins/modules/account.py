@@ -160,7 +160,7 @@ def normalise_settings(settings):
             try:
                 result[key] = boolean(value, strict=True)
             except TypeError:
-                raise ValueError("settings.%s must be a boolean, got %r" % (key, value))
+                raise ValueError("settings.%s must be a boolean, got %r" % (key, value)) from None
         elif value is not None and not isinstance(value, dict):
             raise ValueError("settings.%s must be an object or null, got %r" % (key, value))
         else:

@@ -48,7 +48,7 @@ EXAMPLES = r"""
   tasks:
     - name: Every workspace role, built-in and custom
       prefect.cloud.workspace_role_info:
-      register: roles
+      register: all_roles
 
     - name: Only the custom roles, with the scope catalogue
       prefect.cloud.workspace_role_info:
