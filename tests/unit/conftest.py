@@ -40,7 +40,7 @@ _make_collection_importable()
 if str(EMULATOR_DIR) not in sys.path:
     sys.path.insert(0, str(EMULATOR_DIR))
 
-from unit_seed import ACCOUNT_ID, OWNER_KEY, UNIT_SEED  # noqa: E402,F401  (the seed the HTTP tests run against)
+from unit_seed import OWNER_KEY, UNIT_SEED  # noqa: E402  (the seed the HTTP tests run against)
 
 
 def _free_port():

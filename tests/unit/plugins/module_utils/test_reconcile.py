@@ -80,27 +80,27 @@ def run(params, store, check_mode=False, **kwargs):
 
 def test_create_check_then_real_then_again():
     store = {}
-    check, gadget, _ = run({"name": "g", "colour": "red"}, store, check_mode=True)
+    check, gadget, _module = run({"name": "g", "colour": "red"}, store, check_mode=True)
     assert check["changed"] and gadget.writes == [] and store == {}
     assert check["diff"] == {"before": {}, "after": {"name": "g", "colour": "red", "size": 1, "owner": None}}
 
-    real, gadget, _ = run({"name": "g", "colour": "red"}, store)
+    real, gadget, _module = run({"name": "g", "colour": "red"}, store)
     assert real["changed"] and gadget.writes == [("create", "g")]
     assert real["diff"] == check["diff"]
     assert real["gadget"]["id"] == "id-1"
     assert real["msg"] == "gadget 'g' created"
 
-    again, gadget, _ = run({"name": "g", "colour": "red"}, store)
+    again, gadget, _module = run({"name": "g", "colour": "red"}, store)
     assert not again["changed"] and gadget.writes == []
     assert again["msg"] == "gadget 'g' unchanged"
 
 
 def test_only_set_options_are_compared():
     store = {"g": {"name": "g", "colour": "red", "size": 5, "owner": None, "id": "id-1"}}
-    result, gadget, _ = run({"name": "g", "colour": None, "size": None}, store)
+    result, gadget, _module = run({"name": "g", "colour": None, "size": None}, store)
     assert not result["changed"] and gadget.writes == []
 
-    result, gadget, _ = run({"name": "g", "size": "7"}, store)
+    result, gadget, _module = run({"name": "g", "size": "7"}, store)
     assert result["changed"] and gadget.writes == [("update", "g")]
     assert result["diff"]["before"]["size"] == 5 and result["diff"]["after"]["size"] == 7
     assert result["diff"]["after"]["colour"] == "red"  # kept, not reset to the default
@@ -108,13 +108,13 @@ def test_only_set_options_are_compared():
 
 def test_absent_deletes_once():
     store = {"g": {"name": "g", "colour": "red", "size": 5, "owner": None, "id": "id-1"}}
-    check, gadget, _ = run({"name": "g", "state": "absent"}, store, check_mode=True)
+    check, gadget, _module = run({"name": "g", "state": "absent"}, store, check_mode=True)
     assert check["changed"] and gadget.writes == [] and "g" in store
-    real, gadget, _ = run({"name": "g", "state": "absent"}, store)
+    real, gadget, _module = run({"name": "g", "state": "absent"}, store)
     assert real["changed"] and gadget.writes == [("delete", "g")]
     assert real["diff"] == check["diff"] == {"before": {"name": "g", "colour": "red", "size": 5, "owner": None}, "after": {}}
     assert real["gadget"] == {}
-    again, gadget, _ = run({"name": "g", "state": "absent"}, store)
+    again, gadget, _module = run({"name": "g", "state": "absent"}, store)
     assert not again["changed"] and gadget.writes == []
 
 
