@@ -138,6 +138,11 @@ class PrefectCloudModule:
             self._resolver = Resolver(self.client, self.account_path)
         return self._resolver
 
+    def forget_lookups(self):
+        """Drop every cached name lookup (after a write whose outcome is unknown)."""
+        if self._resolver is not None:
+            self._resolver.clear()
+
     @property
     def account_given(self):
         """Whether an account was named (option, environment or workspace URL) rather than to be inferred."""

@@ -145,6 +145,8 @@ class Resource:
             return send()
         except AmbiguousWriteError as exc:
             self.module.warn("%s; re-read %s to find out" % (exc, self.describe()))
+            # What was looked up before the write (often "not there yet") is stale now.
+            self.module.forget_lookups()
             found = recover()
             if found is not None:
                 return found
@@ -166,7 +168,7 @@ def reconcile(module, resource):
         if state == "absent":
             before_raw = None
         elif check:
-            module.warn("%s does not exist yet; check mode assumes an earlier task creates it" % exc)
+            module.warn("%s; check mode assumes an earlier task of the play creates it" % exc)
             before_raw = None
         else:
             raise
@@ -191,7 +193,7 @@ def reconcile(module, resource):
         except ReferenceNotFound as exc:
             if not check:
                 raise
-            module.warn("%s does not exist yet; check mode assumes an earlier task creates it" % exc)
+            module.warn("%s; check mode assumes an earlier task of the play creates it" % exc)
         resource.guard(before_raw, desired)
 
     if not changed:

@@ -155,6 +155,12 @@ class Resolver:
         if row.get(spec.id_field):
             cache[row[spec.id_field]] = row
 
+    def clear(self):
+        """Forget every cached lookup and role catalogue."""
+        for cache in self._cache.values():
+            cache.clear()
+        self._role_catalogues.clear()
+
     def forget(self, kind, ref):
         self._cache[kind].pop(KINDS[kind].norm(ref), None)
 

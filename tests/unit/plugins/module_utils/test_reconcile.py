@@ -13,6 +13,10 @@ class FakeModule:
         self.check_mode = check_mode
         self.diff_mode = diff_mode
         self.warnings = []
+        self.lookups_forgotten = 0
+
+    def forget_lookups(self):
+        self.lookups_forgotten += 1
 
     def is_set(self, name):
         return self.params.get(name) is not None
@@ -133,6 +137,7 @@ def test_lost_create_response_is_recovered_without_a_duplicate():
     assert result["changed"]
     assert gadget.writes == [("create", "g")]  # not sent a second time
     assert any("re-read" in w for w in module.warnings)
+    assert module.lookups_forgotten == 1  # the re-read asks the server, not a stale cache
     assert result["gadget"]["id"] == "id-1"
 
 
