@@ -153,26 +153,32 @@ workspace_access:
   type: dict
   contains:
     workspace:
+      returned: unless O(state=absent)
       description: The workspace handle.
       type: str
       sample: prod
     user:
+      returned: for one user grant
       description: The user's email (one user grant).
       type: str
       sample: alice@acme.io
     bot:
+      returned: for one bot grant
       description: The bot's name (one bot grant).
       type: str
       sample: prod-deployer
     team:
+      returned: for one team grant
       description: The team's name (one team grant).
       type: str
       sample: engineers
     workspace_role:
+      returned: for one grant
       description: The workspace role's name (one grant).
       type: str
       sample: Developer
     grants:
+      returned: with O(grants)
       description:
         - The grants (with O(grants)); each has one of C(user), C(bot) or C(team), and C(workspace_role).
         - Without O(exclusive), only the accessors listed in O(grants); with it, every grant on the workspace.
@@ -180,24 +186,31 @@ workspace_access:
       elements: dict
       sample: [{"team": "engineers", "workspace_role": "Viewer"}, {"bot": "prod-deployer", "workspace_role": "Runner"}]
     id:
-      description: The access id (one user or bot grant; absent from a check-mode prediction of a new grant).
+      returned: for one grant, when it exists
+      description: The access id (one grant; absent from a check-mode prediction of a new grant).
       type: str
     workspace_id:
+      returned: for one grant, when it exists
       description: The workspace id (absent from check-mode predictions).
       type: str
     workspace_role_id:
+      returned: for one grant, when it exists
       description: The workspace role id (one grant; absent from check-mode predictions).
       type: str
     user_id:
+      returned: for one user grant, when it exists
       description: The user id (one user grant).
       type: str
     bot_id:
+      returned: for one bot grant, when it exists
       description: The bot id (one bot grant).
       type: str
     team_id:
+      returned: for one team grant, when it exists
       description: The team id (one team grant).
       type: str
     actor_id:
+      returned: for one user or bot grant, when it exists
       description: The actor id of the user or bot (one user or bot grant).
       type: str
 diff:
