@@ -6,6 +6,7 @@
 #   make emulator PORT=8686 SEED=f.yml the emulator in the foreground (built-in demo seed without SEED)
 #   make venv | venv-oldest            the virtual environments (.venv: newest core, .venv-2.16: oldest)
 #   make sanity | units | integration | lint   one kind of check
+#   make benchmark                     emulator throughput, module cost, access at scale (benchmarks/)
 #   make clean | distclean             remove the caches | and the virtual environments
 
 SHELL := /bin/bash
@@ -32,7 +33,7 @@ INTEGRATION_ARGS ?=
 
 TEST_STEPS := lint units sanity-newest sanity-oldest integration-newest integration-oldest
 
-.PHONY: help venv venv-oldest sanity sanity-newest sanity-oldest units units-newest units-oldest \
+.PHONY: benchmark help venv venv-oldest sanity sanity-newest sanity-oldest units units-newest units-oldest \
         units-emulator integration integration-newest integration-oldest lint test demo emulator \
         clean distclean
 
@@ -105,6 +106,12 @@ test:
 	 done; \
 	 echo "=== summary"; cat .cache/test-summary.$$$$; rm -f .cache/test-summary.$$$$; \
 	 if [ -n "$$failed" ]; then echo "=== make test FAILED:$$failed" >&2; exit 1; fi; echo "=== make test passed"
+
+# --- benchmarks (benchmarks/README.md): emulator throughput, module cost, access at scale -----
+benchmark: venv
+	@$(VENV)/bin/python benchmarks/emulator_throughput.py
+	@$(VENV)/bin/python benchmarks/module_cost.py
+	@$(VENV)/bin/python benchmarks/access_scale.py
 
 # --- the demo and the emulator -------------------------------------------------------------
 demo: venv
