@@ -228,80 +228,21 @@ from ansible_collections.prefect.cloud.plugins.module_utils._client import Prefe
 from ansible_collections.prefect.cloud.plugins.module_utils._module import PrefectCloudModule
 from ansible_collections.prefect.cloud.plugins.module_utils._reconcile import Resource, run_resource, sanitize
 from ansible_collections.prefect.cloud.plugins.module_utils._resolve import ReferenceNotFound, is_uuid
-
-ACCESSORS = ("user", "bot", "team")
-
-# How each kind of accessor appears in the workspace's access lists.
-LISTS = {
-    "user": {"path": "user_access", "id": "user_id", "name": "email", "plural": "users"},
-    "bot": {"path": "bot_access", "id": "bot_id", "name": "bot_name", "plural": "bots"},
-    "team": {"path": "team_access", "id": "team_id", "name": "team_name", "plural": "teams"},
-}
-
-
-def norm(kind, ref):
-    """The form references are matched in: ids and emails without case, names as they are."""
-    if is_uuid(ref) or kind == "user":
-        return ref.lower()
-    return ref
-
-
-def accessor_of(entry):
-    """``(kind, ref)`` of a grant (or of the module's own options)."""
-    for kind in ACCESSORS:
-        if entry.get(kind) is not None:
-            return kind, entry[kind]
-    return None, None
-
-
-def sort_key(grant):
-    kind, ref = accessor_of(grant)
-    return (ACCESSORS.index(kind), ref.lower())
-
-
-class AccessLists:
-    """The user, bot and team grants of one workspace, indexed by accessor id and name."""
-
-    def __init__(self, workspace, rows_by_kind):
-        self.workspace = workspace
-        self.rows = rows_by_kind
-        self._index = {}
-        for kind, rows in rows_by_kind.items():
-            index = self._index.setdefault(kind, {})
-            for row in rows:
-                for field in (LISTS[kind]["id"], LISTS[kind]["name"]):
-                    if row.get(field):
-                        index[norm(kind, row[field])] = row
-
-    def find(self, kind, ref):
-        return self._index.get(kind, {}).get(norm(kind, ref))
-
-    def all(self):
-        for kind in ACCESSORS:
-            for row in self.rows.get(kind, []):
-                yield kind, row
-
-
-def accessor_name(kind, row):
-    name = row.get(LISTS[kind]["name"])
-    return name.lower() if kind == "user" and name else name
-
-
-def accessor_id(kind, row):
-    return row[LISTS[kind]["id"]]
-
-
-def describe_row(kind, row):
-    return "%s %r" % (kind, accessor_name(kind, row))
-
-
-# Accessors as the resolver finds them: account membership rows for users, bot and team rows.
-RESOLVED = {
-    "user": ("user_id", "email"),
-    "bot": ("id", "name"),
-    "team": ("id", "name"),
-}
-
+from ansible_collections.prefect.cloud.plugins.module_utils._access import (
+    ACCESSORS,
+    LISTS,
+    RESOLVED,
+    AccessLists,
+    accessor_id,
+    accessor_name,
+    accessor_of,
+    describe_row,
+    norm,
+    read_access_list,
+    revoke_access,
+    sort_key,
+    upsert_access,
+)
 
 class _AccessBase(Resource):
     kind = "workspace_access"
@@ -326,10 +267,7 @@ class _AccessBase(Resource):
         return self.resolver.role_name("workspace_role", role_id)
 
     def require_role(self, ref):
-        role = self.resolver.role("workspace_role", ref)
-        if role is None:
-            raise ReferenceNotFound("workspace role", ref)
-        return role
+        return self.resolver.require_role("workspace_role", ref)
 
     def resolve_accessors(self, kind, refs):
         """``{ref: (id, name)}`` of the accessors that exist (one batched read per kind)."""
@@ -340,23 +278,13 @@ class _AccessBase(Resource):
         return {ref: (row[id_field], row.get(name_field)) for ref, row in found.items()}
 
     def read_list(self, kind, body=None):
-        rows = self.client.list_all("%s/%s/filter" % (self.workspace_path(), LISTS[kind]["path"]), body)
-        return rows
+        return read_access_list(self.client, self.workspace_path(), kind, body)
 
     def upsert(self, kind, pairs):
-        """One write granting ``[(accessor_id, role_id), ...]``; returns the API's rows."""
-        if not pairs:
-            return []
-        path = "%s/%s/" % (self.workspace_path(), LISTS[kind]["path"])
-        body = [{LISTS[kind]["id"]: ident, "workspace_role_id": role_id} for ident, role_id in pairs]
-        if kind == "team":
-            return self.client.put(path, json=body) or []
-        return self.client.post(path, json=body) or []
+        return upsert_access(self.client, self.workspace_path(), kind, pairs)
 
     def revoke(self, kind, row):
-        # Team access is deleted by team id, user and bot access by the access id.
-        ident = row["team_id"] if kind == "team" else row["id"]
-        self.client.delete("%s/%s/%s" % (self.workspace_path(), LISTS[kind]["path"], ident))
+        revoke_access(self.client, self.workspace_path(), kind, row)
 
 
 class SingleAccess(_AccessBase):

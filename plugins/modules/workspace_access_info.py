@@ -197,6 +197,7 @@ count:
   sample: 4
 """
 
+from ansible_collections.prefect.cloud.plugins.module_utils._access import read_access_list
 from ansible_collections.prefect.cloud.plugins.module_utils._module import PrefectCloudModule
 from ansible_collections.prefect.cloud.plugins.module_utils._resolve import is_uuid
 
@@ -208,13 +209,13 @@ def _split(refs):
     return ids, names
 
 
-def _filtered(module, path, wrap, name_field, refs):
-    """Rows of ``path`` matching ``refs`` (ids and names need one filtered read each)."""
+def _filtered(module, base, kind, wrap, name_field, refs):
+    """Grants of one kind matching ``refs`` (ids and names need one filtered read each)."""
     ids, names = _split(refs)
     rows = {}
     for field, values in (("id", ids), (name_field, names)):
         if values:
-            for row in module.client.list_all(path, {wrap: {field: {"any_": values}}}):
+            for row in read_access_list(module.client, base, kind, {wrap: {field: {"any_": values}}}):
                 rows[row["id"]] = row
     return list(rows.values())
 
@@ -227,20 +228,20 @@ def read_access(module):
     result = {"users": [], "bots": [], "teams": []}
 
     if not filtered:
-        result["users"] = module.client.list_all(base + "/user_access/filter")
-        result["bots"] = module.client.list_all(base + "/bot_access/filter")
-        result["teams"] = module.client.list_all(base + "/team_access/filter")
+        result["users"] = read_access_list(module.client, base, "user")
+        result["bots"] = read_access_list(module.client, base, "bot")
+        result["teams"] = read_access_list(module.client, base, "team")
     else:
         if params["user"]:
-            result["users"] = _filtered(module, base + "/user_access/filter", "users", "email", params["user"])
+            result["users"] = _filtered(module, base, "user", "users", "email", params["user"])
         if params["bot"]:
-            result["bots"] = _filtered(module, base + "/bot_access/filter", "bots", "name", params["bot"])
+            result["bots"] = _filtered(module, base, "bot", "bots", "name", params["bot"])
         if params["team"]:
             # team_access/filter takes no criteria: the workspace's team grants are read and matched here.
             ids, names = _split(params["team"])
             result["teams"] = [
                 row
-                for row in module.client.list_all(base + "/team_access/filter")
+                for row in read_access_list(module.client, base, "team")
                 if row.get("team_id", "").lower() in ids or row.get("team_name") in names
             ]
 
