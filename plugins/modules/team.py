@@ -220,11 +220,6 @@ class Team(Resource):
         # The filter row may lag behind; membership is read from the team itself.
         return self.client.get_or_none(self._path(found["id"]))
 
-    def _read_fresh(self):
-        """Read by name past the resolver cache (after a write whose response was lost)."""
-        self.resolver.forget("team", self.params["name"])
-        return self.read()
-
     def view(self, raw):
         users, bots = member_names(raw)
         return {"name": raw["name"], "description": raw.get("description") or "", "users": users, "bots": bots}
@@ -292,7 +287,7 @@ class Team(Resource):
 
     def create(self, desired):
         body = {"name": desired["name"], "description": desired["description"]}
-        raw = self.write_recovering(lambda: self.client.post(self.account_path + "/teams/", json=body), recover=self._read_fresh)
+        raw = self.write_recovering(lambda: self.client.post(self.account_path + "/teams/", json=body))
         self.resolver.remember("team", raw)
         users, bots = self._additions(desired)
         self._add_members(raw["id"], users, bots)
