@@ -244,6 +244,7 @@ from ansible_collections.prefect.cloud.plugins.module_utils._access import (
     upsert_access,
 )
 
+
 class _AccessBase(Resource):
     kind = "workspace_access"
 
