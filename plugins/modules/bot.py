@@ -279,11 +279,6 @@ class Bot(Resource):
     def read(self):
         return self.resolver.find("bot", self.params["name"])
 
-    def read_fresh(self):
-        """The bot by name, asking the server again (not the resolver's cache)."""
-        self.resolver.forget("bot", self.params["name"])
-        return self.read()
-
     def view(self, raw):
         if self.minted is not None:
             active_key = dict(self.minted)
@@ -368,7 +363,8 @@ class Bot(Resource):
         body = {"name": desired["name"], "api_key_expiration": self.expiration_text()}
         if self.is_set("account_role"):
             body["account_role_id"] = self.resolver.require_role("account_role", self.params["account_role"])["id"]
-        raw = self.write_recovering(lambda: self.client.post(self.account_path + "/bots/", json=body), self.read_fresh)
+        # After a lost response the engine re-reads by name (self.read), past its lookup cache.
+        raw = self.write_recovering(lambda: self.client.post(self.account_path + "/bots/", json=body))
         if not self.keep_key(raw, rotated=False):
             # The bot was created but the response carrying its only key was lost.
             self.module.warn(
