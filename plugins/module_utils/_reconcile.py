@@ -206,6 +206,8 @@ def reconcile(module, resource):
         else:
             after_raw = resource.update(before_raw, before, desired)
             if after_raw is None:
+                # Read after the write from the server, not from lookups cached before it.
+                module.forget_lookups()
                 after_raw = resource.read()
         after = resource.view(after_raw)
 

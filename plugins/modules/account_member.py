@@ -193,7 +193,6 @@ class AccountMember(Resource):
             self.client.patch(path, json={"account_role_id": role["id"]})
         if desired["active"] != before["active"]:
             self.client.patch(path + "/active", json={"active": desired["active"]})
-        self.resolver.forget("user", self.params["email"])
         return None
 
     def delete(self, raw):

@@ -104,8 +104,9 @@ def test_only_set_options_are_compared():
     result, gadget, _module = run({"name": "g", "colour": None, "size": None}, store)
     assert not result["changed"] and gadget.writes == []
 
-    result, gadget, _module = run({"name": "g", "size": "7"}, store)
+    result, gadget, module = run({"name": "g", "size": "7"}, store)
     assert result["changed"] and gadget.writes == [("update", "g")]
+    assert module.lookups_forgotten == 1  # the read after the write asks the server again
     assert result["diff"]["before"]["size"] == 5 and result["diff"]["after"]["size"] == 7
     assert result["diff"]["after"]["colour"] == "red"  # kept, not reset to the default
 
