@@ -154,9 +154,13 @@ class UserApiKey(Resource):
             self._user_id = self.client.get("/me/")["id"]
         return "/users/%s/api_keys" % self._user_id
 
-    def read(self):
+    def keys_named(self):
+        """The caller's keys with exactly this name (the server's ``name`` filter is only a hint)."""
         rows = self.client.get(self.keys_path, params={"name": self.params["name"]}) or []
-        self._all_named = [r for r in rows if r.get("name") == self.params["name"]]
+        return [r for r in rows if r.get("name") == self.params["name"]]
+
+    def read(self):
+        self._all_named = self.keys_named()
         if len(self._all_named) > 1:
             self.module.warn("%d user API keys are named %r" % (len(self._all_named), self.params["name"]))
         # The newest key stands for the name.
@@ -210,10 +214,9 @@ class UserApiKey(Resource):
 
     def discard_lost_key(self):
         """A key created by a request whose response was lost can never be shown: delete it and create anew."""
-        for row in self.client.get(self.keys_path, params={"name": self.params["name"]}) or []:
-            if row.get("name") == self.params["name"]:
-                self.module.warn("deleting user API key %s: its creation response (the only copy of the key) was lost" % row["id"])
-                self.client.delete("%s/%s" % (self.keys_path, row["id"]))
+        for row in self.keys_named():
+            self.module.warn("deleting user API key %s: its creation response (the only copy of the key) was lost" % row["id"])
+            self.client.delete("%s/%s" % (self.keys_path, row["id"]))
         return None
 
     def update(self, raw, before, desired):
