@@ -80,13 +80,10 @@ _raw:
 from ansible.errors import AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
 
-from ansible_collections.prefect.cloud.plugins.module_utils._client import (
-    HAS_REQUESTS,
-    PrefectCloudClient,
-    PrefectCloudError,
-)
-from ansible_collections.prefect.cloud.plugins.module_utils._module import connection_settings
-from ansible_collections.prefect.cloud.plugins.module_utils._resolve import Resolver, account_id_from_memberships, is_uuid
+from ansible_collections.prefect.cloud.plugins.module_utils._api.client import HAS_REQUESTS
+from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import PrefectCloudError
+from ansible_collections.prefect.cloud.plugins.module_utils._api.table import WORKSPACE, workspace_api_url
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.connection import CONNECTION_OPTIONS, Connection
 
 
 class LookupModule(LookupBase):
@@ -94,30 +91,16 @@ class LookupModule(LookupBase):
         if not HAS_REQUESTS:
             raise AnsibleLookupError("the prefect.cloud.workspace_api_url lookup needs the Python library requests")
         self.set_options(var_options=variables, direct=kwargs)
-        options = {name: self.get_option(name) for name in ("api_url", "api_key", "account")}
         try:
-            api_url, account_ref = connection_settings(options)
-        except ValueError as exc:
-            raise AnsibleLookupError(str(exc)) from None
-        client = PrefectCloudClient(
-            api_url,
-            options["api_key"],
-            validate_certs=self.get_option("validate_certs"),
-            timeout=self.get_option("request_timeout"),
-            max_retries=self.get_option("max_retries"),
-        )
-        try:
-            if account_ref and is_uuid(account_ref):
-                account_id = account_ref.lower()
-            else:
-                account_id = account_id_from_memberships(account_ref, client.get("/me/accounts") or [])
-            resolver = Resolver(client, "/accounts/%s" % account_id)
-            found = resolver.find_many("workspace", list(terms))
+            # The same settings, precedence and account resolution as the modules.
+            connection = Connection({name: self.get_option(name) for name in CONNECTION_OPTIONS})
+            found = connection.resolver.find_many(WORKSPACE, list(terms))
+            account_id = connection.account_id
         except (PrefectCloudError, ValueError) as exc:
             raise AnsibleLookupError(str(exc)) from None
         urls = []
         for term in terms:
             if term not in found:
                 raise AnsibleLookupError("workspace %r not found in account %s" % (term, account_id))
-            urls.append("%s/accounts/%s/workspaces/%s" % (api_url, account_id, found[term]["id"]))
+            urls.append(workspace_api_url(connection.api_url, account_id, found[term]["id"]))
         return urls

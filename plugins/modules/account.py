@@ -133,8 +133,9 @@ msg:
 
 from ansible.module_utils.parsing.convert_bool import boolean
 
-from ansible_collections.prefect.cloud.plugins.module_utils._module import PrefectCloudModule
-from ansible_collections.prefect.cloud.plugins.module_utils._reconcile import Resource, run_resource
+from ansible_collections.prefect.cloud.plugins.module_utils._api.table import ACCOUNT
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile import Resource, run_resource
 
 BOOLEAN_SETTINGS = (
     "allow_public_workspaces",
@@ -169,14 +170,21 @@ def normalise_settings(settings):
 
 
 class Account(Resource):
-    kind = "account"
+    api_resource = ACCOUNT
+    result_key = "account"
+
+    @classmethod
+    def parse_options(cls, params):
+        if params["handle"] is not None and not params["handle"]:
+            raise ValueError("handle cannot be empty")
+        return {"settings": normalise_settings(params["settings"] or {})}
 
     def describe(self):
-        return "account %r" % (self.module.params["account"] or self.module.account_id)
+        return "account %r" % (self.params["account"] or self.module.account_id)
 
     def read(self):
-        raw = self.client.get(self.account_path)
-        raw["domains"] = self.client.get(self.account_path + "/domains") or []
+        raw = self.call("get")
+        raw["domains"] = self.call("domains") or []
         return raw
 
     def view(self, raw):
@@ -193,20 +201,27 @@ class Account(Resource):
             if desired.get(key) == "":
                 desired[key] = None
         if self.is_set("settings"):
-            desired["settings"] = dict(desired["settings"], **self.module.settings)
+            desired["settings"] = dict(desired["settings"], **self.options["settings"])
         if self.is_set("domains"):
             desired["domains"] = sorted({d.strip().lower() for d in self.params["domains"]})
         return desired
 
-    def update(self, raw, before, desired):
-        profile = {key: desired[key] for key in PROFILE_FIELDS if desired[key] != before[key]}
-        if profile:
-            self.client.patch(self.account_path, json=profile)
-        settings = {k: v for k, v in desired["settings"].items() if before["settings"].get(k) != v}
-        if settings:
-            self.client.patch(self.account_path + "/settings", json=settings)
-        if desired["domains"] != before["domains"]:
-            self.client.patch(self.account_path + "/domains", json={"domain_names": desired["domains"]})
+    def changes(self, plan):
+        before, desired = plan.before, plan.desired
+        return {
+            "profile": {key: desired[key] for key in PROFILE_FIELDS if desired[key] != before[key]},
+            "settings": {k: v for k, v in desired["settings"].items() if before["settings"].get(k) != v},
+            "domains": desired["domains"] if desired["domains"] != before["domains"] else None,
+        }
+
+    def update(self, plan):
+        changes = plan.changes
+        if changes["profile"]:
+            self.call("update", json=changes["profile"])
+        if changes["settings"]:
+            self.call("update_settings", json=changes["settings"])
+        if changes["domains"] is not None:
+            self.call("update_domains", json={"domain_names": changes["domains"]})
         return None
 
     def public(self, raw, view):
@@ -232,12 +247,6 @@ def main():
             "domains": {"type": "list", "elements": "str"},
         },
     )
-    try:
-        module.settings = normalise_settings(module.params["settings"] or {})
-    except ValueError as exc:
-        module.fail(str(exc))
-    if module.params["handle"] is not None and not module.params["handle"]:
-        module.fail("handle cannot be empty")
     run_resource(module, Account)
 
 

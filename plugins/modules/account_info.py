@@ -92,13 +92,14 @@ account:
       type: str
 """
 
-from ansible_collections.prefect.cloud.plugins.module_utils._module import PrefectCloudModule
-from ansible_collections.prefect.cloud.plugins.module_utils._reconcile import sanitize
+from ansible_collections.prefect.cloud.plugins.module_utils._api.secrets import sanitize
+from ansible_collections.prefect.cloud.plugins.module_utils._api.table import ACCOUNT
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
 
 
 def read_account(module):
-    account = module.client.get(module.account_path)
-    domains = module.client.get(module.account_path + "/domains") or []
+    account = module.api.call(ACCOUNT, "get")
+    domains = module.api.call(ACCOUNT, "domains") or []
     account["domains"] = sorted(d["name"] if isinstance(d, dict) else str(d) for d in domains)
     return {"changed": False, "account": sanitize(account)}
 

@@ -127,22 +127,30 @@ msg:
   type: str
 """
 
-from ansible_collections.prefect.cloud.plugins.module_utils._caller import CallerIdentity
-from ansible_collections.prefect.cloud.plugins.module_utils._client import PrefectCloudError
-from ansible_collections.prefect.cloud.plugins.module_utils._module import PrefectCloudModule
-from ansible_collections.prefect.cloud.plugins.module_utils._reconcile import Resource, run_resource
+from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import Refusal
+from ansible_collections.prefect.cloud.plugins.module_utils._api.table import ACCOUNT_MEMBER, ACCOUNT_ROLE
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile import DELETE, Resource, run_resource
+from ansible_collections.prefect.cloud.plugins.module_utils._resources.caller import CallerIdentity
 
 
 class AccountMember(Resource):
-    kind = "account_member"
+    api_resource = ACCOUNT_MEMBER
+    result_key = "account_member"
+
+    @classmethod
+    def parse_options(cls, params):
+        if not params["email"].strip():
+            raise ValueError("email cannot be empty")
+        return params
 
     def describe(self):
         return "account member %r" % self.params["email"]
 
     def read(self):
-        row = self.resolver.find("user", self.params["email"])
+        row = self.resolver.find(ACCOUNT_MEMBER, self.params["email"])
         if row is None and self.params["state"] == "present":
-            raise PrefectCloudError(
+            raise Refusal(
                 "%s is not a member of the account; people join by accepting an invitation: "
                 "invite them with prefect.cloud.invitation" % self.params["email"]
             )
@@ -154,49 +162,55 @@ class AccountMember(Resource):
     def desired(self, before):
         desired = dict(before)
         if self.is_set("account_role"):
-            desired["account_role"] = self.resolver.role_name("account_role", self.params["account_role"])
+            desired["account_role"] = self.resolver.role_name(ACCOUNT_ROLE, self.params["account_role"])
         if self.is_set("active"):
             desired["active"] = self.params["active"]
         return desired
 
-    def check_references(self, desired):
-        self.resolver.require_role("account_role", desired["account_role"])
+    def changes(self, plan):
+        return {"deactivate": bool(plan.before_raw.get("active")) and plan.desired["active"] is False}
 
-    def guard(self, raw, desired):
-        removing = desired is None
-        deactivating = not removing and raw.get("active") and desired["active"] is False
+    def check_references(self, plan):
+        self.resolver.require_role(ACCOUNT_ROLE, plan.desired["account_role"])
+
+    def guard(self, plan):
+        raw, desired = plan.before_raw, plan.desired
+        removing = plan.action == DELETE
+        deactivating = not removing and plan.changes["deactivate"]
+        action = "remove" if removing else "deactivate" if deactivating else "demote"
         losing_owner = raw.get("account_role_name") == "Owner" and raw.get("active") and (
             removing or deactivating or desired["account_role"] != "Owner"
         )
         if losing_owner and self.active_user_owners() <= 1:
-            raise PrefectCloudError(
+            raise Refusal(
                 "refusing to %s %s: they are the account's last active Owner, and the account would have no owner left"
-                % ("remove" if removing else "deactivate" if deactivating else "demote", self.params["email"])
+                % (action, self.params["email"])
             )
         if (removing or deactivating) and not self.params["allow_self_removal"]:
-            caller = CallerIdentity(self.client, self.account_path, self.params["api_key"])
+            caller = CallerIdentity(self.module.connection)
             if caller.is_user(user_id=raw.get("user_id"), email=raw.get("email")):
-                raise PrefectCloudError(
+                raise Refusal(
                     "refusing to %s %s: that is the caller's own membership (set allow_self_removal: true to do it anyway)"
-                    % ("remove" if removing else "deactivate", self.params["email"])
+                    % (action, self.params["email"])
                 )
 
     def active_user_owners(self):
-        owner = self.resolver.require_role("account_role", "Owner")
-        body = {"account_memberships": {"account_role_id": {"any_": [owner["id"]]}}, "only_users": True, "active": True}
-        return self.client.post(self.account_path + "/account_memberships/count", json=body)
+        owner = self.resolver.require_role(ACCOUNT_ROLE, "Owner")
+        body = ACCOUNT_MEMBER.criteria("account_role_id", [owner["id"]])
+        body.update(only_users=True, active=True)
+        return self.call("count", json=body)
 
-    def update(self, raw, before, desired):
-        path = "%s/account_memberships/%s" % (self.account_path, raw["id"])
+    def update(self, plan):
+        raw, before, desired = plan.before_raw, plan.before, plan.desired
         if desired["account_role"] != before["account_role"]:
-            role = self.resolver.require_role("account_role", desired["account_role"])
-            self.client.patch(path, json={"account_role_id": role["id"]})
+            role = self.resolver.require_role(ACCOUNT_ROLE, desired["account_role"])
+            self.call("update", json={"account_role_id": role["id"]}, id=raw["id"])
         if desired["active"] != before["active"]:
-            self.client.patch(path + "/active", json={"active": desired["active"]})
+            self.call("set_active", json={"active": desired["active"]}, id=raw["id"])
         return None
 
-    def delete(self, raw):
-        self.client.delete("%s/account_memberships/%s" % (self.account_path, raw["id"]))
+    def delete(self, plan):
+        self.api.delete(ACCOUNT_MEMBER, id=plan.before_raw["id"])
 
 
 def main():
@@ -209,8 +223,6 @@ def main():
             "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
         },
     )
-    if not module.params["email"].strip():
-        module.fail("email cannot be empty")
     run_resource(module, AccountMember)
 
 

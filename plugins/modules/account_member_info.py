@@ -113,29 +113,36 @@ count:
   type: int
 """
 
-from ansible_collections.prefect.cloud.plugins.module_utils._module import PrefectCloudModule
+from ansible_collections.prefect.cloud.plugins.module_utils._api.table import ACCOUNT_MEMBER, ACCOUNT_ROLE
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.info import InfoReader, NothingAsked, run_info
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
 
 
-def read_members(module):
-    params = module.params
-    criteria = {}
-    if params["email"] is not None:
-        criteria["email"] = {"any_": params["email"]}
-    if params["account_role"] is not None:
-        roles = [module.resolver.require_role("account_role", ref)["id"] for ref in params["account_role"]]
-        criteria["account_role_id"] = {"any_": roles}
-    body = {"only_users": params["member_type"] == "users", "only_bots": params["member_type"] == "bots"}
-    if criteria:
-        body["account_memberships"] = criteria
-    if params["active"] is not None:
-        body["active"] = params["active"]
-    if params["email"] == [] or params["account_role"] == []:
-        return {"changed": False, "members": [], "count": 0}
-    members = module.client.list_all(module.account_path + "/account_memberships/filter", body)
-    for member in members:
-        member["account_role"] = member.get("account_role_name")
-        member["member_type"] = "user" if member.get("user_id") else "service_account"
-    return {"changed": False, "members": members, "count": len(members)}
+class Members(InfoReader):
+    api_resource = ACCOUNT_MEMBER
+    result_key = "members"
+    filters = {"email": "email"}
+
+    def criteria(self):
+        criteria = super().criteria()
+        roles = self.params["account_role"]
+        if roles is not None:
+            if not roles:
+                raise NothingAsked()
+            criteria["account_role_id"] = {"any_": [self.resolver.require_role(ACCOUNT_ROLE, ref)["id"] for ref in roles]}
+        return criteria
+
+    def body(self):
+        member_type = self.params["member_type"]
+        body = {"only_users": member_type == "users", "only_bots": member_type == "bots"}
+        if self.params["active"] is not None:
+            body["active"] = self.params["active"]
+        return body
+
+    def decorate(self, row):
+        row["account_role"] = row.get("account_role_name")
+        row["member_type"] = "user" if row.get("user_id") else "service_account"
+        return row
 
 
 def main():
@@ -147,7 +154,7 @@ def main():
             "member_type": {"type": "str", "choices": ["all", "users", "bots"], "default": "all"},
         },
     )
-    module.run(lambda: read_members(module))
+    run_info(module, Members)
 
 
 if __name__ == "__main__":

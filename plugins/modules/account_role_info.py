@@ -106,23 +106,24 @@ permissions_catalogue:
   sample: [read:account, update:account, create:workspace]
 """
 
-from ansible_collections.prefect.cloud.plugins.module_utils._module import PrefectCloudModule
+from ansible_collections.prefect.cloud.plugins.module_utils._api.table import ACCOUNT_PERMISSIONS, ACCOUNT_ROLE
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.info import InfoReader, run_info
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
 
-PERMISSIONS_PATH = "/accounts/permissions"
 
+class AccountRoles(InfoReader):
+    api_resource = ACCOUNT_ROLE
+    result_key = "account_roles"
+    filters = {"name": "name"}
 
-def read_account_roles(module):
-    params = module.params
-    result = {"changed": False, "account_roles": [], "count": 0}
-    if params["name"] != []:
-        body = {"account_roles": {"name": {"any_": params["name"]}}} if params["name"] is not None else {}
-        rows = module.client.list_all(module.account_path + "/account_roles/filter", body)
-        for row in rows:
-            row["is_builtin"] = row.get("account_id") is None
-        result.update(account_roles=rows, count=len(rows))
-    if params["permissions_catalogue"]:
-        result["permissions_catalogue"] = list(module.client.get(PERMISSIONS_PATH) or [])
-    return result
+    def decorate(self, row):
+        row["is_builtin"] = row.get("account_id") is None
+        return row
+
+    def extras(self):
+        if not self.params["permissions_catalogue"]:
+            return {}
+        return {"permissions_catalogue": list(self.api.call(ACCOUNT_PERMISSIONS, "get") or [])}
 
 
 def main():
@@ -132,7 +133,7 @@ def main():
             "permissions_catalogue": {"type": "bool", "default": False},
         },
     )
-    module.run(lambda: read_account_roles(module))
+    run_info(module, AccountRoles)
 
 
 if __name__ == "__main__":

@@ -123,61 +123,82 @@ msg:
   type: str
 """
 
-from ansible_collections.prefect.cloud.plugins.module_utils._caller import key_matches_mask
-from ansible_collections.prefect.cloud.plugins.module_utils._client import PrefectCloudError
-from ansible_collections.prefect.cloud.plugins.module_utils._module import PrefectCloudModule
-from ansible_collections.prefect.cloud.plugins.module_utils._reconcile import Resource, run_resource
-from ansible_collections.prefect.cloud.plugins.module_utils._values import (
-    expiration_from_option,
+import datetime
+
+from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import Refusal
+from ansible_collections.prefect.cloud.plugins.module_utils._api.table import USER_API_KEY
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile import DELETE, Resource, run_resource
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.values import (
+    RequestedExpiration,
     format_datetime,
-    is_duration,
     parse_datetime,
-    requested_expiration_label,
 )
+from ansible_collections.prefect.cloud.plugins.module_utils._resources.caller import key_matches_mask
 
 
 class UserApiKey(Resource):
-    kind = "user_api_key"
+    api_resource = USER_API_KEY
+    result_key = "user_api_key"
 
-    def __init__(self, module):
-        super().__init__(module)
-        self.minted_label = None
-        self._user_id = None
-        self._all_named = []
+    @classmethod
+    def parse_options(cls, params):
+        if not params["name"].strip():
+            raise ValueError("name cannot be empty")
+        if params["api_key"].startswith("pnb_"):
+            raise ValueError(
+                "prefect.cloud.api_key manages the caller's own user API keys, and api_key is a service-account key; "
+                "manage service-account keys with prefect.cloud.bot"
+            )
+        expiration = None
+        if params["expiration"] is not None:
+            now = datetime.datetime.now(datetime.timezone.utc)
+            expiration = RequestedExpiration(params["expiration"], "expiration", now)
+        return {"expiration": expiration}
+
+    def __init__(self, module, options=None):
+        super().__init__(module, options)
+        #: every key of the caller with this name, as read before the change
+        self.named_rows = []
 
     def describe(self):
         return "user API key %r" % self.params["name"]
 
-    @property
-    def keys_path(self):
-        if self._user_id is None:
-            self._user_id = self.client.get("/me/")["id"]
-        return "/users/%s/api_keys" % self._user_id
+    def keys(self, operation, json=None, params=None, **ids):
+        """An operation on the caller's own keys (they live under the caller's user id)."""
+        return self.call(operation, json=json, params=params, user_id=self.module.connection.me()["id"], **ids)
+
+    def delete_key(self, row):
+        self.api.delete(USER_API_KEY, user_id=self.module.connection.me()["id"], id=row["id"])
 
     def keys_named(self):
         """The caller's keys with exactly this name (the server's ``name`` filter is only a hint)."""
-        rows = self.client.get(self.keys_path, params={"name": self.params["name"]}) or []
+        rows = self.keys("list", params={"name": self.params["name"]}) or []
         return [r for r in rows if r.get("name") == self.params["name"]]
 
     def read(self):
-        self._all_named = self.keys_named()
-        if len(self._all_named) > 1:
-            self.module.warn("%d user API keys are named %r" % (len(self._all_named), self.params["name"]))
+        self.named_rows = self.keys_named()
+        if len(self.named_rows) > 1:
+            self.module.warn("%d user API keys are named %r" % (len(self.named_rows), self.params["name"]))
         # The newest key stands for the name.
-        return max(self._all_named, key=lambda r: r.get("created") or "") if self._all_named else None
+        return max(self.named_rows, key=lambda r: r.get("created") or "") if self.named_rows else None
 
     def view(self, raw):
-        if self.minted_label is not None and raw.get("key_minted_by_this_run"):
-            expiration = self.minted_label
-        else:
-            expiration = format_datetime(raw.get("expiration"))
-        return {"name": raw["name"], "expiration": expiration}
+        return {"name": raw["name"], "expiration": format_datetime(raw.get("expiration"))}
+
+    def view_after(self, plan, after_raw):
+        view = self.view(after_raw)
+        if "api_key" in self.extra_result:
+            # A key minted in this run shows the expiration asked for, as check mode showed it.
+            view["expiration"] = plan.desired["expiration"]
+        return view
 
     def desired(self, before):
-        label = requested_expiration_label(self.params["expiration"], "expiration")
+        expiration = self.options["expiration"]
+        label = expiration.label if expiration is not None else None
         if before is None:
             return {"name": self.params["name"], "expiration": label}
-        fixed = self.params["expiration"] is not None and not is_duration(self.params["expiration"])
+        fixed = expiration is not None and not expiration.is_duration
         if not fixed or parse_datetime(before["expiration"]) == parse_datetime(label):
             return dict(before)
         if not self.params["replace"]:
@@ -186,55 +207,49 @@ class UserApiKey(Resource):
                 % (self.describe(), before["expiration"] or "never", label)
             )
             return dict(before)
-        self.refuse_if_in_use("replace")
         return {"name": self.params["name"], "expiration": label}
 
-    def refuse_if_in_use(self, action):
-        for row in self._all_named:
+    def guard(self, plan):
+        if plan.before_raw is None:
+            return
+        for row in self.named_rows:
             if key_matches_mask(self.params["api_key"], row.get("masked_key")):
-                raise PrefectCloudError(
+                raise Refusal(
                     "refusing to %s %s: this task authenticates with it; use another key to do that"
-                    % (action, self.describe())
+                    % ("delete" if plan.action == DELETE else "replace", self.describe())
                 )
 
-    def create(self, desired):
+    def create(self, plan):
         body = {"name": self.params["name"]}
-        if self.params["expiration"] is not None:
-            moment = expiration_from_option(self.params["expiration"], "expiration")
-            body["expiration"] = moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-        created = self.write_recovering(
-            lambda: self.client.post(self.keys_path, json=body), recover=self.discard_lost_key
-        )
+        if self.options["expiration"] is not None:
+            body["expiration"] = self.options["expiration"].wire(self.client.server_now())
+        created = self.write_recovering(lambda: self.keys("create", json=body), recover=self.discard_lost_key)
         self.extra_result["api_key"] = created.pop("key")
-        self.minted_label = desired["expiration"]
         # The creation response has no mask; the stored key's metadata has.
-        stored = self.client.get_or_none("%s/%s" % (self.keys_path, created["id"])) or created
-        stored["key_minted_by_this_run"] = True
-        return stored
+        return self.api.get_or_none(USER_API_KEY, user_id=self.module.connection.me()["id"], id=created["id"]) or created
 
     def discard_lost_key(self):
         """A key created by a request whose response was lost can never be shown: delete it and create anew."""
         for row in self.keys_named():
             self.module.warn("deleting user API key %s: its creation response (the only copy of the key) was lost" % row["id"])
-            self.client.delete("%s/%s" % (self.keys_path, row["id"]))
+            self.delete_key(row)
         return None
 
-    def update(self, raw, before, desired):
+    def update(self, plan):
         # Keys cannot change: mint the replacement first, then delete what it replaces.
-        old = list(self._all_named)
-        created = self.create(desired)
-        for row in old:
-            self.client.delete("%s/%s" % (self.keys_path, row["id"]))
+        replaced = list(self.named_rows)
+        created = self.create(plan)
+        for row in replaced:
+            self.delete_key(row)
         return created
 
-    def delete(self, raw):
-        self.refuse_if_in_use("delete")
-        for row in self._all_named:
-            self.client.delete("%s/%s" % (self.keys_path, row["id"]))
+    def delete(self, plan):
+        for row in self.named_rows:
+            self.delete_key(row)
 
     def public(self, raw, view):
         result = super().public(raw, view)
-        if result.pop("key_minted_by_this_run", None):
+        if "api_key" in self.extra_result:
             # The diff shows the requested "90d from now"; the object shows the real moment.
             result["expiration"] = format_datetime(raw.get("expiration"))
         return result
@@ -249,18 +264,6 @@ def main():
             "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
         },
     )
-    if not module.params["name"].strip():
-        module.fail("name cannot be empty")
-    if module.params["expiration"] is not None:
-        try:
-            expiration_from_option(module.params["expiration"], "expiration")
-        except ValueError as exc:
-            module.fail(str(exc))
-    if module.params["api_key"].startswith("pnb_"):
-        module.fail(
-            "prefect.cloud.api_key manages the caller's own user API keys, and api_key is a service-account key; "
-            "manage service-account keys with prefect.cloud.bot"
-        )
     run_resource(module, UserApiKey)
 
 

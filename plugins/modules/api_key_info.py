@@ -82,42 +82,44 @@ count:
 
 import datetime
 
-from ansible_collections.prefect.cloud.plugins.module_utils._caller import key_matches_mask
-from ansible_collections.prefect.cloud.plugins.module_utils._module import PrefectCloudModule
-from ansible_collections.prefect.cloud.plugins.module_utils._reconcile import sanitize
-from ansible_collections.prefect.cloud.plugins.module_utils._values import parse_datetime, parse_duration
+from ansible_collections.prefect.cloud.plugins.module_utils._api.table import USER_API_KEY
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.info import InfoReader, run_info
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.values import parse_datetime, parse_duration
+from ansible_collections.prefect.cloud.plugins.module_utils._resources.caller import key_matches_mask
 
 
-def read_keys(module, window):
-    if module.params["api_key"].startswith("pnb_"):
-        module.fail("api_key_info lists a user's own keys, and api_key is a service-account key; see prefect.cloud.bot_info")
-    user_id = module.client.get("/me/")["id"]
-    params = {"name": module.params["name"]} if module.params["name"] is not None else None
-    rows = module.client.get("/users/%s/api_keys" % user_id, params=params) or []
-    now = module.client.server_now()
-    keys = []
-    for row in sorted(rows, key=lambda r: r.get("created") or ""):
-        if module.params["name"] is not None and row.get("name") != module.params["name"]:
-            continue
+class UserApiKeys(InfoReader):
+    api_resource = USER_API_KEY
+    result_key = "api_keys"
+
+    @classmethod
+    def parse_options(cls, params):
+        if params["api_key"].startswith("pnb_"):
+            raise ValueError("api_key_info lists a user's own keys, and api_key is a service-account key; see prefect.cloud.bot_info")
+        window = params["expires_within"]
+        return {"window": parse_duration(window, "expires_within") if window is not None else None}
+
+    def rows(self):
+        # The keys live under the caller's user; the name query is a hint, matched exactly below.
+        name = self.params["name"]
+        query = {"name": name} if name is not None else None
+        rows = self.api.call(USER_API_KEY, "list", params=query, user_id=self.module.connection.me()["id"]) or []
+        return sorted((r for r in rows if name is None or r.get("name") == name), key=lambda r: r.get("created") or "")
+
+    def decorate(self, row):
+        now, window = self.now, self.options["window"]
         expiration = parse_datetime(row.get("expiration"))
         if window is not None and (expiration is None or expiration > now + datetime.timedelta(seconds=window)):
-            continue
-        row = sanitize(row)
+            return None
         row["expired"] = expiration is not None and expiration <= now
-        row["in_use"] = key_matches_mask(module.params["api_key"], row.get("masked_key"))
-        keys.append(row)
-    return {"changed": False, "api_keys": keys, "count": len(keys)}
+        row["in_use"] = key_matches_mask(self.params["api_key"], row.get("masked_key"))
+        return row
 
 
 def main():
     module = PrefectCloudModule(argument_spec={"name": {"type": "str"}, "expires_within": {"type": "str"}})
-    window = None
-    if module.params["expires_within"] is not None:
-        try:
-            window = parse_duration(module.params["expires_within"], "expires_within")
-        except ValueError as exc:
-            module.fail(str(exc))
-    module.run(lambda: read_keys(module, window))
+    run_info(module, UserApiKeys)
 
 
 if __name__ == "__main__":

@@ -225,67 +225,59 @@ msg:
 
 import datetime
 
-from ansible_collections.prefect.cloud.plugins.module_utils._module import PrefectCloudModule
-from ansible_collections.prefect.cloud.plugins.module_utils._reconcile import Resource, run_resource
-from ansible_collections.prefect.cloud.plugins.module_utils._values import (
-    expiration_from_option,
+from ansible_collections.prefect.cloud.plugins.module_utils._api.table import ACCOUNT_ROLE, BOT
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile import Resource, run_resource
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.values import (
+    RequestedExpiration,
     format_datetime,
     parse_datetime,
     parse_duration,
     requested_expiration_label,
-    utcnow,
 )
 
 MAX_OLD_KEY_SECONDS = 172800
 
 
-def validate(module):
-    """Check the option values that argument_spec can not, before any request; return the parsed ones."""
-    params = module.params
-    parsed = {"expiration": None, "window": None}
-    seconds = params["old_key_expires_in_seconds"]
-    if seconds is not None and not 0 <= seconds <= MAX_OLD_KEY_SECONDS:
-        module.fail(
-            "old_key_expires_in_seconds must be between 0 and %d (48 hours), got %d" % (MAX_OLD_KEY_SECONDS, seconds)
-        )
-    try:
-        if params["api_key_expiration"] is not None:
-            parsed["expiration"] = expiration_from_option(params["api_key_expiration"], "api_key_expiration")
-        if params["rotate_if_expires_within"] is not None:
-            parsed["window"] = parse_duration(params["rotate_if_expires_within"], "rotate_if_expires_within")
-    except ValueError as exc:
-        module.fail(str(exc))
-    return parsed
-
-
 class Bot(Resource):
-    kind = "bot"
+    api_resource = BOT
+    result_key = "bot"
 
-    def __init__(self, module, parsed):
-        super().__init__(module)
-        self.expiration = parsed["expiration"]
-        self.window = parsed["window"]
-        # Set once this run has minted a key: what the diff shows for it.
-        self.minted = None
+    @classmethod
+    def parse_options(cls, params):
+        """The option values argument_spec can not check, parsed once, before any request."""
+        seconds = params["old_key_expires_in_seconds"]
+        if seconds is not None and not 0 <= seconds <= MAX_OLD_KEY_SECONDS:
+            raise ValueError(
+                "old_key_expires_in_seconds must be between 0 and %d (48 hours), got %d" % (MAX_OLD_KEY_SECONDS, seconds)
+            )
+        options = {"expiration": None, "window": None}
+        if params["api_key_expiration"] is not None:
+            now = datetime.datetime.now(datetime.timezone.utc)
+            options["expiration"] = RequestedExpiration(params["api_key_expiration"], "api_key_expiration", now)
+        if params["rotate_if_expires_within"] is not None:
+            options["window"] = parse_duration(params["rotate_if_expires_within"], "rotate_if_expires_within")
+        return options
 
     # -- reading -----------------------------------------------------------
 
     def describe(self):
         return "bot %r" % self.params["name"]
 
-    def path(self, raw, suffix=""):
-        return "%s/bots/%s%s" % (self.account_path, raw["id"], suffix)
-
     def read(self):
-        return self.resolver.find("bot", self.params["name"])
+        return self.resolver.find(BOT, self.params["name"])
 
     def view(self, raw):
-        if self.minted is not None:
-            active_key = dict(self.minted)
-        else:
-            key = raw.get("api_key") or {}
-            active_key = {"expiration": format_datetime(key.get("expiration"))}
+        key = raw.get("api_key") or {}
+        active_key = {"expiration": format_datetime(key.get("expiration"))}
         return {"name": raw["name"], "account_role": raw.get("account_role_name"), "active_key": active_key}
+
+    def view_after(self, plan, after_raw):
+        view = self.view(after_raw)
+        if "api_key" in self.extra_result:
+            # A key minted in this run shows as it was asked for, as check mode showed it.
+            view["active_key"] = dict(plan.desired["active_key"])
+        return view
 
     def public(self, raw, view):
         merged = dict(raw or {})
@@ -299,12 +291,13 @@ class Bot(Resource):
         """Whether the existing bot (its view) gets a new key in this run."""
         if self.params["rotate_api_key"]:
             return True
-        if self.window is None:
+        if self.options["window"] is None:
             return False
         expiration = parse_datetime(before["active_key"]["expiration"])
         if expiration is None:
             return False  # a key that never expires is never "near expiry"
-        return expiration - utcnow() <= datetime.timedelta(seconds=self.window)
+        # The server stamped the expiration: its clock judges how near it is.
+        return expiration - self.client.server_now() <= datetime.timedelta(seconds=self.options["window"])
 
     def new_key_view(self, rotated):
         key = {"expiration": requested_expiration_label(self.params["api_key_expiration"], "api_key_expiration")}
@@ -313,79 +306,78 @@ class Bot(Resource):
         return key
 
     def desired(self, before):
-        name = self.params["name"]
-        defaults = {"name": name, "account_role": "Member", "active_key": self.new_key_view(rotated=False)}
+        defaults = {"name": self.params["name"], "account_role": "Member", "active_key": self.new_key_view(rotated=False)}
         desired = self.overlay(before, defaults, {})
         if self.is_set("account_role"):
-            desired["account_role"] = self.resolver.role_name("account_role", self.params["account_role"])
+            desired["account_role"] = self.resolver.role_name(ACCOUNT_ROLE, self.params["account_role"])
         if before is not None and self.wants_rotation(before):
             desired["active_key"] = self.new_key_view(rotated=True)
         return desired
 
-    def check_references(self, desired):
+    def check_references(self, plan):
         if self.is_set("account_role"):
-            self.resolver.require_role("account_role", self.params["account_role"])
+            self.resolver.require_role(ACCOUNT_ROLE, self.params["account_role"])
 
     # -- writing -----------------------------------------------------------
 
     def expiration_text(self):
-        return self.expiration.strftime("%Y-%m-%dT%H:%M:%S.%fZ") if self.expiration is not None else None
+        expiration = self.options["expiration"]
+        return expiration.wire(self.client.server_now()) if expiration is not None else None
 
-    def keep_key(self, response, rotated):
+    def keep_key(self, response):
         """Take the plaintext key out of a create/rotate response: it goes to ``api_key`` only."""
         key = (response or {}).get("api_key") or {}
         secret = key.pop("key", None)
         if secret:
             self.extra_result["api_key"] = secret
-            self.minted = self.new_key_view(rotated)
         return secret
 
-    def rotate(self, raw, old_key_seconds, rotated=True):
+    def rotate(self, raw, old_key_seconds):
         """Rotate the key of ``raw``; a lost response is recovered without leaving a stray working key."""
         body = {"api_key_expiration": self.expiration_text(), "old_key_expires_in_seconds": old_key_seconds}
         previous_key_id = (raw.get("api_key") or {}).get("id")
 
         def send(payload):
-            return self.client.post(self.path(raw, "/rotate_api_key"), json=payload)
+            return self.call("rotate_key", json=payload, id=raw["id"])
 
         def recover():
-            current = self.client.get_or_none(self.path(raw))
+            current = self.api.get_or_none(BOT, id=raw["id"])
             if current is None or (current.get("api_key") or {}).get("id") == previous_key_id:
                 return None  # the rotation did not happen: send it again
             # It happened, but its key was lost: rotate once more, ending the lost key at once.
             self.module.warn("the new key of %s was lost in transit; rotated it again" % self.describe())
             return send({"api_key_expiration": body["api_key_expiration"], "old_key_expires_in_seconds": 0})
 
-        response = self.write_recovering(lambda: send(body), recover)
-        self.keep_key(response, rotated)
+        self.keep_key(self.write_recovering(lambda: send(body), recover))
 
-    def create(self, desired):
-        body = {"name": desired["name"], "api_key_expiration": self.expiration_text()}
+    def create(self, plan):
+        body = {"name": plan.desired["name"], "api_key_expiration": self.expiration_text()}
         if self.is_set("account_role"):
-            body["account_role_id"] = self.resolver.require_role("account_role", self.params["account_role"])["id"]
+            body["account_role_id"] = self.resolver.require_role(ACCOUNT_ROLE, self.params["account_role"])["id"]
         # After a lost response the engine re-reads by name (self.read), past its lookup cache.
-        raw = self.write_recovering(lambda: self.client.post(self.account_path + "/bots/", json=body))
-        if not self.keep_key(raw, rotated=False):
+        raw = self.write_recovering(lambda: self.call("create", json=body))
+        if not self.keep_key(raw):
             # The bot was created but the response carrying its only key was lost.
             self.module.warn(
                 "%s was created but the response with its API key was lost; "
                 "rotated its key at once so that a working key can be returned" % self.describe()
             )
-            self.rotate(raw, 0, rotated=False)
-        raw = self.client.get(self.path(raw))
-        self.resolver.remember("bot", raw)
+            self.rotate(raw, 0)
+        raw = self.call("get", id=raw["id"])
+        self.resolver.remember(BOT, raw)
         return raw
 
-    def update(self, raw, before, desired):
+    def update(self, plan):
+        raw, before, desired = plan.before_raw, plan.before, plan.desired
         if desired["account_role"] != before["account_role"]:
-            role = self.resolver.require_role("account_role", desired["account_role"])
-            self.client.patch(self.path(raw), json={"account_role_id": role["id"]})
+            role = self.resolver.require_role(ACCOUNT_ROLE, desired["account_role"])
+            self.call("update", json={"account_role_id": role["id"]}, id=raw["id"])
         if desired["active_key"].get("rotated"):
             self.rotate(raw, self.params["old_key_expires_in_seconds"])
-        return self.client.get(self.path(raw))
+        return self.call("get", id=raw["id"])
 
-    def delete(self, raw):
-        self.client.delete(self.path(raw))
+    def delete(self, plan):
+        self.api.delete(BOT, id=plan.before_raw["id"])
 
 
 def main():
@@ -400,8 +392,7 @@ def main():
             "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
         },
     )
-    parsed = validate(module)
-    run_resource(module, lambda m: Bot(m, parsed))
+    run_resource(module, Bot)
 
 
 if __name__ == "__main__":

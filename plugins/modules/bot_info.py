@@ -162,9 +162,11 @@ count:
   sample: 2
 """
 
-from ansible_collections.prefect.cloud.plugins.module_utils._module import PrefectCloudModule
-from ansible_collections.prefect.cloud.plugins.module_utils._reconcile import sanitize
-from ansible_collections.prefect.cloud.plugins.module_utils._values import parse_datetime, parse_duration, utcnow
+from ansible_collections.prefect.cloud.plugins.module_utils._api.secrets import sanitize
+from ansible_collections.prefect.cloud.plugins.module_utils._api.table import BOT
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.info import InfoReader, run_info
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.values import parse_datetime, parse_duration
 
 
 def seconds_until(timestamp, now):
@@ -172,12 +174,6 @@ def seconds_until(timestamp, now):
     if moment is None:
         return None
     return int((moment - now).total_seconds())
-
-
-def expires_within(row, now, window):
-    """Whether the active key of a listed bot expires within ``window`` seconds (never-expiring: no)."""
-    left = seconds_until((row.get("api_key") or {}).get("expiration"), now)
-    return left is not None and left <= window
 
 
 def key_metadata(key, now):
@@ -188,30 +184,32 @@ def key_metadata(key, now):
     return entry
 
 
-def read_bots(module, window):
-    names = module.params["name"]
-    body = {}
-    if names is not None:
-        if not names:
-            return {"changed": False, "bots": [], "count": 0}
-        body = {"service_accounts": {"name": {"any_": names}}}
-    rows = module.client.list_all(module.account_path + "/bots/filter", body)
-    now = utcnow()
-    if window is not None:
-        # The listing carries the active key's expiration: filter before reading any key.
-        rows = [row for row in rows if expires_within(row, now, window)]
-    bots = []
-    for row in rows:
-        # 404 when the bot has no active key (or was deleted meanwhile): report no keys.
-        keys = module.client.get_or_none("%s/bots/%s/read_bot_api_keys" % (module.account_path, row["id"])) or {}
-        bot = sanitize(row)
-        bot["account_role"] = row.get("account_role_name")
-        bot["api_keys"] = {
+class Bots(InfoReader):
+    api_resource = BOT
+    result_key = "bots"
+    filters = {"name": "name"}
+
+    @classmethod
+    def parse_options(cls, params):
+        window = params["expires_within"]
+        return {"window": parse_duration(window, "expires_within") if window is not None else None}
+
+    def decorate(self, row):
+        now = self.now
+        window = self.options["window"]
+        if window is not None:
+            # The listing carries the active key's expiration: filter before reading any key.
+            left = seconds_until((row.get("api_key") or {}).get("expiration"), now)
+            if left is None or left > window:
+                return None
+        # None when the bot has no active key (or was deleted meanwhile): report no keys.
+        keys = self.api.get_or_none(BOT, "keys", id=row["id"]) or {}
+        row["account_role"] = row.get("account_role_name")
+        row["api_keys"] = {
             "active": key_metadata(keys.get("active_key"), now),
             "rotating": [key_metadata(k, now) for k in keys.get("rotating_keys") or []],
         }
-        bots.append(bot)
-    return {"changed": False, "bots": bots, "count": len(bots)}
+        return row
 
 
 def main():
@@ -221,13 +219,7 @@ def main():
             "expires_within": {"type": "str"},
         },
     )
-    window = None
-    if module.params["expires_within"] is not None:
-        try:
-            window = parse_duration(module.params["expires_within"], "expires_within")
-        except ValueError as exc:
-            module.fail(str(exc))
-    module.run(lambda: read_bots(module, window))
+    run_info(module, Bots)
 
 
 if __name__ == "__main__":

@@ -158,36 +158,60 @@ msg:
 
 import re
 
-from ansible_collections.prefect.cloud.plugins.module_utils._module import PrefectCloudModule
-from ansible_collections.prefect.cloud.plugins.module_utils._invitations import is_expired, read_invitations
-from ansible_collections.prefect.cloud.plugins.module_utils._reconcile import Resource, reconcile, sanitize
+from ansible_collections.prefect.cloud.plugins.module_utils._api.secrets import sanitize
+from ansible_collections.prefect.cloud.plugins.module_utils._api.table import (
+    ACCOUNT_MEMBER,
+    ACCOUNT_ROLE,
+    WORKSPACE,
+    WORKSPACE_ROLE,
+)
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile import CREATE, DELETE, UPDATE, Resource, run_resource
+from ansible_collections.prefect.cloud.plugins.module_utils._resources.access import find_grants
+from ansible_collections.prefect.cloud.plugins.module_utils._resources.invitations import (
+    invitation_resource,
+    is_expired,
+    read_invitations,
+)
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 DEFAULT_ACCOUNT_ROLE = "Member"
 
 
 class Invitation(Resource):
-    kind = "invitation"
+    result_key = "invitation"
 
-    def __init__(self, module):
-        super().__init__(module)
-        self.email = self.params["email"].strip().lower()
-        self.workspace = None  # the workspace row, once resolved
-        self.member = None  # the membership that satisfies state=present
-        self.expired = []  # pending invitations found expired
-        self.role_mismatch = None  # the member's role, when it differs from account_role
+    @classmethod
+    def parse_options(cls, params):
+        if not EMAIL_PATTERN.match(params["email"].strip()):
+            raise ValueError("email: expected an email address such as dana@example.com, got %r" % params["email"])
+        return {"email": params["email"].strip().lower()}
+
+    def __init__(self, module, options=None):
+        super().__init__(module, options)
+        self.email = self.options["email"]
+        self.workspace = None  # the workspace row, once read
+        self.expired = []  # pending invitations found expired by the read
+
+    @property
+    def api_resource(self):
+        return invitation_resource(self.workspace["id"] if self.workspace else None)
 
     def describe(self):
         if self.params["workspace"]:
             return "invitation for %r to workspace %r" % (self.email, self.params["workspace"])
         return "invitation for %r" % self.email
 
+    def scope_ids(self):
+        """The ids the invitation paths need: the workspace's, for a workspace invitation."""
+        return {"workspace_id": self.workspace["id"]} if self.workspace else {}
+
     # -- reading -------------------------------------------------------------
 
     def pending(self):
         """Every PENDING invitation for the email in scope (the account, or the workspace), oldest first."""
         workspace_id = self.workspace["id"] if self.workspace else None
-        rows = read_invitations(self.client, self.account_path, [self.email], ["PENDING"], workspace_id)
+        rows = read_invitations(self.api, [self.email], ["PENDING"], workspace_id)
         rows = [r for r in rows if (r.get("email") or "").lower() == self.email and r.get("status") == "PENDING"]
         if workspace_id is None:
             # Workspace invitations are not account invitations, whatever a server lists here.
@@ -198,24 +222,21 @@ class Invitation(Resource):
         """The pending invitations that can still be accepted (the server's clock decides)."""
         rows = self.pending()
         now = self.client.server_now()
-        live = [r for r in rows if not is_expired(r, now)]
         self.expired = [r for r in rows if is_expired(r, now)]
-        return live
+        return [r for r in rows if not is_expired(r, now)]
 
     def has_workspace_access(self):
-        path = "%s/workspaces/%s/user_access/filter" % (self.account_path, self.workspace["id"])
-        rows = self.client.list_all(path, {"users": {"email": {"any_": [self.email]}}})
+        rows = find_grants(self.api, self.workspace["id"], "user", [self.email])
         return any((r.get("email") or "").lower() == self.email for r in rows)
 
     def read(self):
         if self.params["workspace"]:
-            self.workspace = self.resolver.require("workspace", self.params["workspace"])
+            self.workspace = self.resolver.require(WORKSPACE, self.params["workspace"])
         if self.params["state"] == "absent":
             rows = self.pending()
             return {"pending": rows} if rows else None
-        member = self.resolver.find("user", self.email)
+        member = self.resolver.find(ACCOUNT_MEMBER, self.email)
         if member is not None and member.get("active", True) and (self.workspace is None or self.has_workspace_access()):
-            self.member = member
             return {"member": member}
         live = self.live_pending()
         return {"pending": live} if live else None
@@ -240,20 +261,18 @@ class Invitation(Resource):
             "email": (newest.get("email") or self.email).lower(),
             "workspace": self.workspace_handle(),
             # The server picks the account role of a workspace invitation: not compared, not predicted.
-            "account_role": None if self.params["workspace"] else self.resolver.role_name("account_role", newest.get("account_role_id")),
+            "account_role": None if self.params["workspace"] else self.resolver.role_name(ACCOUNT_ROLE, newest.get("account_role_id")),
             "status": "pending",
         }
 
     def wanted_role(self):
         """The account role name of an account invitation (V(Member) when unset)."""
-        role = self.resolver.require_role("account_role", self.params["account_role"] or DEFAULT_ACCOUNT_ROLE)
-        return role["name"]
+        return self.resolver.require_role(ACCOUNT_ROLE, self.params["account_role"] or DEFAULT_ACCOUNT_ROLE)["name"]
 
     def desired(self, before):
         if before is not None and before["status"] == "member":
             # A member is never invited again, whatever the role; say so when the roles differ.
             if self.is_set("account_role") and self.wanted_role() != before["account_role"]:
-                self.role_mismatch = before["account_role"]
                 self.module.warn(
                     "%s is already a member of the account with the account role %r, not %r; no invitation was sent. "
                     "Use prefect.cloud.account_member to change the role of a member."
@@ -276,33 +295,42 @@ class Invitation(Resource):
             return live[-1]
         return None
 
-    def create(self, desired):
+    def create(self, plan):
         if self.workspace is not None:
-            path = "%s/workspaces/%s/invitations/" % (self.account_path, self.workspace["id"])
-            return self.write_recovering(lambda: self.client.post(path, json={"email": self.email}), self.recover)
-        role = self.resolver.require_role("account_role", desired["account_role"])
+            return self.write_recovering(lambda: self.call("create", json={"email": self.email}, **self.scope_ids()), self.recover)
+        role = self.resolver.require_role(ACCOUNT_ROLE, plan.desired["account_role"])
         body = [{"email": self.email, "account_role_id": role["id"]}]
 
         def send():
-            rows = self.client.post(self.account_path + "/invitations/", json=body) or []
+            rows = self.call("create", json=body) or []
             return next((r for r in rows if (r.get("email") or "").lower() == self.email), rows[0] if rows else {})
 
         return self.write_recovering(send, self.recover)
 
-    def update(self, raw, before, desired):
+    def update(self, plan):
         # A pending invitation cannot be changed: a new one replaces it (the server revokes the old one).
-        return self.create(desired)
+        return self.create(plan)
 
-    def delete(self, raw):
-        for row in raw["pending"]:
-            if self.workspace is not None:
-                path = "%s/workspaces/%s/invitations/%s/revoke" % (self.account_path, self.workspace["id"], row["id"])
-            else:
-                path = "%s/invitations/%s/revoke" % (self.account_path, row["id"])
-            # Revoking twice leaves the same state, so a lost response may be retried.
-            self.client.post(path, idempotent=True)
+    def delete(self, plan):
+        for row in plan.before_raw["pending"]:
+            self.call("revoke", id=row["id"], **self.scope_ids())
 
     # -- the result ------------------------------------------------------------
+
+    def message(self, plan):
+        label = self.describe()
+        if plan.before is not None and plan.before["status"] == "member":
+            where = "workspace %r" % self.workspace_handle() if self.params["workspace"] else "the account"
+            return "%s is already a member of %s; no invitation sent" % (self.email, where)
+        if plan.action == CREATE:
+            return "%s %s" % (label, "re-sent (the pending one had expired)" if self.expired else "sent")
+        if plan.action == UPDATE:
+            return "%s re-sent with the account role %r" % (label, plan.desired["account_role"])
+        if plan.action == DELETE:
+            return "%s revoked" % label
+        if plan.desired is None:
+            return "no pending %s" % label
+        return "%s already pending" % label
 
     def public(self, raw, view):
         result = dict(view or {})
@@ -320,30 +348,10 @@ class Invitation(Resource):
             if key in row:
                 result[key] = row[key]
         if row.get("account_role_id") and result.get("account_role") is None:
-            result["account_role"] = self.resolver.role_name("account_role", row["account_role_id"])
+            result["account_role"] = self.resolver.role_name(ACCOUNT_ROLE, row["account_role_id"])
         if row.get("workspace_role_id"):
-            result["workspace_role"] = self.resolver.role_name("workspace_role", row["workspace_role_id"])
+            result["workspace_role"] = self.resolver.role_name(WORKSPACE_ROLE, row["workspace_role_id"])
         return sanitize(result)
-
-
-def run(module):
-    resource = Invitation(module)
-    result = reconcile(module, resource)
-    label = resource.describe()
-    if resource.member is not None and module.params["state"] == "present":
-        where = "workspace %r" % resource.workspace_handle() if module.params["workspace"] else "the account"
-        result["msg"] = "%s is already a member of %s; no invitation sent" % (resource.email, where)
-    elif result["msg"].endswith(" created"):
-        result["msg"] = "%s %s" % (label, "re-sent (the pending one had expired)" if resource.expired else "sent")
-    elif result["msg"].endswith(" updated"):
-        result["msg"] = "%s re-sent with the account role %r" % (label, result["invitation"].get("account_role"))
-    elif result["msg"].endswith(" deleted"):
-        result["msg"] = "%s revoked" % label
-    elif result["msg"].endswith(" unchanged"):
-        result["msg"] = "%s already pending" % label
-    elif result["msg"].endswith(" absent"):
-        result["msg"] = "no pending %s" % label
-    return result
 
 
 def main():
@@ -356,9 +364,7 @@ def main():
         },
         mutually_exclusive=[("workspace", "account_role")],
     )
-    if not EMAIL_PATTERN.match(module.params["email"].strip()):
-        module.fail("email: expected an email address such as dana@example.com, got %r" % module.params["email"])
-    module.run(lambda: run(module))
+    run_resource(module, Invitation)
 
 
 if __name__ == "__main__":

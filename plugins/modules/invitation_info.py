@@ -124,30 +124,36 @@ count:
   sample: 2
 """
 
-from ansible_collections.prefect.cloud.plugins.module_utils._invitations import is_expired, read_invitations
-from ansible_collections.prefect.cloud.plugins.module_utils._module import PrefectCloudModule
-from ansible_collections.prefect.cloud.plugins.module_utils._reconcile import sanitize
+from ansible_collections.prefect.cloud.plugins.module_utils._api.table import ACCOUNT_ROLE, WORKSPACE, WORKSPACE_ROLE
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.info import InfoReader, NothingAsked, run_info
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
+from ansible_collections.prefect.cloud.plugins.module_utils._resources.invitations import is_expired, read_invitations
 
 
-def list_invitations(module):
-    params = module.params
-    if params["email"] is not None and not params["email"]:
-        return {"changed": False, "invitations": [], "count": 0}
-    workspace_id = None
-    if params["workspace"]:
-        workspace_id = module.resolver.require("workspace", params["workspace"])["id"]
-    rows = read_invitations(module.client, module.account_path, params["email"], params["status"], workspace_id)
-    now = module.client.server_now()
-    # The handles of the workspaces the rows name, in one batched lookup.
-    workspace_ids = [row["workspace_id"] for row in rows if row.get("workspace_id")]
-    workspaces = module.resolver.find_many("workspace", workspace_ids) if workspace_ids else {}
-    for row in rows:
-        row["expired"] = is_expired(row, now)
-        row["account_role"] = module.resolver.role_name("account_role", row.get("account_role_id"))
-        row["workspace_role"] = module.resolver.role_name("workspace_role", row.get("workspace_role_id"))
-        workspace = workspaces.get(row.get("workspace_id"))
+class Invitations(InfoReader):
+    result_key = "invitations"
+    role_fields = {
+        "account_role": (ACCOUNT_ROLE, "account_role_id"),
+        "workspace_role": (WORKSPACE_ROLE, "workspace_role_id"),
+    }
+
+    def rows(self):
+        if self.params["email"] is not None and not self.params["email"]:
+            raise NothingAsked()
+        workspace_id = None
+        if self.params["workspace"]:
+            workspace_id = self.resolver.require(WORKSPACE, self.params["workspace"])["id"]
+        rows = read_invitations(self.api, self.params["email"], self.params["status"], workspace_id)
+        # The handles of the workspaces the rows name, in one batched lookup.
+        workspace_ids = [row["workspace_id"] for row in rows if row.get("workspace_id")]
+        self.workspaces = self.resolver.find_many(WORKSPACE, workspace_ids) if workspace_ids else {}
+        return rows
+
+    def decorate(self, row):
+        row["expired"] = is_expired(row, self.now)
+        workspace = self.workspaces.get(row.get("workspace_id"))
         row["workspace"] = workspace["handle"] if workspace else None
-    return {"changed": False, "invitations": sanitize(rows), "count": len(rows)}
+        return row
 
 
 def main():
@@ -158,7 +164,7 @@ def main():
             "workspace": {"type": "str"},
         },
     )
-    module.run(lambda: list_invitations(module))
+    run_info(module, Invitations)
 
 
 if __name__ == "__main__":

@@ -177,24 +177,24 @@ missing_scopes:
   elements: str
 """
 
-from ansible_collections.prefect.cloud.plugins.module_utils._module import PrefectCloudModule
-from ansible_collections.prefect.cloud.plugins.module_utils._resolve import is_uuid
+from ansible_collections.prefect.cloud.plugins.module_utils._api.table import ME, is_uuid
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
 
 
-def describe_caller(module):
-    is_bot = module.params["api_key"].startswith("pnb_")
-    profile = module.client.get("/me/") or {}
+def describe_caller(connection):
+    profile = connection.me()
     me = {key: profile.get(key) for key in ("id", "handle", "email", "first_name", "last_name")}
-    me["type"] = "service_account" if is_bot else "user"
-    if is_bot:
+    me["type"] = "service_account" if connection.is_bot_key else "user"
+    if connection.is_bot_key:
         me["email"] = None  # the user-shaped profile holds no real address for a service account
     return me
 
 
 def selected_account(module, accounts):
     """The account the module works in, or ``None`` when it is ambiguous and not required."""
-    if module.account_given or len(accounts) == 1 or module.params["require_permissions"]:
-        account_id = module.account_id
+    connection = module.connection
+    if connection.account_given or len(accounts) == 1 or module.params["require_permissions"]:
+        account_id = connection.account_id
         return next((a for a in accounts if a["account_id"] == account_id), {"account_id": account_id})
     return None
 
@@ -202,9 +202,9 @@ def selected_account(module, accounts):
 def read_me(module):
     if module.params["require_scopes"] and not module.is_set("workspace"):
         module.fail("require_scopes needs the workspace option: scopes are held per workspace")
-
-    result = {"changed": False, "me": describe_caller(module)}
-    accounts = module.my_accounts()
+    api = module.api
+    result = {"changed": False, "me": describe_caller(module.connection)}
+    accounts = module.connection.my_accounts()
     result["accounts"] = accounts
     account = selected_account(module, accounts)
     result["account"] = account or {}
@@ -212,17 +212,15 @@ def read_me(module):
     result["workspaces"] = []
     result["workspace_scopes"] = []
     if account:
-        result["permissions"] = sorted(module.client.get("/me/accounts/%s/permissions" % account["account_id"]) or [])
-        result["workspaces"] = [
-            w for w in (module.client.get("/me/workspaces") or []) if w.get("account_id") == account["account_id"]
-        ]
+        result["permissions"] = sorted(api.call(ME, "permissions", account_id=account["account_id"]) or [])
+        result["workspaces"] = [w for w in (api.call(ME, "workspaces") or []) if w.get("account_id") == account["account_id"]]
     if module.is_set("workspace"):
         ref = module.params["workspace"]
         match = [w for w in result["workspaces"] if w["workspace_handle"] == ref or (is_uuid(ref) and w["workspace_id"] == ref.lower())]
         if not match:
             module.fail("workspace %r is not among the workspaces this API key can reach in the account" % ref)
-        result["workspace_scopes"] = sorted(module.client.get("/me/workspaces/%s/scopes" % match[0]["workspace_id"]) or [])
-
+        scopes = api.call(ME, "workspace_scopes", workspace_id=match[0]["workspace_id"]) or []
+        result["workspace_scopes"] = sorted(scopes)
     result["missing_permissions"] = [p for p in module.params["require_permissions"] if p not in result["permissions"]]
     result["missing_scopes"] = [s for s in module.params["require_scopes"] if s not in result["workspace_scopes"]]
     problems = []

@@ -194,31 +194,42 @@ msg:
   type: str
 """
 
-from ansible_collections.prefect.cloud.plugins.module_utils._members import BOT, USER, member_names, members_to_remove
-from ansible_collections.prefect.cloud.plugins.module_utils._module import PrefectCloudModule
-from ansible_collections.prefect.cloud.plugins.module_utils._reconcile import Resource, run_resource
-from ansible_collections.prefect.cloud.plugins.module_utils._resolve import is_uuid
+from ansible_collections.prefect.cloud.plugins.module_utils._api.table import ACCOUNT_MEMBER, BOT, TEAM, is_uuid
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile import Resource, run_resource
+from ansible_collections.prefect.cloud.plugins.module_utils._resources.members import (
+    BOT as BOT_MEMBER,
+    USER as USER_MEMBER,
+    member_names,
+    members_to_remove,
+)
 
 
 class Team(Resource):
-    kind = "team"
+    api_resource = TEAM
+    result_key = "team"
 
-    def __init__(self, module):
-        super().__init__(module)
-        self._before = None
+    @classmethod
+    def parse_options(cls, params):
+        if not params["name"].strip():
+            raise ValueError("name must not be empty")
+        for ref in params["users"] or []:
+            if not ref or not (is_uuid(ref) or "@" in ref):
+                raise ValueError("users: %r is neither an email nor a user id" % ref)
+        for ref in params["bots"] or []:
+            if not ref or not ref.strip():
+                raise ValueError("bots: a bot name must not be empty")
+        return params
 
     def describe(self):
         return "team %r" % self.params["name"]
 
-    def _path(self, team_id, suffix=""):
-        return "%s/teams/%s%s" % (self.account_path, team_id, suffix)
-
     def read(self):
-        found = self.resolver.find("team", self.params["name"])
+        found = self.resolver.find(TEAM, self.params["name"])
         if found is None:
             return None
         # The filter row may lag behind; membership is read from the team itself.
-        return self.client.get_or_none(self._path(found["id"]))
+        return self.api.get_or_none(TEAM, id=found["id"])
 
     def view(self, raw):
         users, bots = member_names(raw)
@@ -230,22 +241,17 @@ class Team(Resource):
         """The emails the ``users`` option names; user ids are looked up (unknown ids stay as given)."""
         refs = self.params["users"]
         ids = [r for r in refs if is_uuid(r)]
-        found = self.resolver.find_many("user", ids) if ids else {}
-        emails = set()
-        for ref in refs:
-            row = found.get(ref)
-            emails.add((row["email"] if row else ref).lower())
-        return emails
+        found = self.resolver.find_many(ACCOUNT_MEMBER, ids) if ids else {}
+        return set((found[r]["email"] if r in found else r).lower() for r in refs)
 
     def _given_bots(self):
         """The bot names the ``bots`` option names; bot ids are looked up (unknown ids stay as given)."""
         refs = self.params["bots"]
         ids = [r for r in refs if is_uuid(r)]
-        found = self.resolver.find_many("bot", ids) if ids else {}
+        found = self.resolver.find_many(BOT, ids) if ids else {}
         return set((found[r]["name"] if r in found else r) for r in refs)
 
     def desired(self, before):
-        self._before = before
         defaults = {"name": self.params["name"], "description": "", "users": [], "bots": []}
         desired = self.overlay(before, defaults, {"description": "description"})
         purge = self.params["purge_members"]
@@ -257,74 +263,62 @@ class Team(Resource):
             desired["bots"] = sorted(kept | self._given_bots())
         return desired
 
-    def _additions(self, desired):
-        before = self._before or {"users": [], "bots": []}
-        users = [u for u in desired["users"] if u not in before["users"]]
-        bots = [b for b in desired["bots"] if b not in before["bots"]]
-        return users, bots
+    def changes(self, plan):
+        before = plan.before or {"users": [], "bots": [], "description": ""}
+        desired = plan.desired
+        return {
+            "add_users": [u for u in desired["users"] if u not in before["users"]],
+            "add_bots": [b for b in desired["bots"] if b not in before["bots"]],
+            "remove_users": sorted(set(before["users"]) - set(desired["users"])),
+            "remove_bots": sorted(set(before["bots"]) - set(desired["bots"])),
+        }
 
-    def check_references(self, desired):
-        users, bots = self._additions(desired)
-        if users:
-            self.resolver.require_many("user", users)
-        if bots:
-            self.resolver.require_many("bot", bots)
+    def check_references(self, plan):
+        if plan.changes["add_users"]:
+            self.resolver.require_many(ACCOUNT_MEMBER, plan.changes["add_users"])
+        if plan.changes["add_bots"]:
+            self.resolver.require_many(BOT, plan.changes["add_bots"])
 
     # -- writes ------------------------------------------------------------
 
-    def _add_members(self, team_id, users, bots):
+    def _add_members(self, team_id, changes):
         """One request adding every new member: users by user id, bots by bot id."""
+        users, bots = changes["add_users"], changes["add_bots"]
         if not users and not bots:
             return
         members = []
         if users:
-            rows = self.resolver.require_many("user", users)
-            members.extend({"member_id": rows[u]["user_id"], "member_type": USER} for u in users)
+            rows = self.resolver.require_many(ACCOUNT_MEMBER, users)
+            members.extend({"member_id": rows[u]["user_id"], "member_type": USER_MEMBER} for u in users)
         if bots:
-            rows = self.resolver.require_many("bot", bots)
-            members.extend({"member_id": rows[b]["id"], "member_type": BOT} for b in bots)
-        self.client.put(self._path(team_id, "/members"), json={"members": members})
+            rows = self.resolver.require_many(BOT, bots)
+            members.extend({"member_id": rows[b]["id"], "member_type": BOT_MEMBER} for b in bots)
+        self.call("add_members", json={"members": members}, id=team_id)
 
-    def create(self, desired):
+    def create(self, plan):
+        desired = plan.desired
         body = {"name": desired["name"], "description": desired["description"]}
-        raw = self.write_recovering(lambda: self.client.post(self.account_path + "/teams/", json=body))
-        self.resolver.remember("team", raw)
-        users, bots = self._additions(desired)
-        self._add_members(raw["id"], users, bots)
+        raw = self.write_recovering(lambda: self.call("create", json=body))
+        self.resolver.remember(TEAM, raw)
+        self._add_members(raw["id"], plan.changes)
         if (raw.get("description") or "") != desired["description"]:
             # Found again after a lost response, as someone else left it.
-            self.client.put(self._path(raw["id"]), json=body)
-        return self.client.get(self._path(raw["id"]))
+            self.call("replace", json=body, id=raw["id"])
+        return self.call("get", id=raw["id"])
 
-    def update(self, raw, before, desired):
-        team_id = raw["id"]
-        if desired["description"] != before["description"]:
+    def update(self, plan):
+        raw, changes = plan.before_raw, plan.changes
+        if plan.desired["description"] != plan.before["description"]:
             # A full replacement: the name goes with it, or the request is refused.
-            self.client.put(self._path(team_id), json={"name": raw["name"], "description": desired["description"]})
-        users, bots = self._additions(desired)
-        self._add_members(team_id, users, bots)
+            self.call("replace", json={"name": raw["name"], "description": plan.desired["description"]}, id=raw["id"])
+        self._add_members(raw["id"], changes)
         # Members are removed by actor id, one request each.
-        gone_users = set(before["users"]) - set(desired["users"])
-        gone_bots = set(before["bots"]) - set(desired["bots"])
-        for actor_id in members_to_remove(raw, gone_users, gone_bots):
-            self.client.delete(self._path(team_id, "/members/%s" % actor_id))
+        for actor_id in members_to_remove(raw, changes["remove_users"], changes["remove_bots"]):
+            self.api.delete(TEAM, "remove_member", id=raw["id"], actor_id=actor_id)
         return None
 
-    def delete(self, raw):
-        self.client.delete(self._path(raw["id"]))
-
-
-def validate(module):
-    """Input errors that need no request, each naming its option."""
-    params = module.params
-    if not params["name"].strip():
-        module.fail("name must not be empty")
-    for ref in params["users"] or []:
-        if not ref or not (is_uuid(ref) or "@" in ref):
-            module.fail("users: %r is neither an email nor a user id" % ref)
-    for ref in params["bots"] or []:
-        if not ref or not ref.strip():
-            module.fail("bots: a bot name must not be empty")
+    def delete(self, plan):
+        self.api.delete(TEAM, id=plan.before_raw["id"])
 
 
 def main():
@@ -339,7 +333,6 @@ def main():
         },
         required_if=[("purge_members", True, ("users", "bots"), True)],
     )
-    validate(module)
     run_resource(module, Team)
 
 

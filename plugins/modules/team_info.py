@@ -130,34 +130,32 @@ count:
   sample: 2
 """
 
-from ansible_collections.prefect.cloud.plugins.module_utils._members import member_names
-from ansible_collections.prefect.cloud.plugins.module_utils._module import PrefectCloudModule
-from ansible_collections.prefect.cloud.plugins.module_utils._reconcile import sanitize
+from ansible_collections.prefect.cloud.plugins.module_utils._api.table import TEAM, WORKSPACE_ROLE
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.info import InfoReader, run_info
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
+from ansible_collections.prefect.cloud.plugins.module_utils._resources.members import member_names
 
 
-def read_teams(module):
-    body = {}
-    if module.params["name"] is not None:
-        if not module.params["name"]:
-            return {"changed": False, "teams": [], "count": 0}
-        body = {"teams": {"name": {"any_": module.params["name"]}}}
-    teams = []
-    for row in module.client.paginate(module.account_path + "/teams/filter", body):
+class Teams(InfoReader):
+    api_resource = TEAM
+    result_key = "teams"
+    filters = {"name": "name"}
+
+    def decorate(self, row):
         if row.get("memberships") is None or row.get("workspaces") is None:
             # Only when a list row leaves the members out: read the team itself.
-            row = module.client.get_or_none("%s/teams/%s" % (module.account_path, row["id"])) or row
+            row = self.api.get_or_none(TEAM, id=row["id"]) or row
         row["description"] = row.get("description") or ""
         for access in row.get("workspaces") or []:
             if not access.get("workspace_role_name"):
-                access["workspace_role_name"] = module.resolver.role_name("workspace_role", access.get("workspace_role_id"))
+                access["workspace_role_name"] = self.resolver.role_name(WORKSPACE_ROLE, access.get("workspace_role_id"))
         row["users"], row["bots"] = member_names(row)
-        teams.append(sanitize(row))
-    return {"changed": False, "teams": teams, "count": len(teams)}
+        return row
 
 
 def main():
     module = PrefectCloudModule(argument_spec={"name": {"type": "list", "elements": "str"}})
-    module.run(lambda: read_teams(module))
+    run_info(module, Teams)
 
 
 if __name__ == "__main__":

@@ -118,25 +118,27 @@ msg:
   type: str
 """
 
-from ansible_collections.prefect.cloud.plugins.module_utils._module import PrefectCloudModule
-from ansible_collections.prefect.cloud.plugins.module_utils._reconcile import Resource, run_resource
+from ansible_collections.prefect.cloud.plugins.module_utils._api.table import WORKSPACE, WORKSPACE_ROLE
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile import Resource, run_resource
 
 
 class Workspace(Resource):
-    kind = "workspace"
+    api_resource = WORKSPACE
+    result_key = "workspace"
 
     def describe(self):
         return "workspace %r" % self.params["handle"]
 
     def read(self):
-        return self.resolver.find("workspace", self.params["handle"])
+        return self.resolver.find(WORKSPACE, self.params["handle"])
 
     def view(self, raw):
         return {
             "handle": raw["handle"],
             "name": raw["name"],
             "description": raw.get("description") or "",
-            "default_workspace_role": self.resolver.role_name("workspace_role", raw.get("default_workspace_role_id")),
+            "default_workspace_role": self.resolver.role_name(WORKSPACE_ROLE, raw.get("default_workspace_role_id")),
         }
 
     def desired(self, before):
@@ -145,37 +147,36 @@ class Workspace(Resource):
         desired = self.overlay(before, defaults, {"name": "name", "description": "description"})
         if self.is_set("default_workspace_role"):
             # Shown by name whichever form the user gave.
-            desired["default_workspace_role"] = self.resolver.role_name(
-                "workspace_role", self.params["default_workspace_role"]
-            )
+            desired["default_workspace_role"] = self.resolver.role_name(WORKSPACE_ROLE, self.params["default_workspace_role"])
         return desired
 
-    def check_references(self, desired):
-        if desired["default_workspace_role"] is not None:
-            self.resolver.require_role("workspace_role", desired["default_workspace_role"])
+    def check_references(self, plan):
+        if plan.desired["default_workspace_role"] is not None:
+            self.resolver.require_role(WORKSPACE_ROLE, plan.desired["default_workspace_role"])
 
-    def create(self, desired):
+    def create(self, plan):
+        desired = plan.desired
         body = {"handle": desired["handle"], "name": desired["name"], "description": desired["description"]}
-        raw = self.write_recovering(lambda: self.client.post(self.account_path + "/workspaces/", json=body))
-        self.resolver.remember("workspace", raw)
+        raw = self.write_recovering(lambda: self.call("create", json=body))
+        self.resolver.remember(WORKSPACE, raw)
         if desired["default_workspace_role"] is not None:
             # WorkspaceCreate has no default role: it is set with a PATCH right after.
-            raw = self.update(raw, self.view(raw), desired)
+            raw = self.patch(raw, self.view(raw), desired)
         return raw
 
-    def update(self, raw, before, desired):
-        body = {}
-        for key in ("name", "description"):
-            if desired[key] != before[key]:
-                body[key] = desired[key]
-        if desired["default_workspace_role"] != before["default_workspace_role"]:
-            role = self.resolver.require_role("workspace_role", desired["default_workspace_role"])
-            body["default_workspace_role_id"] = role["id"]
-        self.client.patch("%s/workspaces/%s" % (self.account_path, raw["id"]), json=body)
-        return self.client.get("%s/workspaces/%s" % (self.account_path, raw["id"]))
+    def update(self, plan):
+        return self.patch(plan.before_raw, plan.before, plan.desired)
 
-    def delete(self, raw):
-        self.client.delete("%s/workspaces/%s" % (self.account_path, raw["id"]))
+    def patch(self, raw, before, desired):
+        body = {key: desired[key] for key in ("name", "description") if desired[key] != before[key]}
+        if desired["default_workspace_role"] != before["default_workspace_role"]:
+            role = self.resolver.require_role(WORKSPACE_ROLE, desired["default_workspace_role"])
+            body["default_workspace_role_id"] = role["id"]
+        self.call("update", json=body, id=raw["id"])
+        return self.call("get", id=raw["id"])
+
+    def delete(self, plan):
+        self.api.delete(WORKSPACE, id=plan.before_raw["id"])
 
 
 def main():

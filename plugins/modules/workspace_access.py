@@ -223,315 +223,293 @@ msg:
   type: str
 """
 
-from ansible_collections.prefect.cloud.plugins.module_utils._caller import CallerIdentity
-from ansible_collections.prefect.cloud.plugins.module_utils._client import PrefectCloudError
-from ansible_collections.prefect.cloud.plugins.module_utils._module import PrefectCloudModule
-from ansible_collections.prefect.cloud.plugins.module_utils._reconcile import Resource, run_resource, sanitize
-from ansible_collections.prefect.cloud.plugins.module_utils._resolve import ReferenceNotFound, is_uuid
-from ansible_collections.prefect.cloud.plugins.module_utils._access import (
+from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import ReferenceNotFound, Refusal
+from ansible_collections.prefect.cloud.plugins.module_utils._api.secrets import sanitize
+from ansible_collections.prefect.cloud.plugins.module_utils._api.table import WORKSPACE, WORKSPACE_ROLE
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile import Plan, Resource, run_resource
+from ansible_collections.prefect.cloud.plugins.module_utils._resources.access import (
+    ACCESSOR_LOOKUP,
     ACCESSORS,
-    LISTS,
-    RESOLVED,
     AccessLists,
     accessor_id,
     accessor_name,
     accessor_of,
     describe_row,
+    find_grants,
     norm,
     read_access_list,
     revoke_access,
     sort_key,
     upsert_access,
 )
+from ansible_collections.prefect.cloud.plugins.module_utils._resources.caller import CallerIdentity
+
+
+def parse_access_options(params):
+    """Bad input fails here, before any request, naming the option."""
+    state = params["state"]
+    grants = params["grants"]
+    if grants is None:
+        accessor, ref = accessor_of(params)
+        if params["exclusive"]:
+            raise ValueError("exclusive applies to grants: list the grants to keep in grants")
+        if state == "present" and params["workspace_role"] is None:
+            raise ValueError("workspace_role is required to grant access to a %s (state=present)" % accessor)
+        if not ref:
+            raise ValueError("%s must not be empty" % accessor)
+        return params
+    if params["workspace_role"] is not None:
+        raise ValueError("workspace_role goes into each entry of grants, not beside it")
+    if params["exclusive"] and state == "absent":
+        raise ValueError("exclusive cannot be combined with state=absent: absent revokes exactly the grants listed")
+    seen = {}
+    for index, entry in enumerate(grants):
+        given = [accessor for accessor in ACCESSORS if entry.get(accessor) is not None]
+        if len(given) != 1:
+            raise ValueError(
+                "grants[%d] must name exactly one of user, bot or team, got %s"
+                % (index, " and ".join(given) if given else "none")
+            )
+        accessor = given[0]
+        if not entry[accessor]:
+            raise ValueError("grants[%d].%s must not be empty" % (index, accessor))
+        if state == "present" and not entry.get("workspace_role"):
+            raise ValueError("grants[%d] has no workspace_role (required when state=present)" % index)
+        key = (accessor, norm(accessor, entry[accessor]))
+        if key in seen:
+            raise ValueError(
+                "grants[%d] repeats the %s %r of grants[%d]: list each accessor once" % (index, accessor, entry[accessor], seen[key])
+            )
+        seen[key] = index
+    return params
 
 
 class _AccessBase(Resource):
-    kind = "workspace_access"
+    result_key = "workspace_access"
 
-    def __init__(self, module):
-        super().__init__(module)
+    @classmethod
+    def parse_options(cls, params):
+        return parse_access_options(params)
+
+    def __init__(self, module, options=None):
+        super().__init__(module, options)
         self._workspace = None
 
     def workspace_row(self):
         """The workspace (raises ReferenceNotFound when it does not exist)."""
         if self._workspace is None:
-            self._workspace = self.resolver.require("workspace", self.params["workspace"])
+            self._workspace = self.resolver.require(WORKSPACE, self.params["workspace"])
         return self._workspace
 
     def workspace_label(self):
         return self._workspace["handle"] if self._workspace else self.params["workspace"]
 
-    def workspace_path(self):
-        return "%s/workspaces/%s" % (self.account_path, self.workspace_row()["id"])
-
     def role_name(self, role_id):
-        return self.resolver.role_name("workspace_role", role_id)
+        return self.resolver.role_name(WORKSPACE_ROLE, role_id)
 
     def require_role(self, ref):
-        return self.resolver.require_role("workspace_role", ref)
+        return self.resolver.require_role(WORKSPACE_ROLE, ref)
 
-    def resolve_accessors(self, kind, refs):
-        """``{ref: (id, name)}`` of the accessors that exist (one batched read per kind)."""
+    def resolve_accessors(self, accessor, refs):
+        """``{ref: (id, name)}`` of the accessors that exist (one batched read per kind of accessor)."""
         if not refs:
             return {}
-        id_field, name_field = RESOLVED[kind]
-        found = self.resolver.find_many(kind, refs)
+        resource, id_field, name_field = ACCESSOR_LOOKUP[accessor]
+        found = self.resolver.find_many(resource, refs)
         return {ref: (row[id_field], row.get(name_field)) for ref, row in found.items()}
 
-    def read_list(self, kind, body=None):
-        return read_access_list(self.client, self.workspace_path(), kind, body)
+    def upsert(self, accessor, pairs):
+        return upsert_access(self.api, self.workspace_row()["id"], accessor, pairs)
 
-    def upsert(self, kind, pairs):
-        return upsert_access(self.client, self.workspace_path(), kind, pairs)
-
-    def revoke(self, kind, row):
-        revoke_access(self.client, self.workspace_path(), kind, row)
+    def revoke(self, accessor, row):
+        revoke_access(self.api, self.workspace_row()["id"], accessor, row)
 
 
 class SingleAccess(_AccessBase):
     """One grant: ``user``, ``bot`` or ``team`` with ``workspace_role``."""
 
-    def __init__(self, module):
-        super().__init__(module)
-        self.accessor_kind, self.ref = accessor_of(self.params)
+    def __init__(self, module, options=None):
+        super().__init__(module, options)
+        self.accessor, self.ref = accessor_of(self.params)
 
     def describe(self):
-        return "%s %r in workspace %r" % (self.accessor_kind, self.ref, self.params["workspace"])
+        return "%s %r in workspace %r" % (self.accessor, self.ref, self.params["workspace"])
 
     def read(self):
-        kind, ref = self.accessor_kind, self.ref
-        if kind == "team":
-            # team_access/filter takes no criteria: the workspace's team grants are scanned.
-            rows = self.read_list("team")
-        else:
-            field = "id" if is_uuid(ref) else ("email" if kind == "user" else "name")
-            rows = self.read_list(kind, {LISTS[kind]["plural"]: {field: {"any_": [ref]}}})
-        return AccessLists(self.workspace_row(), {kind: rows}).find(kind, ref)
+        rows = find_grants(self.api, self.workspace_row()["id"], self.accessor, [self.ref])
+        return AccessLists(self.workspace_row(), {self.accessor: rows}).find(self.accessor, self.ref)
 
     def view(self, raw):
-        kind = self.accessor_kind
         return {
             "workspace": self.workspace_label(),
-            kind: accessor_name(kind, raw),
+            self.accessor: accessor_name(self.accessor, raw),
             "workspace_role": self.role_name(raw["workspace_role_id"]),
         }
 
     def desired(self, before):
-        kind = self.accessor_kind
+        accessor = self.accessor
         if before is not None:
             desired = dict(before)
         else:
-            resolved = self.resolve_accessors(kind, [self.ref]).get(self.ref)
+            resolved = self.resolve_accessors(accessor, [self.ref]).get(self.ref)
             name = resolved[1] if resolved and resolved[1] else self.ref
-            desired = {"workspace": self.workspace_label(), kind: name.lower() if kind == "user" else name}
+            desired = {"workspace": self.workspace_label(), accessor: name.lower() if accessor == "user" else name}
         desired["workspace_role"] = self.role_name(self.params["workspace_role"])
         return desired
 
-    def check_references(self, desired):
+    def check_references(self, plan):
         self.workspace_row()
-        if not self.resolve_accessors(self.accessor_kind, [self.ref]):
-            raise ReferenceNotFound(self.accessor_kind, self.ref)
+        if not self.resolve_accessors(self.accessor, [self.ref]):
+            raise ReferenceNotFound(self.accessor, self.ref)
         self.require_role(self.params["workspace_role"])
 
-    def _grant(self):
-        kind = self.accessor_kind
-        ident = self.resolve_accessors(kind, [self.ref])[self.ref][0]
-        role_id = self.require_role(self.params["workspace_role"])["id"]
-        self.upsert(kind, [(ident, role_id)])
+    def create(self, plan):
+        ident = self.resolve_accessors(self.accessor, [self.ref])[self.ref][0]
+        self.upsert(self.accessor, [(ident, self.require_role(self.params["workspace_role"])["id"])])
         return self.read()
 
-    def create(self, desired):
-        return self._grant()
-
-    def update(self, raw, before, desired):
-        kind = self.accessor_kind
+    def update(self, plan):
         role_id = self.require_role(self.params["workspace_role"])["id"]
-        self.upsert(kind, [(accessor_id(kind, raw), role_id)])
+        self.upsert(self.accessor, [(accessor_id(self.accessor, plan.before_raw), role_id)])
         return None
 
-    def delete(self, raw):
-        self.revoke(self.accessor_kind, raw)
+    def delete(self, plan):
+        self.revoke(self.accessor, plan.before_raw)
 
 
 class BulkAccess(_AccessBase):
-    """Many grants: ``grants``, optionally ``exclusive``."""
+    """Many grants: ``grants``, optionally ``exclusive``.
 
-    def __init__(self, module):
-        super().__init__(module)
+    The plan's changes are ``upsert`` (per kind of accessor: ``(id, ref, role)``),
+    ``revoke`` (``(accessor, row)``), ``missing`` accessors and the ``roles`` named.
+    """
+
+    def __init__(self, module, options=None):
+        super().__init__(module, options)
         self.entries = [(i, accessor_of(g), g.get("workspace_role")) for i, g in enumerate(self.params["grants"])]
         self.exclusive = self.params["exclusive"]
-        self.absent = self.params["state"] == "absent"
-        self._plan = None
-        self._lists = None
 
     def describe(self):
         return "access to workspace %r" % self.params["workspace"]
 
     def read(self):
-        lists = AccessLists(self.workspace_row(), {kind: self.read_list(kind) for kind in ACCESSORS})
-        self._lists = lists
-        if self.absent and not self.listed_rows(lists):
+        workspace_id = self.workspace_row()["id"]
+        lists = AccessLists(self.workspace_row(), {a: read_access_list(self.api, workspace_id, a) for a in ACCESSORS})
+        if self.params["state"] == "absent" and not self.listed_rows(lists):
             return None
         return lists
 
     def listed_rows(self, lists):
-        """``[(kind, row)]``: the current grants of the accessors ``grants`` lists, without repeats."""
+        """``[(accessor, row)]``: the current grants of the accessors ``grants`` lists, without repeats."""
         seen = {}
-        for _index, (kind, ref), _role in self.entries:
-            row = lists.find(kind, ref)
+        for _index, (accessor, ref), _role in self.entries:
+            row = lists.find(accessor, ref)
             if row is not None:
-                seen[(kind, accessor_id(kind, row))] = (kind, row)
+                seen[(accessor, accessor_id(accessor, row))] = (accessor, row)
         return list(seen.values())
 
-    def grant_view(self, kind, row):
-        return {kind: accessor_name(kind, row), "workspace_role": self.role_name(row["workspace_role_id"])}
+    def grant_view(self, accessor, row):
+        return {accessor: accessor_name(accessor, row), "workspace_role": self.role_name(row["workspace_role_id"])}
 
     def view(self, raw):
         pairs = list(raw.all()) if self.exclusive else self.listed_rows(raw)
-        grants = sorted((self.grant_view(kind, row) for kind, row in pairs), key=sort_key)
+        grants = sorted((self.grant_view(accessor, row) for accessor, row in pairs), key=sort_key)
         return {"workspace": self.workspace_label(), "grants": grants}
 
-    def desired(self, before):
-        lists = self._lists_for_plan()
+    def plan(self, before_raw, before, state):
+        if state == "absent":
+            return Plan(before_raw, before, None)
+        # The lists just read; empty when the workspace does not exist yet (check mode).
+        lists = before_raw if before_raw is not None else AccessLists(None, {})
         # Accessors without a grant yet are looked up in one batched read per kind.
         unmatched = {}
-        for _index, (kind, ref), _role in self.entries:
-            if lists.find(kind, ref) is None:
-                unmatched.setdefault(kind, []).append(ref)
-        resolved = {kind: self.resolve_accessors(kind, refs) for kind, refs in unmatched.items()}
-
-        plan = {"upsert": {kind: [] for kind in ACCESSORS}, "missing": [], "roles": [], "revoke": []}
+        for _index, (accessor, ref), _role in self.entries:
+            if lists.find(accessor, ref) is None:
+                unmatched.setdefault(accessor, []).append(ref)
+        resolved = {accessor: self.resolve_accessors(accessor, refs) for accessor, refs in unmatched.items()}
+        changes = {"upsert": {accessor: [] for accessor in ACCESSORS}, "missing": [], "roles": [], "revoke": []}
         grants, seen = [], {}
-        for index, (kind, ref), role_ref in self.entries:
-            row = lists.find(kind, ref)
+        for index, (accessor, ref), role_ref in self.entries:
+            row = lists.find(accessor, ref)
             if row is not None:
-                ident, name = accessor_id(kind, row), accessor_name(kind, row)
-            elif ref in resolved.get(kind, {}):
-                ident, name = resolved[kind][ref]
-                name = name.lower() if kind == "user" and name else (name or ref)
+                ident, name = accessor_id(accessor, row), accessor_name(accessor, row)
+            elif ref in resolved.get(accessor, {}):
+                ident, name = resolved[accessor][ref]
+                name = name.lower() if accessor == "user" and name else (name or ref)
             else:
                 ident, name = None, ref
-                plan["missing"].append((kind, ref))
-            key = (kind, ident or norm(kind, ref))
+                changes["missing"].append((accessor, ref))
+            key = (accessor, ident or norm(accessor, ref))
             if key in seen:
-                raise PrefectCloudError(
-                    "grants[%d] and grants[%d] name the same %s (%s): list each accessor once"
-                    % (seen[key], index, kind, name)
+                raise Refusal(
+                    "grants[%d] and grants[%d] name the same %s (%s): list each accessor once" % (seen[key], index, accessor, name)
                 )
             seen[key] = index
             role = self.role_name(role_ref)
-            grants.append({kind: name, "workspace_role": role})
+            grants.append({accessor: name, "workspace_role": role})
             current = self.role_name(row["workspace_role_id"]) if row is not None else None
             if current != role:
-                plan["roles"].append(role_ref)
-                plan["upsert"][kind].append((ident, ref, role_ref))
-
+                changes["roles"].append(role_ref)
+                changes["upsert"][accessor].append((ident, ref, role_ref))
         if self.exclusive:
-            unlisted = [(kind, row) for kind, row in lists.all() if (kind, accessor_id(kind, row)) not in seen]
+            unlisted = [(accessor, row) for accessor, row in lists.all() if (accessor, accessor_id(accessor, row)) not in seen]
             kept = self._callers_own(unlisted)
-            for kind, row in unlisted:
-                if (kind, accessor_id(kind, row)) in kept:
+            for accessor, row in unlisted:
+                if (accessor, accessor_id(accessor, row)) in kept:
                     self.module.warn(
                         "%s keeps its %s access to workspace %r: it carries the caller's own access, which exclusive never revokes"
-                        % (describe_row(kind, row), self.role_name(row["workspace_role_id"]), self.workspace_label())
+                        % (describe_row(accessor, row), self.role_name(row["workspace_role_id"]), self.workspace_label())
                     )
-                    grants.append(self.grant_view(kind, row))
+                    grants.append(self.grant_view(accessor, row))
                 else:
-                    plan["revoke"].append((kind, row))
-        self._plan = plan
-        return {"workspace": self.workspace_label(), "grants": sorted(grants, key=sort_key)}
-
-    def _lists_for_plan(self):
-        """The access lists ``read()`` just read (empty when the workspace does not exist yet)."""
-        try:
-            self.workspace_row()
-        except ReferenceNotFound:
-            return AccessLists(None, {})
-        if self._lists is None:
-            self.read()
-        return self._lists
+                    changes["revoke"].append((accessor, row))
+        desired = {"workspace": self.workspace_label(), "grants": sorted(grants, key=sort_key)}
+        return Plan(before_raw, before, desired, changes)
 
     def _callers_own(self, unlisted):
-        """``{(kind, accessor id)}`` of the unlisted grants that carry the caller's own access."""
+        """``{(accessor, accessor id)}`` of the unlisted grants that carry the caller's own access."""
         if not unlisted:
             return set()
-        caller = CallerIdentity(self.client, self.account_path, self.params["api_key"])
+        caller = CallerIdentity(self.module.connection)
         kept = set()
-        for kind, row in unlisted:
-            ident = accessor_id(kind, row)
-            if kind == "user" and caller.is_user(user_id=ident, email=row.get("email")):
-                kept.add((kind, ident))
-            elif kind == "bot" and caller.is_bot(ident):
-                kept.add((kind, ident))
-        team_ids = [accessor_id(kind, row) for kind, row in unlisted if kind == "team"]
+        for accessor, row in unlisted:
+            ident = accessor_id(accessor, row)
+            if accessor == "user" and caller.is_user(user_id=ident, email=row.get("email")):
+                kept.add((accessor, ident))
+            elif accessor == "bot" and caller.is_bot(ident):
+                kept.add((accessor, ident))
+        team_ids = [accessor_id(accessor, row) for accessor, row in unlisted if accessor == "team"]
         kept |= {("team", team_id) for team_id in caller.teams_with_caller(team_ids)}
         return kept
 
-    def check_references(self, desired):
+    def check_references(self, plan):
         self.workspace_row()
-        for kind, ref in self._plan["missing"]:
-            raise ReferenceNotFound(kind, ref)
-        for role_ref in self._plan["roles"]:
+        for accessor, ref in plan.changes["missing"]:
+            raise ReferenceNotFound(accessor, ref)
+        for role_ref in plan.changes["roles"]:
             self.require_role(role_ref)
 
-    def _apply(self):
-        for kind in ACCESSORS:
-            pairs = [(ident, self.require_role(role_ref)["id"]) for ident, _ref, role_ref in self._plan["upsert"][kind]]
-            self.upsert(kind, pairs)
-        for kind, row in self._plan["revoke"]:
-            self.revoke(kind, row)
+    def _apply(self, changes):
+        for accessor in ACCESSORS:
+            pairs = [(ident, self.require_role(role_ref)["id"]) for ident, _ref, role_ref in changes["upsert"][accessor]]
+            self.upsert(accessor, pairs)
+        for accessor, row in changes["revoke"]:
+            self.revoke(accessor, row)
         return self.read()
 
-    def create(self, desired):
-        return self._apply()
+    def create(self, plan):
+        return self._apply(plan.changes)
 
-    def update(self, raw, before, desired):
-        return self._apply()
+    def update(self, plan):
+        return self._apply(plan.changes)
 
-    def delete(self, raw):
-        for kind, row in self.listed_rows(raw):
-            self.revoke(kind, row)
+    def delete(self, plan):
+        for accessor, row in self.listed_rows(plan.before_raw):
+            self.revoke(accessor, row)
 
     def public(self, raw, view):
         return sanitize(view or {})
-
-
-def validate(module):
-    """Bad input fails here, before any request, naming the option."""
-    params = module.params
-    state = params["state"]
-    grants = params["grants"]
-    if grants is None:
-        if params["exclusive"]:
-            module.fail("exclusive applies to grants: list the grants to keep in grants")
-        if state == "present" and params["workspace_role"] is None:
-            kind, _ref = accessor_of(params)
-            module.fail("workspace_role is required to grant access to a %s (state=present)" % kind)
-        kind, ref = accessor_of(params)
-        if not ref:
-            module.fail("%s must not be empty" % kind)
-        return
-    if params["workspace_role"] is not None:
-        module.fail("workspace_role goes into each entry of grants, not beside it")
-    if params["exclusive"] and state == "absent":
-        module.fail("exclusive cannot be combined with state=absent: absent revokes exactly the grants listed")
-    seen = {}
-    for index, entry in enumerate(grants):
-        given = [kind for kind in ACCESSORS if entry.get(kind) is not None]
-        if len(given) != 1:
-            module.fail(
-                "grants[%d] must name exactly one of user, bot or team, got %s"
-                % (index, " and ".join(given) if given else "none")
-            )
-        kind = given[0]
-        if not entry[kind]:
-            module.fail("grants[%d].%s must not be empty" % (index, kind))
-        if state == "present" and not entry.get("workspace_role"):
-            module.fail("grants[%d] has no workspace_role (required when state=present)" % index)
-        key = (kind, norm(kind, entry[kind]))
-        if key in seen:
-            module.fail("grants[%d] repeats the %s %r of grants[%d]: list each accessor once" % (index, kind, entry[kind], seen[key]))
-        seen[key] = index
 
 
 def main():
@@ -555,7 +533,6 @@ def main():
         mutually_exclusive=[("user", "bot", "team", "grants")],
         required_one_of=[("user", "bot", "team", "grants")],
     )
-    validate(module)
     run_resource(module, BulkAccess if module.params["grants"] is not None else SingleAccess)
 
 

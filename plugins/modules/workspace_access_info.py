@@ -197,66 +197,42 @@ count:
   sample: 4
 """
 
-from ansible_collections.prefect.cloud.plugins.module_utils._access import read_access_list
-from ansible_collections.prefect.cloud.plugins.module_utils._module import PrefectCloudModule
-from ansible_collections.prefect.cloud.plugins.module_utils._resolve import is_uuid
+from ansible_collections.prefect.cloud.plugins.module_utils._api.table import WORKSPACE, WORKSPACE_ROLE
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.info import InfoReader, run_info
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
+from ansible_collections.prefect.cloud.plugins.module_utils._resources.access import (
+    ACCESSORS,
+    accessor_name,
+    find_grants,
+    read_access_list,
+)
 
 
-def _split(refs):
-    """UUIDs and names of a filter list, each as its own criterion."""
-    ids = [r.lower() for r in refs if is_uuid(r)]
-    names = [r for r in refs if not is_uuid(r)]
-    return ids, names
+class WorkspaceAccess(InfoReader):
+    """The three access lists of one workspace: each is read like any other listing."""
 
+    def rows(self):
+        workspace = self.resolver.require(WORKSPACE, self.params["workspace"])
+        self.workspace = {k: workspace.get(k) for k in ("id", "handle", "name")}
+        filtered = any(self.params[accessor] is not None for accessor in ACCESSORS)
+        rows = []
+        for accessor in ACCESSORS:
+            refs = self.params[accessor]
+            if not filtered:
+                grants = read_access_list(self.api, workspace["id"], accessor)
+            else:
+                grants = find_grants(self.api, workspace["id"], accessor, refs) if refs else []
+            grants.sort(key=lambda row, a=accessor: accessor_name(a, row) or "")
+            rows.extend((accessor, row) for row in grants)
+        return rows
 
-def _filtered(module, base, kind, wrap, name_field, refs):
-    """Grants of one kind matching ``refs`` (ids and names need one filtered read each)."""
-    ids, names = _split(refs)
-    rows = {}
-    for field, values in (("id", ids), (name_field, names)):
-        if values:
-            for row in read_access_list(module.client, base, kind, {wrap: {field: {"any_": values}}}):
-                rows[row["id"]] = row
-    return list(rows.values())
-
-
-def read_access(module):
-    params = module.params
-    workspace = module.resolver.require("workspace", params["workspace"])
-    base = "%s/workspaces/%s" % (module.account_path, workspace["id"])
-    filtered = any(params[k] is not None for k in ("user", "bot", "team"))
-    result = {"users": [], "bots": [], "teams": []}
-
-    if not filtered:
-        result["users"] = read_access_list(module.client, base, "user")
-        result["bots"] = read_access_list(module.client, base, "bot")
-        result["teams"] = read_access_list(module.client, base, "team")
-    else:
-        if params["user"]:
-            result["users"] = _filtered(module, base, "user", "users", "email", params["user"])
-        if params["bot"]:
-            result["bots"] = _filtered(module, base, "bot", "bots", "name", params["bot"])
-        if params["team"]:
-            # team_access/filter takes no criteria: the workspace's team grants are read and matched here.
-            ids, names = _split(params["team"])
-            result["teams"] = [
-                row
-                for row in read_access_list(module.client, base, "team")
-                if row.get("team_id", "").lower() in ids or row.get("team_name") in names
-            ]
-
-    for rows in result.values():
-        for row in rows:
-            row["workspace_role"] = module.resolver.role_name("workspace_role", row.get("workspace_role_id"))
-    result["users"].sort(key=lambda r: (r.get("email") or "").lower())
-    result["bots"].sort(key=lambda r: r.get("bot_name") or "")
-    result["teams"].sort(key=lambda r: r.get("team_name") or "")
-    result.update(
-        changed=False,
-        workspace={k: workspace.get(k) for k in ("id", "handle", "name")},
-        count=sum(len(result[k]) for k in ("users", "bots", "teams")),
-    )
-    return result
+    def read(self):
+        result = {"users": [], "bots": [], "teams": []}
+        for accessor, row in self.rows():
+            row["workspace_role"] = self.resolver.role_name(WORKSPACE_ROLE, row.get("workspace_role_id"))
+            result[accessor + "s"].append(row)
+        result.update(changed=False, workspace=self.workspace, count=sum(len(rows) for rows in result.values()))
+        return result
 
 
 def main():
@@ -268,7 +244,7 @@ def main():
             "team": {"type": "list", "elements": "str"},
         },
     )
-    module.run(lambda: read_access(module))
+    run_info(module, WorkspaceAccess)
 
 
 if __name__ == "__main__":

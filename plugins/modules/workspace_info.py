@@ -90,24 +90,21 @@ count:
   sample: 3
 """
 
-from ansible_collections.prefect.cloud.plugins.module_utils._module import PrefectCloudModule
+from ansible_collections.prefect.cloud.plugins.module_utils._api.table import WORKSPACE, WORKSPACE_ROLE
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.info import InfoReader, run_info
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
 
 
-def read_workspaces(module):
-    body = {}
-    if module.params["handle"] is not None:
-        if not module.params["handle"]:
-            return {"changed": False, "workspaces": [], "count": 0}
-        body = {"workspaces": {"handle": {"any_": module.params["handle"]}}}
-    rows = module.client.list_all(module.account_path + "/workspaces/filter", body)
-    for row in rows:
-        row["default_workspace_role"] = module.resolver.role_name("workspace_role", row.get("default_workspace_role_id"))
-    return {"changed": False, "workspaces": rows, "count": len(rows)}
+class Workspaces(InfoReader):
+    api_resource = WORKSPACE
+    result_key = "workspaces"
+    filters = {"handle": "handle"}
+    role_fields = {"default_workspace_role": (WORKSPACE_ROLE, "default_workspace_role_id")}
 
 
 def main():
     module = PrefectCloudModule(argument_spec={"handle": {"type": "list", "elements": "str"}})
-    module.run(lambda: read_workspaces(module))
+    run_info(module, Workspaces)
 
 
 if __name__ == "__main__":

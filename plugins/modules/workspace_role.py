@@ -155,45 +155,51 @@ msg:
   type: str
 """
 
-from ansible_collections.prefect.cloud.plugins.module_utils._client import PrefectCloudError
-from ansible_collections.prefect.cloud.plugins.module_utils._module import PrefectCloudModule
-from ansible_collections.prefect.cloud.plugins.module_utils._reconcile import Resource, run_resource
-from ansible_collections.prefect.cloud.plugins.module_utils._scopes import load_scope_catalogue
+from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import Refusal
+from ansible_collections.prefect.cloud.plugins.module_utils._api.table import WORKSPACE_ROLE
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile import Resource, run_resource
+from ansible_collections.prefect.cloud.plugins.module_utils._resources.scopes import load_scope_catalogue
 
 DESCRIPTION_MAX = 140
 
 
 class WorkspaceRole(Resource):
-    kind = "workspace_role"
+    api_resource = WORKSPACE_ROLE
+    result_key = "workspace_role"
 
-    def __init__(self, module):
-        super().__init__(module)
+    @classmethod
+    def parse_options(cls, params):
+        if not params["name"].strip():
+            raise ValueError("name must not be empty")
+        if params["description"] is not None and len(params["description"]) > DESCRIPTION_MAX:
+            raise ValueError("description must be at most %d characters, got %d" % (DESCRIPTION_MAX, len(params["description"])))
+        if params["scopes"] is not None and not all(s and s.strip() for s in params["scopes"]):
+            raise ValueError("scopes must not contain empty names")
+        return params
+
+    def __init__(self, module, options=None):
+        super().__init__(module, options)
         self._catalogue = None
 
     @property
     def catalogue(self):
         """The global scope catalogue, read once and only when scopes are compared or shown."""
         if self._catalogue is None:
-            self._catalogue = load_scope_catalogue(self.client)
+            self._catalogue = load_scope_catalogue(self.api)
         return self._catalogue
 
     def describe(self):
         return "workspace role %r" % self.params["name"]
 
-    def _path(self, raw):
-        return "%s/workspace_roles/%s" % (self.account_path, raw["id"])
-
     def read(self):
         name = self.params["name"]
-        rows = self.client.list_all(
-            self.account_path + "/workspace_roles/filter", {"workspace_roles": {"name": {"any_": [name]}}}
-        )
-        rows = [r for r in rows if r.get("name") == name]
+        rows = [r for r in self.api.list_by(WORKSPACE_ROLE, WORKSPACE_ROLE.key, [name]) if r.get("name") == name]
         custom = [r for r in rows if r.get("account_id") is not None]
         if custom:
             return custom[0]
         if rows:
-            raise PrefectCloudError(
+            raise Refusal(
                 "workspace role %r is built in and cannot be changed or deleted; "
                 "this module manages custom workspace roles only (read built-in roles with prefect.cloud.workspace_role_info)" % name
             )
@@ -204,7 +210,7 @@ class WorkspaceRole(Resource):
             "name": raw["name"],
             "description": raw.get("description") or "",
             "scopes": self.catalogue.expand(raw.get("scopes") or []),
-            "inherited_role": self.resolver.role_name("workspace_role", raw.get("inherited_role_id")),
+            "inherited_role": self.resolver.role_name(WORKSPACE_ROLE, raw.get("inherited_role_id")),
         }
 
     def desired(self, before):
@@ -224,14 +230,14 @@ class WorkspaceRole(Resource):
         ref = self.params["inherited_role"]
         if ref == "":
             return None
-        catalogue = self.resolver.role_catalogue("workspace_role")
+        catalogue = self.resolver.role_catalogue(WORKSPACE_ROLE)
         builtin = [r for r in catalogue if r.get("account_id") is None]
         names = ", ".join(sorted(r.get("name", "?") for r in builtin))
-        row = self.resolver.role("workspace_role", ref)
+        row = self.resolver.role(WORKSPACE_ROLE, ref)
         if row is None:
-            raise PrefectCloudError("inherited_role: built-in workspace role %r not found; the built-in roles are: %s" % (ref, names))
+            raise Refusal("inherited_role: built-in workspace role %r not found; the built-in roles are: %s" % (ref, names))
         if row.get("account_id") is not None:
-            raise PrefectCloudError(
+            raise Refusal(
                 "inherited_role: %r is a custom workspace role; only a built-in role can be inherited (%s)" % (row.get("name"), names)
             )
         return row
@@ -239,33 +245,35 @@ class WorkspaceRole(Resource):
     def _inherited_role_id(self, desired):
         if desired["inherited_role"] is None:
             return None
-        return self.resolver.require_role("workspace_role", desired["inherited_role"])["id"]
+        return self.resolver.require_role(WORKSPACE_ROLE, desired["inherited_role"])["id"]
 
-    def create(self, desired):
+    def create(self, plan):
+        desired = plan.desired
         body = {
             "name": desired["name"],
             "description": desired["description"],
             "scopes": desired["scopes"],
             "inherited_role_id": self._inherited_role_id(desired),
         }
-        raw = self.write_recovering(lambda: self.client.post(self.account_path + "/workspace_roles/", json=body))
-        self.resolver.forget_roles("workspace_role")
+        raw = self.write_recovering(lambda: self.call("create", json=body))
+        self.resolver.forget_roles(WORKSPACE_ROLE)
         return raw
 
-    def update(self, raw, before, desired):
+    def update(self, plan):
+        raw, before, desired = plan.before_raw, plan.before, plan.desired
         # PATCH replaces the scope set, so it always carries the whole (expanded) set.
         body = {"scopes": desired["scopes"]}
         if desired["description"] != before["description"]:
             body["description"] = desired["description"]
         if desired["inherited_role"] != before["inherited_role"]:
             body["inherited_role_id"] = self._inherited_role_id(desired)
-        self.client.patch(self._path(raw), json=body)
-        self.resolver.forget_roles("workspace_role")
-        return self.client.get(self._path(raw))
+        self.call("update", json=body, id=raw["id"])
+        self.resolver.forget_roles(WORKSPACE_ROLE)
+        return self.call("get", id=raw["id"])
 
-    def delete(self, raw):
-        self.client.delete(self._path(raw))
-        self.resolver.forget_roles("workspace_role")
+    def delete(self, plan):
+        self.api.delete(WORKSPACE_ROLE, id=plan.before_raw["id"])
+        self.resolver.forget_roles(WORKSPACE_ROLE)
 
 
 def main():
@@ -278,13 +286,6 @@ def main():
             "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
         },
     )
-    params = module.params
-    if not params["name"].strip():
-        module.fail("name must not be empty")
-    if params["description"] is not None and len(params["description"]) > DESCRIPTION_MAX:
-        module.fail("description must be at most %d characters, got %d" % (DESCRIPTION_MAX, len(params["description"])))
-    if params["scopes"] is not None and not all(s and s.strip() for s in params["scopes"]):
-        module.fail("scopes must not contain empty names")
     run_resource(module, WorkspaceRole)
 
 

@@ -139,29 +139,37 @@ scope_catalogue:
       type: str
 """
 
-from ansible_collections.prefect.cloud.plugins.module_utils._module import PrefectCloudModule
-from ansible_collections.prefect.cloud.plugins.module_utils._scopes import SCOPE_CATALOGUE_PATH
+from ansible_collections.prefect.cloud.plugins.module_utils._api.table import WORKSPACE_ROLE
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.info import InfoReader, run_info
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
+from ansible_collections.prefect.cloud.plugins.module_utils._resources.scopes import read_scope_rows
 
 
-def read_workspace_roles(module):
-    params = module.params
-    result = {"changed": False, "workspace_roles": [], "count": 0}
-    criteria = {}
-    if not params["include_builtin"]:
-        criteria["is_global"] = False
-    if params["name"] is not None:
-        criteria["name"] = {"any_": params["name"]}
-    if params["name"] != []:
-        rows = module.client.list_all(module.account_path + "/workspace_roles/filter", {"workspace_roles": criteria} if criteria else {})
-        names = {r.get("id"): r.get("name") for r in rows}
-        for row in rows:
-            row["is_builtin"] = row.get("account_id") is None
-            inherited = row.get("inherited_role_id")
-            row["inherited_role"] = names.get(inherited) or module.resolver.role_name("workspace_role", inherited)
-        result.update(workspace_roles=rows, count=len(rows))
-    if params["scopes"]:
-        result["scope_catalogue"] = module.client.get(SCOPE_CATALOGUE_PATH) or []
-    return result
+class WorkspaceRoles(InfoReader):
+    api_resource = WORKSPACE_ROLE
+    result_key = "workspace_roles"
+    filters = {"name": "name"}
+
+    def criteria(self):
+        criteria = super().criteria()
+        if not self.params["include_builtin"]:
+            criteria["is_global"] = False
+        return criteria
+
+    def rows(self):
+        rows = super().rows()
+        # Inherited roles are shown by name; most are among the rows just read.
+        self.names = {r.get("id"): r.get("name") for r in rows}
+        return rows
+
+    def decorate(self, row):
+        row["is_builtin"] = row.get("account_id") is None
+        inherited = row.get("inherited_role_id")
+        row["inherited_role"] = self.names.get(inherited) or self.resolver.role_name(WORKSPACE_ROLE, inherited)
+        return row
+
+    def extras(self):
+        return {"scope_catalogue": read_scope_rows(self.api)} if self.params["scopes"] else {}
 
 
 def main():
@@ -172,7 +180,7 @@ def main():
             "scopes": {"type": "bool", "default": False},
         },
     )
-    module.run(lambda: read_workspace_roles(module))
+    run_info(module, WorkspaceRoles)
 
 
 if __name__ == "__main__":

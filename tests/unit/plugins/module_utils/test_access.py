@@ -1,6 +1,6 @@
 """Workspace access on the wire: which method, path and id each kind of grant uses."""
 
-from ansible_collections.prefect.cloud.plugins.module_utils._access import (
+from ansible_collections.prefect.cloud.plugins.module_utils._resources.access import (
     AccessLists,
     read_access_list,
     revoke_access,

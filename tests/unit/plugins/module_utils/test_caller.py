@@ -2,8 +2,8 @@
 
 import pytest
 
-from ansible_collections.prefect.cloud.plugins.module_utils._caller import CallerIdentity, key_matches_mask
-from ansible_collections.prefect.cloud.plugins.module_utils._client import PrefectCloudError, PrefectCloudHTTPError
+from ansible_collections.prefect.cloud.plugins.module_utils._resources.caller import CallerIdentity, key_matches_mask
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.client import PrefectCloudError, PrefectCloudHTTPError
 
 ACCOUNT = "/accounts/acc"
 USER_KEY = "pnu_" + "a" * 32 + "Zz90"

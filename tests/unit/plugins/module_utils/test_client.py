@@ -6,7 +6,7 @@ several pages, error mapping, and that no key ever shows in an error.
 
 import pytest
 
-from ansible_collections.prefect.cloud.plugins.module_utils._client import (
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.client import (
     AmbiguousWriteError,
     PrefectCloudClient,
     PrefectCloudError,

@@ -2,9 +2,9 @@
 
 import datetime
 
-from ansible_collections.prefect.cloud.plugins.module_utils import _client
-from ansible_collections.prefect.cloud.plugins.module_utils._client import PrefectCloudClient
-from ansible_collections.prefect.cloud.plugins.module_utils._invitations import invitation_filter, is_expired, read_invitations
+from ansible_collections.prefect.cloud.plugins.module_utils._engine import client as _client
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.client import PrefectCloudClient
+from ansible_collections.prefect.cloud.plugins.module_utils._resources.invitations import invitation_filter, is_expired, read_invitations
 
 UTC = datetime.timezone.utc
 NOW = datetime.datetime(2026, 3, 1, 12, 0, 0, tzinfo=UTC)

@@ -1,6 +1,6 @@
 """Team membership rows turned into emails and bot names, and back into actor ids."""
 
-from ansible_collections.prefect.cloud.plugins.module_utils._members import member_names, members_to_remove
+from ansible_collections.prefect.cloud.plugins.module_utils._resources.members import member_names, members_to_remove
 
 TEAM = {
     "id": "team-1",

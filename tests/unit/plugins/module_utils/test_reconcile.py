@@ -2,9 +2,9 @@
 
 import pytest
 
-from ansible_collections.prefect.cloud.plugins.module_utils._client import AmbiguousWriteError
-from ansible_collections.prefect.cloud.plugins.module_utils._reconcile import Resource, reconcile
-from ansible_collections.prefect.cloud.plugins.module_utils._resolve import ReferenceNotFound
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.client import AmbiguousWriteError
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile import Resource, reconcile
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.resolve import ReferenceNotFound
 
 
 class FakeModule:
@@ -152,7 +152,7 @@ class GuardedGadget(Gadget):
     """A gadget that must never lose its owner 'ann'."""
 
     def guard(self, raw, desired):
-        from ansible_collections.prefect.cloud.plugins.module_utils._client import PrefectCloudError
+        from ansible_collections.prefect.cloud.plugins.module_utils._engine.client import PrefectCloudError
 
         if raw and raw.get("owner") == "ann" and (desired is None or desired["owner"] != "ann"):
             raise PrefectCloudError("refusing to take the gadget from ann")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from ansible_collections.prefect.cloud.plugins.module_utils._resolve import ReferenceNotFound, Resolver
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.resolve import ReferenceNotFound, Resolver
 
 from unit_seed import ACCOUNT_ID
 

@@ -1,11 +1,11 @@
 """No secret reaches a result: formatting of errors and the sanitiser."""
 
-from ansible_collections.prefect.cloud.plugins.module_utils._client import (
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.client import (
     PrefectCloudError,
     format_detail,
     redact_secrets,
 )
-from ansible_collections.prefect.cloud.plugins.module_utils._reconcile import sanitize
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile import sanitize
 
 BOT_KEY = "pnb_" + "A1" * 18
 USER_KEY = "pnu_" + "z9" * 18

@@ -2,7 +2,7 @@
 
 import pytest
 
-from ansible_collections.prefect.cloud.plugins.module_utils._scopes import (
+from ansible_collections.prefect.cloud.plugins.module_utils._resources.scopes import (
     SCOPE_CATALOGUE_PATH,
     ScopeCatalogue,
     UnknownScopesError,

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from ansible_collections.prefect.cloud.plugins.module_utils._values import (
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.values import (
     expiration_from_option,
     format_datetime,
     parse_datetime,

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from ansible_collections.prefect.cloud.plugins.module_utils._values import format_datetime, utcnow
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.values import format_datetime, utcnow
 from ansible_collections.prefect.cloud.plugins.modules import bot as bot_module
 
 DEFAULTS = {

@@ -2,7 +2,7 @@
 
 import pytest
 
-from ansible_collections.prefect.cloud.plugins.module_utils._resolve import ReferenceNotFound
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.resolve import ReferenceNotFound
 from ansible_collections.prefect.cloud.plugins.modules import team as team_module
 
 CAROL_ID = "3c0e1f52-9d0a-4a43-8a52-1d3f0c2b7e11"

@@ -33,10 +33,6 @@ def parse_duration(value, option):
     return sum(int(n) * _DURATION_UNITS[u] for n, u in parts)
 
 
-def utcnow():
-    return datetime.datetime.now(datetime.timezone.utc)
-
-
 def parse_datetime(value):
     """An aware UTC datetime from the API's ISO-8601 text (``Z`` or an offset); ``None`` stays ``None``."""
     if value is None or isinstance(value, datetime.datetime):
@@ -62,26 +58,56 @@ def format_datetime(value):
     return parsed.replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def expiration_from_option(value, option, now=None):
-    """An expiration timestamp from either a duration from now (``90d``) or an ISO-8601 date/time.
+class RequestedExpiration:
+    """An expiration asked for in an option: a duration from now (``90d``) or a fixed moment.
 
-    Returns an aware datetime; ``ValueError`` names the option when neither form fits,
-    or when the moment is already in the past.
+    Parsed once, before any request (``ValueError`` names the option when neither form
+    fits, when the moment is out of range, or when a fixed moment is already past). The
+    moment a duration stands for is taken at write time, from the server's clock.
     """
-    now = now or utcnow()
-    try:
-        moment = now + datetime.timedelta(seconds=parse_duration(value, option))
-    except ValueError:
+
+    def __init__(self, value, option, now):
+        self.value = value
+        self.option = option
+        self.seconds = None
+        self.moment = None
         try:
-            moment = parse_datetime(value)
+            self.seconds = parse_duration(value, option)
         except ValueError:
-            raise ValueError(
-                "%s: expected a duration from now (such as 90d) or an ISO-8601 date/time "
-                "(such as 2027-01-31T00:00:00Z), got %r" % (option, value)
-            ) from None
-    if moment <= now:
-        raise ValueError("%s: %s is not in the future" % (option, format_datetime(moment)))
-    return moment
+            try:
+                self.moment = parse_datetime(value)
+            except (ValueError, OverflowError):
+                raise ValueError(
+                    "%s: expected a duration from now (such as 90d) or an ISO-8601 date/time "
+                    "(such as 2027-01-31T00:00:00Z), got %r" % (option, value)
+                ) from None
+        self.at(now)  # out of range, or already past: refused now rather than at write time
+
+    def at(self, now):
+        """The moment this expiration stands for when ``now`` is the current time."""
+        if self.moment is not None:
+            moment = self.moment
+        else:
+            try:
+                moment = now + datetime.timedelta(seconds=self.seconds)
+            except OverflowError:
+                raise ValueError("%s: %r is too far in the future" % (self.option, self.value)) from None
+        if moment <= now:
+            raise ValueError("%s: %s is not in the future" % (self.option, format_datetime(moment)))
+        return moment
+
+    def wire(self, now):
+        """The moment in the form the API takes."""
+        return self.at(now).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+    @property
+    def is_duration(self):
+        return self.seconds is not None
+
+    @property
+    def label(self):
+        """How a diff shows it (see ``requested_expiration_label``)."""
+        return requested_expiration_label(self.value, self.option)
 
 
 def requested_expiration_label(value, option):

@@ -5,18 +5,19 @@
 # Private module_utils of prefect.cloud: the interface may change in any release.
 """Who is calling: the guard that keeps a purge from removing the caller's own access.
 
-A user key is identified with ``GET /me/`` (the user's id and email). What that
-route answers for a service-account (bot) key is not documented, so a bot is
-recognised by its key instead: the API shows every key as a mask (``pnb_...a1b2``,
-the prefix and the last four characters), and a bot whose active or rotating key
-has the same mask as the caller's key is taken to be the caller. A chance match
-only keeps a grant that could have been revoked - the safe side.
+A user key is identified with ``GET /me/`` (the user's id and email), read through the
+connection (once per run, whoever asks). What that route answers for a service-account
+(bot) key is not documented, so a bot is recognised by its key instead: the API shows
+every key as a mask (``pnb_...a1b2``, the prefix and the last four characters), and a bot
+whose active or rotating key has the same mask as the caller's key is taken to be the
+caller. A chance match only keeps a grant that could have been revoked - the safe side.
 
 Only the objects a purge is about to remove are examined, so a run that removes
 nothing asks nothing.
 """
 
-from ansible_collections.prefect.cloud.plugins.module_utils._client import PrefectCloudError, PrefectCloudHTTPError
+from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import PrefectCloudHTTPError, Refusal
+from ansible_collections.prefect.cloud.plugins.module_utils._api.table import BOT, TEAM
 
 
 def key_matches_mask(key, masked):
@@ -41,34 +42,34 @@ def _lower(value):
 class CallerIdentity:
     """Answers "is this grant the caller's own?" for a purge, with as few reads as it can.
 
-    ``client`` is the module's client, ``account_path`` the ``/accounts/{id}`` prefix,
-    ``api_key`` the caller's key (only compared with masks, never stored in results).
+    ``connection`` is the module's connection: its ``me()``, its ``api`` and the caller's
+    key (only compared with masks, never stored in results).
     """
 
-    def __init__(self, client, account_path, api_key):
-        self.client = client
-        self.account_path = account_path
-        self._key = api_key or ""
+    def __init__(self, connection):
+        self.connection = connection
+        self.api = connection.api
+        self._key = connection.api_key or ""
         self._me = None
         self._me_read = False
         self._bot_keys = {}
 
     @property
     def is_bot_key(self):
-        return self._key.startswith("pnb_")
+        return self.connection.is_bot_key
 
     def me(self):
-        """``GET /me/`` once; ``None`` when a bot key is refused there."""
+        """The caller's profile; ``None`` when a bot key is refused there."""
         if not self._me_read:
             self._me_read = True
             try:
-                self._me = self.client.get("/me/") or None
+                self._me = self.connection.me() or None
             except PrefectCloudHTTPError as exc:
                 if not self.is_bot_key or exc.status not in (401, 403, 404, 422):
                     raise
                 self._me = None
             if self._me is None and not self.is_bot_key:
-                raise PrefectCloudError("could not tell who the caller is (GET /me/ gave nothing): refusing to purge")
+                raise Refusal("could not tell who the caller is (GET /me/ gave nothing): refusing to purge")
         return self._me
 
     # -- users --------------------------------------------------------------
@@ -95,12 +96,7 @@ class CallerIdentity:
 
     def _masks_of_bot(self, bot_id):
         if bot_id not in self._bot_keys:
-            try:
-                keys = self.client.get("%s/bots/%s/read_bot_api_keys" % (self.account_path, bot_id)) or {}
-            except PrefectCloudHTTPError as exc:
-                if exc.status != 404:
-                    raise
-                keys = {}
+            keys = self.api.get_or_none(BOT, "keys", id=bot_id) or {}
             rows = [keys.get("active_key")] + list(keys.get("rotating_keys") or [])
             self._bot_keys[bot_id] = [row.get("masked_key") for row in rows if row and row.get("masked_key")]
         return self._bot_keys[bot_id]
@@ -112,19 +108,16 @@ class CallerIdentity:
         team_ids = list(dict.fromkeys(team_ids))
         if not team_ids:
             return set()
-        body = {"teams": {"id": {"any_": team_ids}}}
-        teams = self.client.list_all(self.account_path + "/teams/filter", body)
         found = set()
         bot_names = {}
-        for team in teams:
+        for team in self.api.list_by(TEAM, TEAM.id_criterion, team_ids):
             for member in team.get("memberships") or []:
                 if member.get("type") == "user" and self.is_user(email=member.get("email")):
                     found.add(team["id"])
                 elif member.get("type") == "service_account" and self.is_bot_key and member.get("name"):
                     bot_names.setdefault(member["name"], set()).add(team["id"])
         if bot_names:
-            body = {"service_accounts": {"name": {"any_": sorted(bot_names)}}}
-            for bot in self.client.list_all(self.account_path + "/bots/filter", body):
+            for bot in self.api.list_by(BOT, BOT.key, sorted(bot_names)):
                 if bot.get("name") in bot_names and self.is_bot(bot["id"]):
                     found |= bot_names[bot["name"]]
         return found

@@ -9,6 +9,9 @@ One ``requests.Session`` per module run. This file owns everything that touches
 the wire: URL building, authentication headers, retries with ``Retry-After``,
 pagination of ``/filter`` endpoints and the mapping of HTTP errors to messages
 that name the method and path but never a host, a header, a body or a key.
+
+It knows no resource: which paths exist, and whether a request is safe to send
+twice, is the resource table's knowledge (``table.py``), handed in by the caller.
 """
 
 
@@ -17,6 +20,14 @@ import email.utils
 import random
 import re
 import time
+
+from ansible.module_utils.ansible_release import __version__ as ANSIBLE_CORE_VERSION
+
+from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import (
+    AmbiguousWriteError,
+    APIError,
+    PrefectCloudHTTPError,
+)
 
 try:
     import requests
@@ -29,14 +40,14 @@ except ImportError as exc:  # pragma: no cover - exercised through missing_requi
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = exc
 
-COLLECTION_VERSION = "0.1.0"
 DEFAULT_API_URL = "https://api.prefect.cloud/api"
 PAGE_SIZE = 200  # the maximum every Prefect Cloud /filter endpoint accepts
 
 # 429 and 503 mean the request was refused before it was processed, so any
 # request may be sent again. 502 and 504 come from a gateway that may already
-# have forwarded the request: only idempotent requests are repeated after them.
+# have forwarded the request: only requests safe to resend are repeated after them.
 REFUSED_STATUSES = frozenset((429, 503))
+SAFE_METHODS = frozenset(("GET", "HEAD", "PUT", "PATCH", "DELETE"))
 AMBIGUOUS_STATUSES = frozenset((502, 504))
 
 STATUS_REASONS = {
@@ -50,19 +61,8 @@ STATUS_REASONS = {
     429: "rate limited",
 }
 
-# Prefect API keys: user keys pnu_, service-account keys pnb_. Anything shaped
-# like one is removed from text we hand back to Ansible.
-API_KEY_PATTERN = re.compile(r"pn[ub]_[A-Za-z0-9]{8,}")
-
 # One IMF-fixdate, as in a Date header: "Sun, 01 Mar 2026 12:00:00 GMT".
 HTTP_DATE_PATTERN = re.compile(r"[A-Za-z]{3}, \d{1,2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT")
-
-
-def redact_secrets(text):
-    """Return ``text`` with everything that looks like a Prefect API key masked."""
-    if not isinstance(text, str):
-        return text
-    return API_KEY_PATTERN.sub("pn*_********", text)
 
 
 def format_detail(detail):
@@ -83,29 +83,6 @@ def format_detail(detail):
     if isinstance(detail, dict):
         return ", ".join("%s=%s" % (k, v) for k, v in sorted(detail.items()))
     return str(detail)
-
-
-class PrefectCloudError(Exception):
-    """An error talking to Prefect Cloud; its text is safe to show to users."""
-
-    def __init__(self, message, method=None, path=None, status=None, detail=None):
-        super().__init__(redact_secrets(message))
-        self.method = method
-        self.path = path
-        self.status = status
-        self.detail = redact_secrets(detail) if isinstance(detail, str) else detail
-
-    @property
-    def message(self):
-        return str(self)
-
-
-class PrefectCloudHTTPError(PrefectCloudError):
-    """The API answered with a status code the caller did not expect."""
-
-
-class AmbiguousWriteError(PrefectCloudError):
-    """A non-idempotent write may or may not have been applied: its response was lost."""
 
 
 class PrefectCloudClient:
@@ -138,7 +115,8 @@ class PrefectCloudClient:
             {
                 "Authorization": "Bearer %s" % api_key,
                 "Accept": "application/json",
-                "User-Agent": "ansible-prefect.cloud/%s" % COLLECTION_VERSION,
+                # The collection's version lives in galaxy.yml alone; ansible-core's says enough here.
+                "User-Agent": "prefect.cloud-ansible (ansible-core %s)" % ANSIBLE_CORE_VERSION,
             }
         )
         self.request_count = 0
@@ -157,24 +135,19 @@ class PrefectCloudClient:
 
     # -- single requests -------------------------------------------------
 
-    @staticmethod
-    def is_idempotent(method, path):
-        """Whether sending the request twice has the same effect as sending it once."""
-        if method in ("GET", "HEAD", "PUT", "PATCH", "DELETE"):
-            return True
-        # Reads that happen to be POSTs, and the upserts of workspace access.
-        return path.endswith(("/filter", "/count", "/user_access/", "/bot_access/"))
-
-    def request(self, method, path, json=None, params=None, expect=None, idempotent=None):
+    def request(self, method, path, json=None, params=None, expect=None, safe_to_resend=None):
         """Send one request and return the decoded JSON body (``None`` for no content).
 
         ``path`` is relative to the API base and starts with a slash, exactly as in
         the OpenAPI document (trailing slashes matter: a mismatch is a redirect).
         ``expect`` is the tuple of statuses that count as success (default: any 2xx).
+        ``safe_to_resend`` says whether sending the request twice has the same effect as
+        sending it once; by default only what HTTP itself promises (GET, HEAD, PUT, PATCH,
+        DELETE). The caller knows better for a POST that reads or upserts.
         """
         method = method.upper()
-        if idempotent is None:
-            idempotent = self.is_idempotent(method, path)
+        if safe_to_resend is None:
+            safe_to_resend = method in SAFE_METHODS
         shown_path = self._base_path + path
         url = self.api_url + path
         kwargs = {"timeout": self.timeout, "allow_redirects": False}
@@ -191,7 +164,7 @@ class PrefectCloudClient:
             try:
                 response = self.session.request(method, url, **kwargs)
             except RequestException as exc:
-                safe_to_repeat = idempotent or _never_reached_server(exc)
+                safe_to_repeat = safe_to_resend or _never_reached_server(exc)
                 reason = _transport_reason(exc)
                 if not safe_to_repeat:
                     raise AmbiguousWriteError(
@@ -201,7 +174,7 @@ class PrefectCloudClient:
                         path=shown_path,
                     ) from None
                 if not self._wait_before_retry(attempt, deadline, None, method, shown_path, reason):
-                    raise PrefectCloudError(
+                    raise APIError(
                         "%s %s failed: %s (after %d attempts)" % (method, shown_path, reason, attempt),
                         method=method,
                         path=shown_path,
@@ -210,7 +183,7 @@ class PrefectCloudClient:
 
             status = response.status_code
             self.server_date = _http_date(response.headers.get("Date")) or self.server_date
-            if status in REFUSED_STATUSES or (status in AMBIGUOUS_STATUSES and idempotent):
+            if status in REFUSED_STATUSES or (status in AMBIGUOUS_STATUSES and safe_to_resend):
                 if self._wait_before_retry(attempt, deadline, response, method, shown_path, "HTTP %d" % status):
                     continue
             elif status in AMBIGUOUS_STATUSES:
@@ -271,7 +244,8 @@ class PrefectCloudClient:
             page_body = dict(body or {})
             page_body["limit"] = page_size
             page_body["offset"] = offset
-            rows = self.post(path, json=page_body) or []
+            # A filter is a read, whatever its method: safe to send again.
+            rows = self.request("POST", path, json=page_body, safe_to_resend=True) or []
             yield from rows
             if len(rows) < page_size:
                 return
@@ -321,7 +295,7 @@ def _decode(response):
     try:
         return response.json()
     except ValueError:
-        raise PrefectCloudError(
+        raise APIError(
             "%s %s: the response is not JSON" % (response.request.method, re.sub(r"^[a-z]+://[^/]+", "", response.url.split("?")[0]))
         ) from None
 

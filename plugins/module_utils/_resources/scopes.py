@@ -13,13 +13,11 @@ expanded through ``includes_scopes`` of the global catalogue
 (``GET /workspace_scopes``) and compared as sorted sets.
 """
 
-from ansible_collections.prefect.cloud.plugins.module_utils._client import PrefectCloudError
-
-#: The catalogue is global (not under an account): relative to the API base.
-SCOPE_CATALOGUE_PATH = "/workspace_scopes"
+from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import Refusal
+from ansible_collections.prefect.cloud.plugins.module_utils._api.table import WORKSPACE_SCOPES
 
 
-class UnknownScopesError(PrefectCloudError):
+class UnknownScopesError(Refusal):
     """Scope names that the catalogue does not know."""
 
     def __init__(self, option, unknown, valid):
@@ -86,6 +84,11 @@ def expand_scopes(names, catalogue):
     return catalogue.expand(names)
 
 
-def load_scope_catalogue(client):
+def read_scope_rows(api):
+    """The global scope catalogue as the API lists it (one GET)."""
+    return api.call(WORKSPACE_SCOPES, "get") or []
+
+
+def load_scope_catalogue(api):
     """Read the global scope catalogue (one GET) into a ``ScopeCatalogue``."""
-    return ScopeCatalogue(client.get(SCOPE_CATALOGUE_PATH) or [])
+    return ScopeCatalogue(read_scope_rows(api))

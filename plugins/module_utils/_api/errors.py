@@ -1,0 +1,58 @@
+# -*- coding: utf-8 -*-
+# Copyright: prefect.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+#
+# Private module_utils of prefect.cloud: the interface may change in any release.
+"""The errors a prefect.cloud task can end with. Every message is safe to show: no key, host or header.
+
+``PrefectCloudError`` is the base the module runner catches. Below it:
+
+* ``APIError``: talking to Prefect Cloud failed (transport, an unexpected answer);
+  ``PrefectCloudHTTPError`` when the API answered with an error status, and
+  ``AmbiguousWriteError`` when a write may or may not have been applied.
+* ``ReferenceNotFound``: an object named in the options does not exist.
+* ``Refusal``: the module refuses to go on by its own rules (a guard, or input that is
+  only seen to be wrong once the account has been read); no request carries the refusal.
+"""
+
+from ansible_collections.prefect.cloud.plugins.module_utils._api.secrets import redact_secrets
+
+
+class PrefectCloudError(Exception):
+    """Why a task failed; its text is safe to show to users."""
+
+    def __init__(self, message, method=None, path=None, status=None, detail=None):
+        super().__init__(redact_secrets(message))
+        self.method = method
+        self.path = path
+        self.status = status
+        self.detail = redact_secrets(detail) if isinstance(detail, str) else detail
+
+    @property
+    def message(self):
+        return str(self)
+
+
+class APIError(PrefectCloudError):
+    """Talking to Prefect Cloud failed."""
+
+
+class PrefectCloudHTTPError(APIError):
+    """The API answered with a status code the caller did not expect."""
+
+
+class AmbiguousWriteError(APIError):
+    """A write that is not safe to resend may or may not have been applied: its response was lost."""
+
+
+class ReferenceNotFound(PrefectCloudError):
+    """A referenced object (by name, email, handle or id) does not exist."""
+
+    def __init__(self, label, ref, hint=None):
+        super().__init__("%s %r not found%s" % (label, ref, "; " + hint if hint else ""))
+        self.label = label
+        self.ref = ref
+
+
+class Refusal(PrefectCloudError):
+    """The module will not do what was asked: a guard, or input the account shows to be wrong."""

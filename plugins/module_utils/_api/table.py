@@ -1,0 +1,392 @@
+# -*- coding: utf-8 -*-
+# Copyright: prefect.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+#
+# Private module_utils of prefect.cloud: the interface may change in any release.
+"""The resource table: every Prefect Cloud API resource the collection uses, described once.
+
+For each resource: where it lives (under the account, or at the top of the API), how it
+is listed (the ``/filter`` request, the key its criteria are wrapped in, the criterion and
+row field of its natural key and of its id), and its operations, each with its method,
+its path and whether sending it twice has the same effect as sending it once.
+
+Nothing above this file writes a URL path or a filter body; the HTTP client below it
+knows no resource. ``Api`` binds the table to one connection: it fills in the account,
+sends each operation with the right "safe to resend" answer, and reads lists whole.
+
+Paths are exactly as in the official OpenAPI document: trailing slashes matter (a
+mismatch is a redirect, and the client follows none).
+"""
+
+import re
+
+from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import PrefectCloudHTTPError
+
+UUID_PATTERN = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+
+
+def is_uuid(value):
+    """Whether ``value`` is a UUID in its canonical text form (any case)."""
+    return isinstance(value, str) and bool(UUID_PATTERN.match(value))
+
+
+class Operation:
+    """One request a resource accepts: method, path template and whether a resend is harmless."""
+
+    __slots__ = ("method", "path", "safe_to_resend")
+
+    def __init__(self, method, path, safe_to_resend=None):
+        self.method = method
+        self.path = path
+        if safe_to_resend is None:
+            safe_to_resend = method in ("GET", "PUT", "PATCH", "DELETE")
+        self.safe_to_resend = safe_to_resend
+
+
+def get(path):
+    return Operation("GET", path)
+
+
+def post(path, safe_to_resend=False):
+    return Operation("POST", path, safe_to_resend)
+
+
+def put(path):
+    return Operation("PUT", path)
+
+
+def patch(path):
+    return Operation("PATCH", path)
+
+
+def delete(path):
+    return Operation("DELETE", path)
+
+
+class ApiResource:
+    """One API resource.
+
+    ``scope`` is ``account`` (paths below ``/accounts/{account_id}``) or ``api`` (paths from
+    the API root). ``listing`` is the path of its ``/filter`` request and ``wrap`` the key its
+    criteria go under. ``key`` is the natural key: the filter criterion and row field users
+    name the object by (``handle``, ``name``, ``email``). ``id_field`` is the row field that
+    identifies it where other resources refer to it, and ``id_criterion`` the filter
+    criterion for that id. ``list_defaults`` go into every filter body (``only_users``).
+    """
+
+    def __init__(
+        self,
+        name,
+        label,
+        scope="account",
+        listing=None,
+        wrap=None,
+        key=None,
+        key_of=None,
+        id_field="id",
+        id_criterion="id",
+        fold_case=False,
+        list_defaults=None,
+        **operations
+    ):
+        self.name = name
+        self.label = label
+        self.scope = scope
+        self.listing = listing
+        self.wrap = wrap
+        self.key = key
+        self._key_of = key_of
+        self.id_field = id_field
+        self.id_criterion = id_criterion
+        self.fold_case = fold_case
+        self.list_defaults = dict(list_defaults or {})
+        self.operations = operations
+
+    def operation(self, name):
+        try:
+            return self.operations[name]
+        except KeyError:
+            raise KeyError("the resource table has no operation %r for %s" % (name, self.name)) from None
+
+    def key_of(self, row):
+        """The natural key of a listed row."""
+        if self._key_of is not None:
+            return self._key_of(row)
+        return row.get(self.key)
+
+    def norm(self, ref):
+        """The form a reference is compared in: ids and case-insensitive keys in lower case."""
+        if isinstance(ref, str) and (is_uuid(ref) or self.fold_case):
+            return ref.lower()
+        return ref
+
+    def criteria(self, field, values):
+        """The filter body that asks for the rows whose ``field`` is any of ``values``."""
+        return {self.wrap: {field: {"any_": list(values)}}}
+
+
+# -- the account and who is calling ----------------------------------------------------------
+
+ACCOUNT = ApiResource(
+    "account",
+    "account",
+    get=get(""),
+    update=patch(""),
+    update_settings=patch("/settings"),
+    domains=get("/domains"),
+    update_domains=patch("/domains"),
+)
+
+ME = ApiResource(
+    "me",
+    "caller",
+    scope="api",
+    get=get("/me/"),
+    accounts=get("/me/accounts"),
+    permissions=get("/me/accounts/{account_id}/permissions"),
+    workspaces=get("/me/workspaces"),
+    workspace_scopes=get("/me/workspaces/{workspace_id}/scopes"),
+)
+
+# -- people and service accounts -------------------------------------------------------------
+
+# Account members. Users are named by email; elsewhere (workspace access, team adds) a user is
+# referred to by ``user_id``, which membership rows carry beside their own id. By default the
+# listing leaves service accounts out: a bot is a member too, but it is named by bot name.
+ACCOUNT_MEMBER = ApiResource(
+    "account_member",
+    "user",
+    listing="/account_memberships/filter",
+    wrap="account_memberships",
+    key="email",
+    id_field="user_id",
+    id_criterion="user_id",
+    fold_case=True,
+    list_defaults={"only_users": True},
+    count=post("/account_memberships/count", safe_to_resend=True),
+    update=patch("/account_memberships/{id}"),
+    set_active=patch("/account_memberships/{id}/active"),
+    delete=delete("/account_memberships/{id}"),
+)
+
+BOT = ApiResource(
+    "bot",
+    "bot",
+    listing="/bots/filter",
+    wrap="service_accounts",
+    key="name",
+    create=post("/bots/"),
+    get=get("/bots/{id}"),
+    update=patch("/bots/{id}"),
+    delete=delete("/bots/{id}"),
+    # Each rotation mints a new key: never sent twice blindly.
+    rotate_key=post("/bots/{id}/rotate_api_key"),
+    keys=get("/bots/{id}/read_bot_api_keys"),
+)
+
+# Teams list their members as ``memberships`` rows whose ``id`` is the member's *actor* id:
+# members are added by user or bot id and removed by actor id.
+TEAM = ApiResource(
+    "team",
+    "team",
+    listing="/teams/filter",
+    wrap="teams",
+    key="name",
+    create=post("/teams/"),
+    get=get("/teams/{id}"),
+    replace=put("/teams/{id}"),
+    delete=delete("/teams/{id}"),
+    add_members=put("/teams/{id}/members"),
+    remove_member=delete("/teams/{id}/members/{actor_id}"),
+)
+
+# The caller's own user API keys: below the user, not the account. The listing takes the
+# name as a query parameter, which the API treats as a hint rather than an exact match.
+USER_API_KEY = ApiResource(
+    "user_api_key",
+    "user API key",
+    scope="api",
+    key="name",
+    list=get("/users/{user_id}/api_keys"),
+    create=post("/users/{user_id}/api_keys"),
+    get=get("/users/{user_id}/api_keys/{id}"),
+    delete=delete("/users/{user_id}/api_keys/{id}"),
+)
+
+# -- workspaces and who may use them ---------------------------------------------------------
+
+WORKSPACE = ApiResource(
+    "workspace",
+    "workspace",
+    listing="/workspaces/filter",
+    wrap="workspaces",
+    key="handle",
+    create=post("/workspaces/"),
+    get=get("/workspaces/{id}"),
+    update=patch("/workspaces/{id}"),
+    delete=delete("/workspaces/{id}"),
+)
+
+# What Prefect clients keep in PREFECT_API_URL to reach one workspace: its API root.
+WORKSPACE_API_URL = re.compile(
+    r"^(?P<base>https?://[^?#]+?)/accounts/(?P<account>[0-9a-fA-F-]{36})/workspaces/(?P<workspace>[0-9a-fA-F-]{36})/?$"
+)
+
+
+def workspace_api_url(api_url, account_id, workspace_id):
+    """The API URL of one workspace (what ``WORKSPACE_API_URL`` reads back)."""
+    return "%s/accounts/%s/workspaces/%s" % (api_url.rstrip("/"), account_id, workspace_id)
+
+
+# Workspace access: three lists with three sets of rules. Users and bots are upserted with a
+# POST (an upsert, so safe to resend) and revoked by the access row's id; teams are upserted
+# with a PUT and revoked by team id, and their filter takes no criteria.
+USER_ACCESS = ApiResource(
+    "user_access",
+    "user",
+    listing="/workspaces/{workspace_id}/user_access/filter",
+    wrap="users",
+    key="email",
+    id_field="user_id",
+    fold_case=True,
+    upsert=post("/workspaces/{workspace_id}/user_access/", safe_to_resend=True),
+    revoke=delete("/workspaces/{workspace_id}/user_access/{id}"),
+)
+
+BOT_ACCESS = ApiResource(
+    "bot_access",
+    "bot",
+    listing="/workspaces/{workspace_id}/bot_access/filter",
+    wrap="bots",
+    key="name",
+    key_of=lambda row: row.get("bot_name"),
+    id_field="bot_id",
+    upsert=post("/workspaces/{workspace_id}/bot_access/", safe_to_resend=True),
+    revoke=delete("/workspaces/{workspace_id}/bot_access/{id}"),
+)
+
+TEAM_ACCESS = ApiResource(
+    "team_access",
+    "team",
+    listing="/workspaces/{workspace_id}/team_access/filter",
+    wrap=None,
+    key="team_name",
+    id_field="team_id",
+    upsert=put("/workspaces/{workspace_id}/team_access/"),
+    revoke=delete("/workspaces/{workspace_id}/team_access/{team_id}"),
+)
+
+# -- roles and scopes ------------------------------------------------------------------------
+
+# Built-in roles have no account_id; custom ones belong to the account.
+WORKSPACE_ROLE = ApiResource(
+    "workspace_role",
+    "workspace role",
+    listing="/workspace_roles/filter",
+    wrap="workspace_roles",
+    key="name",
+    create=post("/workspace_roles/"),
+    get=get("/workspace_roles/{id}"),
+    update=patch("/workspace_roles/{id}"),
+    delete=delete("/workspace_roles/{id}"),
+)
+
+ACCOUNT_ROLE = ApiResource(
+    "account_role",
+    "account role",
+    listing="/account_roles/filter",
+    wrap="account_roles",
+    key="name",
+)
+
+# Global catalogues, the same for every account.
+WORKSPACE_SCOPES = ApiResource("workspace_scopes", "workspace scope catalogue", scope="api", get=get("/workspace_scopes"))
+ACCOUNT_PERMISSIONS = ApiResource(
+    "account_permissions", "account permission catalogue", scope="api", get=get("/accounts/permissions")
+)
+
+# -- invitations -----------------------------------------------------------------------------
+
+# Inviting is a POST of a list; revoking twice leaves the same state, so a revoke may be resent.
+INVITATION = ApiResource(
+    "invitation",
+    "invitation",
+    listing="/invitations/filter",
+    wrap="invitations",
+    key="email",
+    fold_case=True,
+    create=post("/invitations/"),
+    revoke=post("/invitations/{id}/revoke", safe_to_resend=True),
+)
+
+WORKSPACE_INVITATION = ApiResource(
+    "workspace_invitation",
+    "workspace invitation",
+    listing="/workspaces/{workspace_id}/invitations/filter",
+    wrap="workspace_invitations",
+    key="email",
+    fold_case=True,
+    create=post("/workspaces/{workspace_id}/invitations/"),
+    revoke=post("/workspaces/{workspace_id}/invitations/{id}/revoke", safe_to_resend=True),
+)
+
+
+class Api:
+    """The table bound to one connection: the one way above this layer to reach the wire.
+
+    ``connection`` gives the client and, only when an account-scoped path is built, the
+    account id (so that a module that touches no account never resolves one).
+    """
+
+    def __init__(self, connection):
+        self._connection = connection
+
+    @property
+    def client(self):
+        return self._connection.client
+
+    def path(self, resource, template, ids):
+        try:
+            path = template.format(**ids)
+        except KeyError as exc:
+            raise KeyError("%s: %s needs %s" % (resource.name, template, exc)) from None
+        if resource.scope == "account":
+            path = "/accounts/%s%s" % (self._connection.account_id, path)
+        return path
+
+    def call(self, resource, operation, json=None, params=None, **ids):
+        """Send ``operation`` of ``resource``; ``ids`` fill its path (``id=...``, ``workspace_id=...``)."""
+        op = resource.operation(operation)
+        return self.client.request(
+            op.method, self.path(resource, op.path, ids), json=json, params=params, safe_to_resend=op.safe_to_resend
+        )
+
+    def get_or_none(self, resource, operation="get", **ids):
+        """A GET that answers ``None`` when the object does not exist (404)."""
+        try:
+            return self.call(resource, operation, **ids)
+        except PrefectCloudHTTPError as exc:
+            if exc.status == 404:
+                return None
+            raise
+
+    def delete(self, resource, operation="delete", **ids):
+        """A DELETE (or revoke); a 404 means it is already gone, which is what was wanted."""
+        try:
+            return self.call(resource, operation, **ids)
+        except PrefectCloudHTTPError as exc:
+            if exc.status == 404:
+                return None
+            raise
+
+    def list(self, resource, body=None, **ids):
+        """Every row of the resource's ``/filter`` (all pages), with its default criteria."""
+        request = dict(resource.list_defaults)
+        request.update(body or {})
+        return self.client.list_all(self.path(resource, resource.listing, ids), request)
+
+    def list_by(self, resource, field, values, body=None, **ids):
+        """The rows whose ``field`` (a filter criterion) is any of ``values``."""
+        request = resource.criteria(field, values)
+        request.update(body or {})
+        return self.list(resource, request, **ids)

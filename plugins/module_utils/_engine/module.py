@@ -1,0 +1,113 @@
+# -*- coding: utf-8 -*-
+# Copyright: prefect.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+#
+# Private module_utils of prefect.cloud: the interface may change in any release.
+"""The module object every prefect.cloud module is built on.
+
+It adds the common connection options (documented in the ``prefect.cloud.common`` doc
+fragment), checks them before any request, and opens the ``Connection`` lazily, so that
+bad input fails before anything is sent. Errors become clean failures with warnings kept.
+"""
+
+from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+
+from ansible_collections.prefect.cloud.plugins.module_utils._api.client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
+from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import PrefectCloudError
+from ansible_collections.prefect.cloud.plugins.module_utils._api.secrets import redact_secrets
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.connection import CONNECTION_OPTIONS, Connection
+
+
+def common_argument_spec():
+    """The connection options every module takes."""
+    spec = {}
+    for name, option in CONNECTION_OPTIONS.items():
+        entry = {key: value for key, value in option.items() if key != "env"}
+        if "env" in option:
+            entry["fallback"] = (env_fallback, option["env"])
+        spec[name] = entry
+    return spec
+
+
+class PrefectCloudModule:
+    """Wraps ``AnsibleModule`` with a lazily opened connection to Prefect Cloud."""
+
+    def __init__(self, argument_spec, supports_check_mode=True, **kwargs):
+        spec = common_argument_spec()
+        spec.update(argument_spec)
+        self.ansible = AnsibleModule(argument_spec=spec, supports_check_mode=supports_check_mode, **kwargs)
+        if not HAS_REQUESTS:
+            self.ansible.fail_json(msg=missing_required_lib("requests"), exception=str(REQUESTS_IMPORT_ERROR))
+        self.params = self.ansible.params
+        self.warnings = []
+        try:
+            self.connection = Connection(self.params, warn=self.warn)
+        except ValueError as exc:
+            self.fail(str(exc))
+
+    # -- facts -----------------------------------------------------------
+
+    @property
+    def check_mode(self):
+        return self.ansible.check_mode
+
+    @property
+    def diff_mode(self):
+        return self.ansible._diff
+
+    def is_set(self, name):
+        """Whether the user gave this option (an unset option is never compared or sent)."""
+        return self.params.get(name) is not None
+
+    # -- the connection's parts, for short ---------------------------------
+
+    @property
+    def client(self):
+        return self.connection.client
+
+    @property
+    def api(self):
+        return self.connection.api
+
+    @property
+    def resolver(self):
+        return self.connection.resolver
+
+    @property
+    def account_id(self):
+        return self.connection.account_id
+
+    def forget_lookups(self):
+        self.connection.forget_lookups()
+
+    # -- results ---------------------------------------------------------
+
+    def warn(self, message):
+        message = redact_secrets(message)
+        if message not in self.warnings:
+            self.warnings.append(message)
+
+    def fail(self, msg, **result):
+        for warning in self.warnings:
+            self.ansible.warn(warning)
+        self.ansible.fail_json(msg=redact_secrets(msg), **result)
+
+    def exit(self, **result):
+        for warning in self.warnings:
+            self.ansible.warn(warning)
+        self.ansible.exit_json(**result)
+
+    def run(self, body):
+        """Run ``body()`` and exit with its result; Prefect Cloud errors become clean failures."""
+        try:
+            result = body()
+        except PrefectCloudError as exc:
+            self.fail(str(exc), **_error_fields(exc))
+        self.exit(**result)
+
+
+def _error_fields(exc):
+    fields = {}
+    if exc.status is not None:
+        fields["status"] = exc.status
+    return fields

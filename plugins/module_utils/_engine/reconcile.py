@@ -1,0 +1,294 @@
+# -*- coding: utf-8 -*-
+# Copyright: prefect.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+#
+# Private module_utils of prefect.cloud: the interface may change in any release.
+"""The reconcile flow shared by every resource module.
+
+parse the options once -> read before -> plan (desired view, and what to create,
+change or remove) -> check references and guards against the plan -> (check mode
+stops here, predicting the result) -> write the plan -> read after -> report.
+
+A module describes its resource by subclassing ``Resource``; this file decides
+what is compared, what is reported, when a write happens and how diffs and
+results look, so that every module keeps the same contract:
+
+* only options the user set are compared and sent;
+* a second identical run changes nothing and sends no write;
+* check mode sends no write and predicts the same ``changed`` and diff;
+* ``diff`` is ``{before, after}`` of the comparable view (``{}`` when absent);
+* nothing secret reaches a result, a diff, a warning or an error.
+
+The plan is decided once: reference checks, guards and writes all act on the same
+``Plan``, so no step works something out again (or differently) from another.
+"""
+
+import copy
+
+from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import AmbiguousWriteError, ReferenceNotFound
+from ansible_collections.prefect.cloud.plugins.module_utils._api.secrets import sanitize
+
+CREATE = "create"
+UPDATE = "update"
+DELETE = "delete"
+
+# How the default message words each outcome.
+VERBS = {CREATE: "created", UPDATE: "updated", DELETE: "deleted"}
+
+
+class Plan:
+    """What one run does to one object, decided before anything is written.
+
+    ``action`` is ``create``, ``update``, ``delete`` or ``None`` (nothing to do).
+    ``before_raw`` is the server object read first (``None`` when absent); ``before`` and
+    ``desired`` are views (``desired`` is ``None`` when the object is to be absent).
+    ``changes`` is what the resource worked out it must send to get there - members to
+    add, grants to revoke, a key to mint - for the reference checks, guards and writes.
+    """
+
+    def __init__(self, before_raw, before, desired, changes=None, action=None):
+        self.before_raw = before_raw
+        self.before = before
+        self.desired = desired
+        self.changes = changes if changes is not None else {}
+        if action is None:
+            action = _action(before_raw, before, desired)
+        self.action = action
+
+    @property
+    def changed(self):
+        return self.action is not None
+
+
+def _action(before_raw, before, desired):
+    if desired is None:
+        return DELETE if before_raw is not None else None
+    if before_raw is None:
+        return CREATE
+    return UPDATE if desired != before else None
+
+
+class Resource:
+    """One Prefect Cloud object as a module manages it. Subclasses fill in the blanks.
+
+    ``view(raw)`` is the comparable, readable projection of a server object:
+    references by name (not id), no server-generated fields. ``desired(before)``
+    is that view with the options the user set laid over it. Both are what the
+    diff shows, so check mode and a real run report the same thing.
+
+    ``options`` is what ``parse_options`` made of the module's parameters, once,
+    before any request.
+    """
+
+    #: the table entry (``table.WORKSPACE``, ...) this module manages, if it is one
+    api_resource = None
+    #: the key the object is returned under
+    result_key = "object"
+
+    def __init__(self, module, options=None):
+        self.module = module
+        self.params = module.params
+        self.options = options if options is not None else module.params
+        #: extra top-level results (e.g. a freshly minted ``api_key``)
+        self.extra_result = {}
+
+    @classmethod
+    def parse_options(cls, params):
+        """Check and convert the options argument_spec cannot, before any request.
+
+        Raise ``ValueError`` with a message that names the option. The return value
+        reaches the resource as ``self.options``.
+        """
+        return params
+
+    # -- shortcuts ---------------------------------------------------------
+
+    @property
+    def client(self):
+        return self.module.client
+
+    @property
+    def api(self):
+        return self.module.api
+
+    @property
+    def resolver(self):
+        return self.module.resolver
+
+    def is_set(self, name):
+        return self.module.is_set(name)
+
+    def call(self, operation, json=None, params=None, **ids):
+        """Send an operation of this module's own resource."""
+        return self.api.call(self.api_resource, operation, json=json, params=params, **ids)
+
+    # -- what subclasses provide -------------------------------------------
+
+    def describe(self):
+        """``team 'ops'``: how messages name this object."""
+        raise NotImplementedError
+
+    def read(self):
+        """The server object found by natural key, or ``None``."""
+        raise NotImplementedError
+
+    def view(self, raw):
+        raise NotImplementedError
+
+    def desired(self, before):
+        """The view this object should have; ``before`` is ``None`` when it does not exist."""
+        raise NotImplementedError
+
+    def changes(self, plan):
+        """What must be sent to get from ``plan.before`` to ``plan.desired`` (called once, when changed)."""
+        return {}
+
+    def plan(self, before_raw, before, state):
+        """Decide what this run does. Bulk forms override this to build view and changes in one pass."""
+        desired = None if state == "absent" else self.desired(before)
+        plan = Plan(before_raw, before, desired)
+        if plan.changed and desired is not None:
+            plan.changes = self.changes(plan)
+        return plan
+
+    def check_references(self, plan):
+        """Resolve every object the plan refers to; raise ``ReferenceNotFound`` if one is missing."""
+
+    def guard(self, plan):
+        """Refuse a change that must never happen by raising ``Refusal``.
+
+        Called when a change is due, in check mode too (so check mode fails the way the
+        real run would), before any write.
+        """
+
+    def create(self, plan):
+        raise NotImplementedError
+
+    def update(self, plan):
+        """Apply the plan; return the new server object, or ``None`` to have it re-read."""
+        raise NotImplementedError
+
+    def delete(self, plan):
+        raise NotImplementedError
+
+    def view_after(self, plan, after_raw):
+        """The view after a write (a minted key's view says what was asked, as check mode did)."""
+        return self.view(after_raw)
+
+    def public(self, raw, view):
+        """The object returned to the user: the server object plus its readable view."""
+        merged = dict(raw or {})
+        merged.update(view or {})
+        return sanitize(merged)
+
+    def message(self, plan):
+        """The task's ``msg``."""
+        if plan.changed:
+            return "%s %s" % (self.describe(), VERBS[plan.action])
+        return "%s %s" % (self.describe(), "absent" if plan.desired is None else "unchanged")
+
+    # -- helpers for subclasses ---------------------------------------------
+
+    def overlay(self, before, defaults, options):
+        """``before`` (or ``defaults`` on create) with each set option laid over it.
+
+        ``options`` maps option name -> view key (or a callable normalising the value:
+        ``{"description": ("description", str)}``).
+        """
+        result = copy.deepcopy(before) if before is not None else copy.deepcopy(defaults)
+        for option, target in options.items():
+            if not self.is_set(option):
+                continue
+            key, normalise = target if isinstance(target, tuple) else (target, None)
+            value = self.params[option]
+            result[key] = normalise(value) if normalise else value
+        return result
+
+    def write_recovering(self, send, recover=None):
+        """Send a write that is not safe to resend; if its response is lost, look before resending.
+
+        ``recover()`` re-reads by natural key (default: ``read``). When the object is
+        there, the write took effect and we carry on with it; otherwise it is sent
+        again, once.
+        """
+        recover = recover or self.read
+        try:
+            return send()
+        except AmbiguousWriteError as exc:
+            self.module.warn("%s; re-read %s to find out" % (exc, self.describe()))
+            # What was looked up before the write (often "not there yet") is stale now.
+            self.module.forget_lookups()
+            found = recover()
+            if found is not None:
+                return found
+            return send()
+
+
+def _read_before(module, resource, state):
+    try:
+        return resource.read()
+    except ReferenceNotFound as exc:
+        # A parent (the workspace of a grant, say) is missing. For absent that is
+        # already the goal. For present, a real run fails; check mode goes on,
+        # since an earlier task of the same play may create it.
+        if state == "absent":
+            return None
+        if module.check_mode:
+            module.warn("%s; check mode assumes an earlier task of the play creates it" % exc)
+            return None
+        raise
+
+
+def reconcile(module, resource):
+    """Run the flow for ``resource`` and return the module result."""
+    state = module.params.get("state") or "present"
+    check = module.check_mode
+
+    before_raw = _read_before(module, resource, state)
+    before = resource.view(before_raw) if before_raw is not None else None
+    plan = resource.plan(before_raw, before, state)
+
+    if plan.changed:
+        if plan.desired is not None:
+            try:
+                resource.check_references(plan)
+            except ReferenceNotFound as exc:
+                if not check:
+                    raise
+                module.warn("%s; check mode assumes an earlier task of the play creates it" % exc)
+        resource.guard(plan)
+
+    if plan.desired is None:
+        after_raw, after = None, None
+        if plan.changed and not check:
+            resource.delete(plan)
+    elif not plan.changed:
+        after_raw, after = before_raw, before
+    elif check:
+        after_raw, after = (before_raw or {}), plan.desired
+    else:
+        if plan.action == CREATE:
+            after_raw = resource.create(plan)
+        else:
+            after_raw = resource.update(plan)
+            if after_raw is None:
+                # Read after the write from the server, not from lookups cached before it.
+                module.forget_lookups()
+                after_raw = resource.read()
+        after = resource.view_after(plan, after_raw)
+
+    result = {"changed": plan.changed, "msg": resource.message(plan)}
+    result[resource.result_key] = resource.public(after_raw, after) if after is not None else {}
+    result.update(resource.extra_result)
+    if module.diff_mode:
+        result["diff"] = {"before": before or {}, "after": after or {}}
+    return result
+
+
+def run_resource(module, resource_class):
+    """Entry point for a resource module: parse the options, build the resource, reconcile, exit."""
+    try:
+        options = resource_class.parse_options(module.params)
+    except ValueError as exc:
+        module.fail(str(exc))
+    module.run(lambda: reconcile(module, resource_class(module, options)))
