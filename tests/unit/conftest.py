@@ -23,7 +23,7 @@ EMULATOR_DIR = REPO_ROOT / "tests" / "emulator"
 
 def _make_collection_importable():
     try:
-        import ansible_collections.prefect.cloud.plugins.module_utils._engine.client  # noqa: F401
+        import ansible_collections.prefect.cloud.plugins.module_utils._api.client  # noqa: F401
         return
     except ImportError:
         pass
@@ -117,7 +117,7 @@ def emulator(emulator_server):
 @pytest.fixture
 def make_client(emulator):
     """Build a PrefectCloudClient for the emulator; waits are recorded, not slept."""
-    from ansible_collections.prefect.cloud.plugins.module_utils._engine.client import PrefectCloudClient
+    from ansible_collections.prefect.cloud.plugins.module_utils._api.client import PrefectCloudClient
 
     def factory(api_key=OWNER_KEY, **kwargs):
         waits, warnings = [], []

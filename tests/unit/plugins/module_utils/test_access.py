@@ -2,77 +2,95 @@
 
 from ansible_collections.prefect.cloud.plugins.module_utils._resources.access import (
     AccessLists,
+    find_grants,
     read_access_list,
     revoke_access,
     upsert_access,
 )
 
+from fake_api import FakeConnection, RecordingClient
+
+WS_ID = "w1"
 WS = "/accounts/a1/workspaces/w1"
+USER_ID = "9a7e3c11-0d5b-4f4e-b0a1-1c2d3e4f5a6b"
 
 
-class RecordingClient:
-    def __init__(self):
-        self.calls = []
-
-    def put(self, path, json=None):
-        self.calls.append(("PUT", path, json))
-        return json
-
-    def post(self, path, json=None):
-        self.calls.append(("POST", path, json))
-        return json
-
-    def delete(self, path):
-        self.calls.append(("DELETE", path, None))
-
-    def list_all(self, path, body=None):
-        self.calls.append(("LIST", path, body))
-        return []
+def api_with(client=None):
+    client = client or RecordingClient()
+    return FakeConnection(client, account_id="a1").api, client
 
 
 def test_users_and_bots_are_upserted_with_one_post_and_teams_with_one_put():
-    client = RecordingClient()
-    upsert_access(client, WS, "user", [("u1", "r1"), ("u2", "r2")])
-    upsert_access(client, WS, "bot", [("b1", "r1")])
-    upsert_access(client, WS, "team", [("t1", "r3")])
+    api, client = api_with()
+    upsert_access(api, WS_ID, "user", [("u1", "r1"), ("u2", "r2")])
+    upsert_access(api, WS_ID, "bot", [("b1", "r1")])
+    upsert_access(api, WS_ID, "team", [("t1", "r3")])
     assert client.calls == [
         ("POST", WS + "/user_access/", [{"user_id": "u1", "workspace_role_id": "r1"}, {"user_id": "u2", "workspace_role_id": "r2"}]),
         ("POST", WS + "/bot_access/", [{"bot_id": "b1", "workspace_role_id": "r1"}]),
         ("PUT", WS + "/team_access/", [{"team_id": "t1", "workspace_role_id": "r3"}]),
     ]
+    # Every upsert gives the same state when sent twice, so a lost response may be resent.
+    assert [s["safe_to_resend"] for s in client.sent] == [True, True, True]
 
 
 def test_nothing_to_grant_sends_nothing():
-    client = RecordingClient()
-    assert upsert_access(client, WS, "user", []) == []
+    api, client = api_with()
+    assert upsert_access(api, WS_ID, "user", []) == []
     assert client.calls == []
 
 
 def test_team_grants_are_revoked_by_team_id_the_others_by_access_id():
-    client = RecordingClient()
-    revoke_access(client, WS, "user", {"id": "acc-1", "user_id": "u1"})
-    revoke_access(client, WS, "bot", {"id": "acc-2", "bot_id": "b1"})
-    revoke_access(client, WS, "team", {"team_id": "t1", "team_name": "ops"})
-    assert [c[1] for c in client.calls] == [WS + "/user_access/acc-1", WS + "/bot_access/acc-2", WS + "/team_access/t1"]
+    api, client = api_with()
+    revoke_access(api, WS_ID, "user", {"id": "acc-1", "user_id": "u1"})
+    revoke_access(api, WS_ID, "bot", {"id": "acc-2", "bot_id": "b1"})
+    revoke_access(api, WS_ID, "team", {"team_id": "t1", "team_name": "ops"})
+    assert [c[:2] for c in client.calls] == [
+        ("DELETE", WS + "/user_access/acc-1"),
+        ("DELETE", WS + "/bot_access/acc-2"),
+        ("DELETE", WS + "/team_access/t1"),
+    ]
 
 
 def test_lists_are_read_from_their_filter_endpoint():
-    client = RecordingClient()
-    read_access_list(client, WS, "bot", {"bots": {"name": {"any_": ["x"]}}})
-    assert client.calls == [("LIST", WS + "/bot_access/filter", {"bots": {"name": {"any_": ["x"]}}})]
+    api, client = api_with()
+    read_access_list(api, WS_ID, "bot")
+    assert client.calls == [("LIST", WS + "/bot_access/filter", {})]
+
+
+def test_grants_are_found_by_server_side_filter_ids_and_names_apart():
+    rows = {
+        "user": [{"id": "acc-1", "user_id": USER_ID, "email": "alice@acme.io"}],
+    }
+    client = RecordingClient(lists={WS + "/user_access/filter": rows["user"]})
+    api, client = api_with(client)
+    found = find_grants(api, WS_ID, "user", [USER_ID.upper(), "alice@acme.io"])
+    assert [row["id"] for row in found] == ["acc-1"]  # the same grant found twice is listed once
+    assert client.calls == [
+        ("LIST", WS + "/user_access/filter", {"users": {"id": {"any_": [USER_ID]}}}),
+        ("LIST", WS + "/user_access/filter", {"users": {"email": {"any_": ["alice@acme.io"]}}}),
+    ]
+
+
+def test_team_grants_are_read_whole_and_matched_here():
+    teams = [{"team_id": "T1", "team_name": "ops"}, {"team_id": "t2", "team_name": "dev"}]
+    client = RecordingClient(lists={WS + "/team_access/filter": teams})
+    api, client = api_with(client)
+    assert find_grants(api, WS_ID, "team", ["dev"]) == [teams[1]]
+    assert client.calls == [("LIST", WS + "/team_access/filter", {})]
 
 
 def test_grants_are_found_by_id_or_name_emails_without_case():
     lists = AccessLists(
         {"handle": "dev"},
         {
-            "user": [{"id": "acc-1", "user_id": "9a7e3c11-0d5b-4f4e-b0a1-1c2d3e4f5a6b", "email": "Alice@Acme.io"}],
+            "user": [{"id": "acc-1", "user_id": USER_ID, "email": "Alice@Acme.io"}],
             "bot": [{"id": "acc-2", "bot_id": "b1", "bot_name": "Deployer"}],
             "team": [{"team_id": "t1", "team_name": "ops"}],
         },
     )
     assert lists.find("user", "alice@acme.io")["id"] == "acc-1"
-    assert lists.find("user", "9A7E3C11-0D5B-4F4E-B0A1-1C2D3E4F5A6B")["id"] == "acc-1"
+    assert lists.find("user", USER_ID.upper())["id"] == "acc-1"
     assert lists.find("bot", "Deployer")["id"] == "acc-2"
     assert lists.find("bot", "deployer") is None  # bot names are case-sensitive
     assert lists.find("team", "ops")["team_id"] == "t1"

@@ -6,9 +6,9 @@ several pages, error mapping, and that no key ever shows in an error.
 
 import pytest
 
-from ansible_collections.prefect.cloud.plugins.module_utils._engine.client import (
+from ansible_collections.prefect.cloud.plugins.module_utils._api.client import PrefectCloudClient
+from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import (
     AmbiguousWriteError,
-    PrefectCloudClient,
     PrefectCloudError,
     PrefectCloudHTTPError,
 )

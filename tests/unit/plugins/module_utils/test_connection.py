@@ -2,7 +2,7 @@
 
 import pytest
 
-from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import connection_settings
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.connection import connection_settings
 
 ACCOUNT = "4db86fa3-9bc2-4d09-9df0-86b0fe7c6477"
 WORKSPACE = "9a7e3c11-0d5b-4f4e-b0a1-1c2d3e4f5a6b"

@@ -2,33 +2,54 @@
 
 import datetime
 
-from ansible_collections.prefect.cloud.plugins.module_utils._engine import client as _client
-from ansible_collections.prefect.cloud.plugins.module_utils._engine.client import PrefectCloudClient
-from ansible_collections.prefect.cloud.plugins.module_utils._resources.invitations import invitation_filter, is_expired, read_invitations
+from ansible_collections.prefect.cloud.plugins.module_utils._api import client as _client
+from ansible_collections.prefect.cloud.plugins.module_utils._api.client import PrefectCloudClient
+from ansible_collections.prefect.cloud.plugins.module_utils._api.table import INVITATION, WORKSPACE_INVITATION
+from ansible_collections.prefect.cloud.plugins.module_utils._resources.invitations import (
+    invitation_criteria,
+    invitation_resource,
+    is_expired,
+    read_invitations,
+)
+
+from fake_api import FakeConnection, RecordingClient
 
 UTC = datetime.timezone.utc
 NOW = datetime.datetime(2026, 3, 1, 12, 0, 0, tzinfo=UTC)
 
 
 def test_account_filter_asks_for_both_spellings_of_an_email():
-    path, body = invitation_filter(["Dana@Example.com", "erin@example.com"], ["PENDING"])
-    assert path == "/invitations/filter"
-    assert body == {
-        "invitations": {
-            "email": {"any_": ["Dana@Example.com", "dana@example.com", "erin@example.com"]},
-            "status": {"any_": ["PENDING"]},
-        }
-    }
+    client = RecordingClient()
+    read_invitations(FakeConnection(client).api, ["Dana@Example.com", "erin@example.com"], ["PENDING"])
+    assert client.calls == [
+        (
+            "LIST",
+            "/accounts/acc/invitations/filter",
+            {
+                "invitations": {
+                    "email": {"any_": ["Dana@Example.com", "dana@example.com", "erin@example.com"]},
+                    "status": {"any_": ["PENDING"]},
+                }
+            },
+        )
+    ]
 
 
 def test_workspace_filter_uses_its_own_path_and_key():
-    path, body = invitation_filter(None, ["PENDING", "REVOKED"], "w-1")
-    assert path == "/workspaces/w-1/invitations/filter"
-    assert body == {"workspace_invitations": {"status": {"any_": ["PENDING", "REVOKED"]}}}
+    client = RecordingClient()
+    assert invitation_resource(None) is INVITATION
+    assert invitation_resource("w-1") is WORKSPACE_INVITATION
+    read_invitations(FakeConnection(client).api, None, ["PENDING", "REVOKED"], "w-1")
+    assert client.calls == [
+        ("LIST", "/accounts/acc/workspaces/w-1/invitations/filter", {"workspace_invitations": {"status": {"any_": ["PENDING", "REVOKED"]}}})
+    ]
 
 
 def test_no_criteria_is_an_empty_body():
-    assert invitation_filter() == ("/invitations/filter", {})
+    assert invitation_criteria() == {}
+    client = RecordingClient()
+    read_invitations(FakeConnection(client).api)
+    assert client.calls == [("LIST", "/accounts/acc/invitations/filter", {})]
 
 
 def test_expiry_is_at_or_before_now():
@@ -65,7 +86,7 @@ def test_server_now_follows_the_date_header():
     client = _client_with([_Response("Sun, 01 Mar 2026 12:00:00 GMT"), _Response(None), _Response("garbage")])
     before = datetime.datetime.now(UTC)
     assert client.server_now() >= before  # no response yet: the local clock
-    read_invitations(client, "/accounts/a", ["x@example.com"])
+    read_invitations(FakeConnection(client, account_id="a").api, ["x@example.com"])
     assert client.server_now() == NOW
     # A response without a usable Date keeps the last one seen.
     client.get("/me/")

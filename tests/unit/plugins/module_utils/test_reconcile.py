@@ -2,9 +2,8 @@
 
 import pytest
 
-from ansible_collections.prefect.cloud.plugins.module_utils._engine.client import AmbiguousWriteError
+from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import AmbiguousWriteError, ReferenceNotFound, Refusal
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile import Resource, reconcile
-from ansible_collections.prefect.cloud.plugins.module_utils._engine.resolve import ReferenceNotFound
 
 
 class FakeModule:
@@ -28,7 +27,7 @@ class FakeModule:
 class Gadget(Resource):
     """A named object with a colour and a size, kept in ``store`` (name -> dict)."""
 
-    kind = "gadget"
+    result_key = "gadget"
 
     def __init__(self, module, store, known_owners=("ann",), lose_create_response=False):
         super().__init__(module)
@@ -51,11 +50,14 @@ class Gadget(Resource):
         defaults = {"name": self.params["name"], "colour": "grey", "size": 1, "owner": None}
         return self.overlay(before, defaults, {"colour": "colour", "size": ("size", int), "owner": "owner"})
 
-    def check_references(self, desired):
-        if desired["owner"] is not None and desired["owner"] not in self.known_owners:
-            raise ReferenceNotFound("user", desired["owner"])
+    def check_references(self, plan):
+        owner = plan.desired["owner"]
+        if owner is not None and owner not in self.known_owners:
+            raise ReferenceNotFound("user", owner)
 
-    def create(self, desired):
+    def create(self, plan):
+        desired = plan.desired
+
         def send():
             self.writes.append(("create", desired["name"]))
             self.store[desired["name"]] = dict(desired, id="id-1")
@@ -66,14 +68,14 @@ class Gadget(Resource):
 
         return self.write_recovering(send)
 
-    def update(self, raw, before, desired):
-        self.writes.append(("update", desired["name"]))
-        self.store[raw["name"]].update(desired)
+    def update(self, plan):
+        self.writes.append(("update", plan.desired["name"]))
+        self.store[plan.before_raw["name"]].update(plan.desired)
         return None  # have the engine re-read
 
-    def delete(self, raw):
-        self.writes.append(("delete", raw["name"]))
-        del self.store[raw["name"]]
+    def delete(self, plan):
+        self.writes.append(("delete", plan.before_raw["name"]))
+        del self.store[plan.before_raw["name"]]
 
 
 def run(params, store, check_mode=False, **kwargs):
@@ -151,11 +153,10 @@ def test_no_diff_outside_diff_mode():
 class GuardedGadget(Gadget):
     """A gadget that must never lose its owner 'ann'."""
 
-    def guard(self, raw, desired):
-        from ansible_collections.prefect.cloud.plugins.module_utils._engine.client import PrefectCloudError
-
+    def guard(self, plan):
+        raw, desired = plan.before_raw, plan.desired
         if raw and raw.get("owner") == "ann" and (desired is None or desired["owner"] != "ann"):
-            raise PrefectCloudError("refusing to take the gadget from ann")
+            raise Refusal("refusing to take the gadget from ann")
 
 
 @pytest.mark.parametrize("check_mode", [True, False])
@@ -164,7 +165,7 @@ def test_guards_stop_the_change_in_check_mode_too(check_mode, params):
     store = {"g": {"name": "g", "colour": "red", "size": 5, "owner": "ann", "id": "id-1"}}
     module = FakeModule(params, check_mode=check_mode)
     gadget = GuardedGadget(module, store, known_owners=("ann", "bob"))
-    with pytest.raises(Exception) as info:
+    with pytest.raises(Refusal) as info:
         reconcile(module, gadget)
     assert "refusing" in str(info.value)
     assert gadget.writes == [] and store["g"]["owner"] == "ann"

@@ -1,11 +1,8 @@
 """No secret reaches a result: formatting of errors and the sanitiser."""
 
-from ansible_collections.prefect.cloud.plugins.module_utils._engine.client import (
-    PrefectCloudError,
-    format_detail,
-    redact_secrets,
-)
-from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile import sanitize
+from ansible_collections.prefect.cloud.plugins.module_utils._api.client import format_detail
+from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import PrefectCloudError
+from ansible_collections.prefect.cloud.plugins.module_utils._api.secrets import redact_secrets, sanitize
 
 BOT_KEY = "pnb_" + "A1" * 18
 USER_KEY = "pnu_" + "z9" * 18

@@ -2,13 +2,15 @@
 
 import pytest
 
+from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import Refusal
 from ansible_collections.prefect.cloud.plugins.module_utils._resources.scopes import (
-    SCOPE_CATALOGUE_PATH,
     ScopeCatalogue,
     UnknownScopesError,
     expand_scopes,
     load_scope_catalogue,
 )
+
+from fake_api import FakeConnection, RecordingClient
 
 # A small catalogue in the shape of GET /workspace_scopes. A scope lists itself in
 # includes_scopes (as in the OpenAPI example), and manage_flows includes run_flows,
@@ -104,14 +106,15 @@ def test_empty_catalogue():
     assert ScopeCatalogue([]).expand(["x"]) == ["x"]
 
 
+def test_unknown_scopes_are_a_refusal_not_an_api_error(catalogue):
+    # No request carries the refusal: it is the module's own rule.
+    with pytest.raises(Refusal):
+        catalogue.validate(["nope"])
+
+
 def test_load_reads_the_global_path():
-    calls = []
-
-    class FakeClient:
-        def get(self, path):
-            calls.append(path)
-            return ROWS
-
-    loaded = load_scope_catalogue(FakeClient())
-    assert calls == [SCOPE_CATALOGUE_PATH] == ["/workspace_scopes"]
+    client = RecordingClient(answers={("GET", "/workspace_scopes"): ROWS})
+    loaded = load_scope_catalogue(FakeConnection(client).api)
+    # The catalogue is global: not below the account.
+    assert client.calls == [("GET", "/workspace_scopes", None)]
     assert loaded.expand(["manage_blocks"]) == ["manage_blocks", "see_blocks"]

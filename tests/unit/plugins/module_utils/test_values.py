@@ -5,10 +5,11 @@ import datetime
 import pytest
 
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.values import (
-    expiration_from_option,
+    RequestedExpiration,
     format_datetime,
     parse_datetime,
     parse_duration,
+    requested_expiration_label,
 )
 
 NOW = datetime.datetime(2026, 1, 1, 12, 0, 0, tzinfo=datetime.timezone.utc)
@@ -63,14 +64,34 @@ def test_equal_moments_in_two_spellings_compare_equal():
 
 
 def test_expiration_from_a_duration_or_a_date():
-    assert expiration_from_option("90d", "api_key_expiration", now=NOW) == NOW + datetime.timedelta(days=90)
-    assert expiration_from_option("2027-01-31T00:00:00Z", "api_key_expiration", now=NOW) == datetime.datetime(
+    assert RequestedExpiration("90d", "api_key_expiration", NOW).at(NOW) == NOW + datetime.timedelta(days=90)
+    assert RequestedExpiration("2027-01-31T00:00:00Z", "api_key_expiration", NOW).at(NOW) == datetime.datetime(
         2027, 1, 31, tzinfo=datetime.timezone.utc
     )
 
 
-@pytest.mark.parametrize("value", ["2020-01-01T00:00:00Z", "0", "soon"])
+@pytest.mark.parametrize("value", ["2020-01-01T00:00:00Z", "0", "soon", "9999999999w"])
 def test_expiration_must_be_a_future_moment(value):
     with pytest.raises(ValueError) as info:
-        expiration_from_option(value, "api_key_expiration", now=NOW)
+        RequestedExpiration(value, "api_key_expiration", NOW)
     assert "api_key_expiration" in str(info.value)
+
+
+def test_a_duration_stands_for_a_moment_taken_at_write_time():
+    expiration = RequestedExpiration("1d", "api_key_expiration", NOW)
+    later = NOW + datetime.timedelta(hours=5)
+    assert expiration.is_duration
+    assert expiration.wire(later) == "2026-01-02T17:00:00.000000Z"
+    assert expiration.label == "1d from now"
+
+
+def test_a_fixed_moment_is_the_same_whenever_it_is_written():
+    expiration = RequestedExpiration("2027-01-31T00:00:00Z", "api_key_expiration", NOW)
+    assert not expiration.is_duration
+    assert expiration.wire(NOW) == expiration.wire(NOW + datetime.timedelta(days=30)) == "2027-01-31T00:00:00.000000Z"
+    assert expiration.label == "2027-01-31T00:00:00Z"
+
+
+@pytest.mark.parametrize("value, label", [("90d", "90d from now"), ("3600", "3600s from now"), ("1W 2D", "1w2d from now"), (None, None)])
+def test_expiration_labels(value, label):
+    assert requested_expiration_label(value, "api_key_expiration") == label

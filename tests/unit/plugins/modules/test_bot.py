@@ -4,8 +4,14 @@ import datetime
 
 import pytest
 
-from ansible_collections.prefect.cloud.plugins.module_utils._engine.values import format_datetime, utcnow
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile import Plan
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.values import format_datetime
 from ansible_collections.prefect.cloud.plugins.modules import bot as bot_module
+
+from fake_api import RecordingClient
+
+# The server's clock, years away from the local one: expirations are judged by it alone.
+SERVER_NOW = datetime.datetime(2031, 6, 1, 12, 0, 0, tzinfo=datetime.timezone.utc)
 
 DEFAULTS = {
     "name": "deployer",
@@ -18,42 +24,41 @@ DEFAULTS = {
 }
 
 
-class Failed(Exception):
-    pass
-
-
 class FakeModule:
-    """Just what validate() and Bot's pure methods touch; any request would raise."""
+    """Just what parse_options() and Bot's pure methods touch; the client only tells the server's time."""
 
     check_mode = False
 
     def __init__(self, **params):
         self.params = dict(DEFAULTS, **params)
         self.warnings = []
+        self.client = RecordingClient(now=SERVER_NOW)
 
     def is_set(self, name):
         return self.params.get(name) is not None
-
-    def fail(self, msg, **result):
-        raise Failed(msg)
 
     def warn(self, message):
         self.warnings.append(message)
 
     @property
-    def client(self):
-        raise AssertionError("no request expected")
+    def resolver(self):
+        raise AssertionError("no lookup expected")
 
-    resolver = client
+    api = resolver
+
+
+def parse(**params):
+    return bot_module.Bot.parse_options(dict(DEFAULTS, **params))
 
 
 def make_bot(**params):
     module = FakeModule(**params)
-    return bot_module.Bot(module, bot_module.validate(module))
+    bot = bot_module.Bot(module, bot_module.Bot.parse_options(module.params))
+    return bot
 
 
 def existing(expires_in=None):
-    expiration = None if expires_in is None else format_datetime(utcnow() + datetime.timedelta(seconds=expires_in))
+    expiration = None if expires_in is None else format_datetime(SERVER_NOW + datetime.timedelta(seconds=expires_in))
     return {"name": "deployer", "account_role": "Member", "active_key": {"expiration": expiration}}
 
 
@@ -68,17 +73,22 @@ def existing(expires_in=None):
     ],
 )
 def test_bad_values_fail_naming_the_option(params, option):
-    with pytest.raises(Failed, match=option):
-        bot_module.validate(FakeModule(**params))
+    with pytest.raises(ValueError, match=option):
+        parse(**params)
 
 
 def test_good_values_are_parsed():
-    parsed = bot_module.validate(
-        FakeModule(api_key_expiration="90d", rotate_if_expires_within="1w", old_key_expires_in_seconds=172800)
-    )
+    parsed = parse(api_key_expiration="90d", rotate_if_expires_within="1w", old_key_expires_in_seconds=172800)
     assert parsed["window"] == 7 * 86400
-    left = parsed["expiration"] - utcnow()
-    assert datetime.timedelta(days=89, hours=23) < left <= datetime.timedelta(days=90)
+    # A duration is taken from the server's clock when the key is written.
+    assert parsed["expiration"].is_duration
+    assert parsed["expiration"].at(SERVER_NOW) == SERVER_NOW + datetime.timedelta(days=90)
+
+
+def test_the_expiration_written_is_counted_from_the_server_clock():
+    bot = make_bot(api_key_expiration="1d")
+    assert bot.expiration_text() == "2031-06-02T12:00:00.000000Z"
+    assert make_bot().expiration_text() is None
 
 
 @pytest.mark.parametrize(
@@ -122,12 +132,24 @@ def test_expiration_alone_changes_nothing():
 
 
 def test_minted_key_goes_to_api_key_only():
-    bot = make_bot(api_key_expiration="2030-01-01T00:00:00Z")
-    response = {"id": "b", "name": "deployer", "api_key": {"id": "k", "expiration": "2030-01-01T00:00:00Z", "key": "pnb_" + "x" * 36}}
-    assert bot.keep_key(response, rotated=True) == "pnb_" + "x" * 36
+    bot = make_bot(api_key_expiration="2040-01-01T00:00:00Z", rotate_api_key=True)
+    before = existing(None)
+    plan = Plan({"id": "b", "name": "deployer"}, before, bot.desired(before))
+    response = {"id": "b", "name": "deployer", "account_role_name": "Member", "api_key": {"id": "k", "expiration": "2040-01-01T00:00:00Z", "key": "pnb_" + "x" * 36}}
+    assert bot.keep_key(response) == "pnb_" + "x" * 36
     assert "key" not in response["api_key"]
     assert bot.extra_result == {"api_key": "pnb_" + "x" * 36}
-    assert bot.view(response)["active_key"] == {"expiration": "2030-01-01T00:00:00Z", "rotated": True}
+    # The view after the write says what was asked, as check mode predicted it.
+    assert bot.view_after(plan, response)["active_key"] == {"expiration": "2040-01-01T00:00:00Z", "rotated": True}
+    assert bot.view_after(plan, response) == plan.desired
+
+
+def test_without_a_minted_key_the_view_after_is_the_server_view():
+    bot = make_bot()
+    before = existing(None)
+    plan = Plan({"id": "b", "name": "deployer"}, before, bot.desired(before))
+    response = {"id": "b", "name": "deployer", "account_role_name": "Member", "api_key": {"id": "k", "expiration": None}}
+    assert bot.view_after(plan, response) == bot.view(response)
 
 
 def test_public_object_has_no_secret():

@@ -2,8 +2,11 @@
 
 import pytest
 
-from ansible_collections.prefect.cloud.plugins.module_utils._engine.resolve import ReferenceNotFound
+from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import ReferenceNotFound
+from ansible_collections.prefect.cloud.plugins.module_utils._api.table import ACCOUNT_MEMBER, BOT
 from ansible_collections.prefect.cloud.plugins.modules import team as team_module
+
+from fake_api import FakeConnection
 
 CAROL_ID = "3c0e1f52-9d0a-4a43-8a52-1d3f0c2b7e11"
 UNKNOWN_ID = "00000000-0000-4000-8000-000000000000"
@@ -28,16 +31,15 @@ TEAM = {
 }
 
 
-class Failed(Exception):
-    pass
-
-
 class FakeResolver:
+    """Users and bots from the tables above; records ``(label, refs)`` of every lookup."""
+
     def __init__(self):
         self.calls = []
 
-    def _table(self, kind):
-        if kind == "user":
+    def _table(self, resource):
+        assert resource in (ACCOUNT_MEMBER, BOT)
+        if resource is ACCOUNT_MEMBER:
             table = dict(USERS)
             table[CAROL_ID] = USERS["carol@acme.test"]
             return table
@@ -45,105 +47,108 @@ class FakeResolver:
         table.update({row["id"]: row for row in BOTS.values()})
         return table
 
-    def find_many(self, kind, refs):
-        self.calls.append((kind, list(refs)))
-        table = self._table(kind)
-        return {r: table[r.lower() if kind == "user" else r] for r in refs if (r.lower() if kind == "user" else r) in table}
+    def find_many(self, resource, refs):
+        self.calls.append((resource.label, list(refs)))
+        table = self._table(resource)
+        fold = resource is ACCOUNT_MEMBER
+        return {r: table[r.lower() if fold else r] for r in refs if (r.lower() if fold else r) in table}
 
-    def require_many(self, kind, refs):
-        found = self.find_many(kind, refs)
+    def require_many(self, resource, refs):
+        found = self.find_many(resource, refs)
         missing = [r for r in refs if r not in found]
         if missing:
-            raise ReferenceNotFound(kind, missing[0])
+            raise ReferenceNotFound(resource.label, missing[0])
         return found
 
 
-class FakeClient:
-    def __init__(self):
-        self.writes = []
-
-    def put(self, path, json=None):
-        self.writes.append(("PUT", path, json))
-
-    def delete(self, path):
-        self.writes.append(("DELETE", path, None))
-
-
 class FakeModule:
+    """A module whose lookups come from FakeResolver and whose requests a RecordingClient answers."""
+
     check_mode = False
-    account_path = "/accounts/acc"
 
     def __init__(self, **params):
         self.params = dict(DEFAULTS, **params)
         self.resolver = FakeResolver()
-        self.client = FakeClient()
+        self.connection = FakeConnection()
+        self.client = self.connection.client
+        self.api = self.connection.api
 
     def is_set(self, name):
         return self.params.get(name) is not None
 
-    def fail(self, msg, **result):
-        raise Failed(msg)
+
+def make_team(**params):
+    module = FakeModule(**params)
+    return team_module.Team(module, team_module.Team.parse_options(module.params))
 
 
 def plan(**params):
-    """(team resource, before view, desired view) for TEAM and these options."""
-    team = team_module.Team(FakeModule(**params))
-    before = team.view(TEAM)
-    return team, before, team.desired(before)
+    """(team resource, the plan of a run) for TEAM and these options."""
+    team = make_team(**params)
+    return team, team.plan(TEAM, team.view(TEAM), "present")
+
+
+def writes(team):
+    return team.module.client.writes()
 
 
 def test_view_names_members_by_email_and_bot_name():
-    team, before, desired = plan()
-    assert before == {"name": "engineers", "description": "Builds things", "users": ["alice@acme.test", "bob@acme.test"], "bots": ["deployer"]}
-    assert desired == before
+    _team, run = plan()
+    assert run.before == {"name": "engineers", "description": "Builds things", "users": ["alice@acme.test", "bob@acme.test"], "bots": ["deployer"]}
+    assert run.desired == run.before
+    assert run.action is None and not run.changed
 
 
 def test_without_purge_members_are_only_added():
-    _team, before, desired = plan(users=["CAROL@acme.test"], bots=["ci"])
-    assert desired["users"] == ["alice@acme.test", "bob@acme.test", "carol@acme.test"]
-    assert desired["bots"] == ["ci", "deployer"]
-    assert desired["description"] == before["description"]
+    _team, run = plan(users=["CAROL@acme.test"], bots=["ci"])
+    assert run.desired["users"] == ["alice@acme.test", "bob@acme.test", "carol@acme.test"]
+    assert run.desired["bots"] == ["ci", "deployer"]
+    assert run.desired["description"] == run.before["description"]
+    assert run.changes == {"add_users": ["carol@acme.test"], "add_bots": ["ci"], "remove_users": [], "remove_bots": []}
 
 
 def test_purge_touches_only_the_kinds_given():
-    _team, before, desired = plan(users=["alice@acme.test"], purge_members=True)
-    assert desired["users"] == ["alice@acme.test"]
-    assert desired["bots"] == before["bots"]
-    _team, before, desired = plan(bots=[], purge_members=True)
-    assert desired["bots"] == []
-    assert desired["users"] == before["users"]
+    _team, run = plan(users=["alice@acme.test"], purge_members=True)
+    assert run.desired["users"] == ["alice@acme.test"]
+    assert run.desired["bots"] == run.before["bots"]
+    assert run.changes["remove_users"] == ["bob@acme.test"] and run.changes["remove_bots"] == []
+    _team, run = plan(bots=[], purge_members=True)
+    assert run.desired["bots"] == []
+    assert run.desired["users"] == run.before["users"]
 
 
 def test_user_ids_become_emails_and_unknown_ids_stay_as_given():
-    _team, _before, desired = plan(users=[CAROL_ID, UNKNOWN_ID])
-    assert desired["users"] == [UNKNOWN_ID, "alice@acme.test", "bob@acme.test", "carol@acme.test"]
+    _team, run = plan(users=[CAROL_ID, UNKNOWN_ID])
+    assert run.desired["users"] == [UNKNOWN_ID, "alice@acme.test", "bob@acme.test", "carol@acme.test"]
 
 
 def test_bot_ids_become_names():
-    _team, _before, desired = plan(bots=["9a1d2c3b-4e5f-4a6b-8c7d-0e1f2a3b4c5d"])
-    assert desired["bots"] == ["ci", "deployer"]
+    _team, run = plan(bots=["9a1d2c3b-4e5f-4a6b-8c7d-0e1f2a3b4c5d"])
+    assert run.desired["bots"] == ["ci", "deployer"]
 
 
 def test_references_checked_are_only_the_additions():
-    team, _before, desired = plan(users=["alice@acme.test", "nobody@acme.test"])
+    team, run = plan(users=["alice@acme.test", "nobody@acme.test"])
     with pytest.raises(ReferenceNotFound, match="nobody@acme.test"):
-        team.check_references(desired)
+        team.check_references(run)
     assert ("user", ["nobody@acme.test"]) in team.module.resolver.calls
+    assert ("user", ["alice@acme.test", "nobody@acme.test"]) not in team.module.resolver.calls
 
 
 def test_creating_checks_every_member():
-    team = team_module.Team(FakeModule(users=["alice@acme.test"], bots=["ghost"]))
-    desired = team.desired(None)
-    assert desired == {"name": "engineers", "description": "", "users": ["alice@acme.test"], "bots": ["ghost"]}
+    team = make_team(users=["alice@acme.test"], bots=["ghost"])
+    run = team.plan(None, None, "present")
+    assert run.action == "create"
+    assert run.desired == {"name": "engineers", "description": "", "users": ["alice@acme.test"], "bots": ["ghost"]}
     with pytest.raises(ReferenceNotFound, match="ghost"):
-        team.check_references(desired)
+        team.check_references(run)
 
 
 def test_member_changes_send_one_add_and_deletes_by_actor_id_and_never_the_team():
-    team, before, desired = plan(users=["alice@acme.test", "carol@acme.test"], bots=["ci"], purge_members=True)
-    team.check_references(desired)
-    assert team.update(TEAM, before, desired) is None
-    assert team.module.client.writes == [
+    team, run = plan(users=["alice@acme.test", "carol@acme.test"], bots=["ci"], purge_members=True)
+    team.check_references(run)
+    assert team.update(run) is None
+    assert writes(team) == [
         ("PUT", "/accounts/acc/teams/t-1/members", {"members": [
             {"member_id": CAROL_ID, "member_type": "user"},
             {"member_id": "9a1d2c3b-4e5f-4a6b-8c7d-0e1f2a3b4c5d", "member_type": "service_account"},
@@ -154,9 +159,9 @@ def test_member_changes_send_one_add_and_deletes_by_actor_id_and_never_the_team(
 
 
 def test_a_description_change_sends_the_name_with_it():
-    team, before, desired = plan(description="")
-    team.update(TEAM, before, desired)
-    assert team.module.client.writes == [("PUT", "/accounts/acc/teams/t-1", {"name": "engineers", "description": ""})]
+    team, run = plan(description="")
+    team.update(run)
+    assert writes(team) == [("PUT", "/accounts/acc/teams/t-1", {"name": "engineers", "description": ""})]
 
 
 @pytest.mark.parametrize(
@@ -169,5 +174,5 @@ def test_a_description_change_sends_the_name_with_it():
     ],
 )
 def test_bad_values_fail_naming_the_option(params, option):
-    with pytest.raises(Failed, match=option):
-        team_module.validate(FakeModule(**params))
+    with pytest.raises(ValueError, match=option):
+        team_module.Team.parse_options(dict(DEFAULTS, **params))
