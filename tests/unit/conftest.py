@@ -128,3 +128,18 @@ def make_client(emulator):
         return client
 
     return factory
+
+
+@pytest.fixture
+def run_module(emulator):
+    """Run a module's ``main()`` against the emulator as the account's Owner; returns the task result.
+
+    ``run_module(team_module, name="ops", check_mode=True)``; ``api_key=`` runs as someone else.
+    """
+    from module_runner import run
+
+    def runner(module, check_mode=False, diff=True, api_key=OWNER_KEY, **args):
+        args = dict(args, api_url=emulator.api_url, api_key=api_key)
+        return run(module, args, check_mode=check_mode, diff=diff)
+
+    return runner

@@ -1,0 +1,129 @@
+"""prefect.cloud.account_member against the emulator: roles, deactivation, and the guards that keep an owner.
+
+The unit seed has one Owner (owner@unit.test, whose key the tests use) and two Members.
+"""
+
+import pytest
+
+from ansible_collections.prefect.cloud.plugins.modules import account_member
+
+from unit_seed import ACCOUNT_ID
+
+OWNER = "owner@unit.test"
+ALICE = "alice@unit.test"
+
+
+def writes_since(emulator, mark):
+    """``(method, path below the account)`` of every write sent since ``mark``."""
+    return [
+        (e["method"], e["path"].split(ACCOUNT_ID)[-1])
+        for e in emulator.log(mark)
+        if e["method"] != "GET" and not e["path"].endswith(("/filter", "/count"))
+    ]
+
+
+def test_an_empty_email_fails_naming_the_option_before_any_request(emulator, run_module):
+    mark = emulator.last_seq()
+    result = run_module(account_member, email="  ")
+    assert result["failed"]
+    assert "email" in result["msg"]
+    assert emulator.log(mark) == []
+
+
+def test_a_role_change_is_predicted_made_and_then_unchanged(emulator, run_module):
+    check = run_module(account_member, email=ALICE, account_role="Admin", check_mode=True)
+    assert check["changed"] and not check["failed"]
+    assert check["diff"] == {
+        "before": {"email": ALICE, "account_role": "Member", "active": True},
+        "after": {"email": ALICE, "account_role": "Admin", "active": True},
+    }
+    mark = emulator.last_seq()
+    real = run_module(account_member, email=ALICE, account_role="Admin")
+    assert real["changed"] and real["diff"] == check["diff"]
+    assert real["msg"] == "account member 'alice@unit.test' updated"
+    assert real["account_member"]["account_role"] == "Admin"
+    assert [method for method, _path in writes_since(emulator, mark)] == ["PATCH"]
+    mark = emulator.last_seq()
+    again = run_module(account_member, email="ALICE@unit.test", account_role="Admin")
+    assert not again["changed"] and again["msg"] == "account member 'ALICE@unit.test' unchanged"
+    assert writes_since(emulator, mark) == []
+
+
+def test_someone_who_is_not_a_member_is_sent_to_the_invitation_module(run_module):
+    result = run_module(account_member, email="stranger@unit.test", account_role="Admin")
+    assert result["failed"]
+    assert "not a member" in result["msg"] and "prefect.cloud.invitation" in result["msg"]
+    assert run_module(account_member, email="stranger@unit.test", state="absent")["changed"] is False
+
+
+def test_an_unknown_role_fails_and_check_mode_only_warns(run_module):
+    result = run_module(account_member, email=ALICE, account_role="Emperor")
+    assert result["failed"] and "account role 'Emperor' not found" in result["msg"]
+    check = run_module(account_member, email=ALICE, account_role="Emperor", check_mode=True)
+    assert not check["failed"] and check["changed"]
+    assert any("Emperor" in warning for warning in check["warnings"])
+
+
+@pytest.mark.parametrize("check_mode", [True, False])
+@pytest.mark.parametrize(
+    "args, action",
+    [
+        ({"account_role": "Member"}, "demote"),
+        ({"active": False, "allow_self_removal": True}, "deactivate"),
+        ({"state": "absent", "allow_self_removal": True}, "remove"),
+    ],
+)
+def test_the_last_owner_is_never_demoted_deactivated_or_removed(emulator, run_module, check_mode, args, action):
+    mark = emulator.last_seq()
+    result = run_module(account_member, email=OWNER, check_mode=check_mode, **args)
+    assert result["failed"]
+    assert result["msg"] == (
+        "refusing to %s owner@unit.test: they are the account's last active Owner, and the account would have no owner left" % action
+    )
+    assert writes_since(emulator, mark) == []
+
+
+def test_an_inactive_owner_does_not_count_as_an_owner_left(emulator, run_module):
+    assert run_module(account_member, email=ALICE, account_role="Owner")["changed"]
+    assert run_module(account_member, email=ALICE, active=False)["changed"]  # another owner is active: allowed
+    mark = emulator.last_seq()
+    result = run_module(account_member, email=OWNER, account_role="Member")
+    assert result["failed"] and "last active Owner" in result["msg"]
+    assert writes_since(emulator, mark) == []
+
+
+def test_an_owner_may_be_demoted_while_another_is_active(run_module):
+    assert run_module(account_member, email=ALICE, account_role="Owner")["changed"]
+    result = run_module(account_member, email=ALICE, account_role="Member")
+    assert result["changed"] and not result["failed"]
+
+
+# A caller that deactivates itself can no longer read the account: the engine's read after the
+# write is refused (HTTP 403) although the change was made. Known, reported; remove the mark once fixed.
+SELF_DEACTIVATION_READ_AFTER = pytest.mark.xfail(strict=True, reason="the read after a self-deactivation is refused (403)")
+
+
+@pytest.mark.parametrize(
+    "args, action",
+    [({"state": "absent"}, "remove"), pytest.param({"active": False}, "deactivate", marks=SELF_DEACTIVATION_READ_AFTER)],
+)
+def test_the_caller_does_not_remove_or_deactivate_itself_unless_allowed(emulator, run_module, args, action):
+    # With a second owner, only the self-removal guard stands in the way.
+    assert run_module(account_member, email=ALICE, account_role="Owner")["changed"]
+    mark = emulator.last_seq()
+    refused = run_module(account_member, email=OWNER, **args)
+    assert refused["failed"]
+    assert refused["msg"] == (
+        "refusing to %s owner@unit.test: that is the caller's own membership (set allow_self_removal: true to do it anyway)" % action
+    )
+    assert writes_since(emulator, mark) == []
+    allowed = run_module(account_member, email=OWNER, allow_self_removal=True, **args)
+    assert allowed["changed"] and not allowed["failed"]
+
+
+def test_removing_someone_else_needs_no_permission_flag(emulator, run_module):
+    mark = emulator.last_seq()
+    result = run_module(account_member, email=ALICE, state="absent")
+    assert result["changed"] and result["msg"] == "account member 'alice@unit.test' deleted"
+    assert [method for method, _path in writes_since(emulator, mark)] == ["DELETE"]
+    assert not run_module(account_member, email=ALICE, state="absent")["changed"]
