@@ -13,6 +13,8 @@ from unittest import mock
 
 from ansible.module_utils import basic
 
+from ansible_collections.prefect.cloud.plugins.module_utils._api.client import PrefectCloudClient
+
 try:
     from ansible.module_utils.testing import patch_module_args
 except ImportError:  # ansible-core before 2.19
@@ -30,8 +32,18 @@ class _Exited(Exception):
 
 
 def run(module, args, check_mode=False, diff=True):
-    """The result of ``module.main()`` with ``args``: ``failed`` says whether it called ``fail_json``."""
+    """The result of ``module.main()`` with ``args``: ``failed`` says whether it called ``fail_json``.
+
+    ``result["warnings"]`` lists the warnings, and ``result["_requests"]`` every request the
+    client was asked to send: ``{method, path, json, safe_to_resend}``.
+    """
     warnings = []
+    requests = []
+    send = PrefectCloudClient.request
+
+    def recording_request(self, method, path, json=None, params=None, expect=None, safe_to_resend=None):
+        requests.append({"method": method, "path": path, "json": json, "safe_to_resend": safe_to_resend})
+        return send(self, method, path, json=json, params=params, expect=expect, safe_to_resend=safe_to_resend)
     args = dict(args, _ansible_check_mode=check_mode, _ansible_diff=diff)
 
     def exit_json(self, **result):
@@ -49,6 +61,7 @@ def run(module, args, check_mode=False, diff=True):
         mock.patch.object(basic.AnsibleModule, "fail_json", fail_json),
         mock.patch.object(basic.AnsibleModule, "warn", warn),
         mock.patch.object(basic.AnsibleModule, "_log_invocation", lambda self: None),
+        mock.patch.object(PrefectCloudClient, "request", recording_request),
     ]
     with contextlib.ExitStack() as stack:
         for patch in patches:
@@ -60,4 +73,5 @@ def run(module, args, check_mode=False, diff=True):
         else:
             raise AssertionError("%s.main() returned without exit_json or fail_json" % module.__name__)
     result["warnings"] = warnings
+    result["_requests"] = requests
     return result
