@@ -3,7 +3,7 @@
 import pytest
 
 from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import AmbiguousWriteError, ReferenceNotFound, Refusal
-from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile import Resource, reconcile
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile import Plan, Resource, reconcile, run_resource
 
 
 class FakeModule:
@@ -176,3 +176,184 @@ def test_guards_do_not_run_when_nothing_changes():
     module = FakeModule({"name": "g", "owner": "ann"})
     result = reconcile(module, GuardedGadget(module, store))
     assert not result["changed"]
+
+
+# -- the plan ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "before_raw, before, desired, action",
+    [
+        (None, None, {"size": 1}, "create"),
+        ({"id": 1}, {"size": 1}, {"size": 1}, None),
+        ({"id": 1}, {"size": 1}, {"size": 2}, "update"),
+        ({"id": 1}, {"size": 1}, None, "delete"),
+        (None, None, None, None),
+    ],
+)
+def test_plan_actions(before_raw, before, desired, action):
+    plan = Plan(before_raw, before, desired)
+    assert plan.action == action
+    assert plan.changed is (action is not None)
+    assert plan.changes == {}
+
+
+def test_a_plan_may_name_its_action_and_changes():
+    # A bulk form decides itself: equal views can still hide work (a grant to revoke, say).
+    plan = Plan({"id": 1}, {"size": 1}, {"size": 1}, changes={"revoke": ["x"]}, action="update")
+    assert plan.changed and plan.changes == {"revoke": ["x"]}
+
+
+class PlannedGadget(Gadget):
+    """Works out its changes once; reference checks, guards and writes must get that same dict."""
+
+    def __init__(self, module, store, **kwargs):
+        super().__init__(module, store, **kwargs)
+        self.seen = []
+        self.changes_computed = 0
+
+    def changes(self, plan):
+        self.changes_computed += 1
+        return {"resize": (plan.before or {}).get("size"), "token": object()}
+
+    def check_references(self, plan):
+        self.seen.append(("check_references", plan.changes["token"]))
+        super().check_references(plan)
+
+    def guard(self, plan):
+        self.seen.append(("guard", plan.changes["token"]))
+
+    def update(self, plan):
+        self.seen.append(("update", plan.changes["token"]))
+        return super().update(plan)
+
+    def message(self, plan):
+        return "gadget %s: %s from size %s" % (plan.action or "kept", plan.desired and plan.desired["size"], plan.changes.get("resize"))
+
+
+def test_changes_are_worked_out_once_and_handed_to_every_step():
+    store = {"g": {"name": "g", "colour": "red", "size": 5, "owner": None, "id": "id-1"}}
+    module = FakeModule({"name": "g", "size": 6})
+    gadget = PlannedGadget(module, store)
+    result = reconcile(module, gadget)
+    assert gadget.changes_computed == 1
+    assert [step for step, _token in gadget.seen] == ["check_references", "guard", "update"]
+    assert len({id(token) for _step, token in gadget.seen}) == 1
+    assert result["msg"] == "gadget update: 6 from size 5"
+
+
+def test_no_change_computes_no_changes_and_the_message_hook_still_speaks():
+    store = {"g": {"name": "g", "colour": "red", "size": 5, "owner": None, "id": "id-1"}}
+    module = FakeModule({"name": "g", "size": 5})
+    gadget = PlannedGadget(module, store)
+    result = reconcile(module, gadget)
+    assert gadget.changes_computed == 0 and gadget.seen == []
+    assert result["msg"] == "gadget kept: 5 from size None"
+
+
+def test_default_messages():
+    store = {"g": {"name": "g", "colour": "red", "size": 5, "owner": None, "id": "id-1"}}
+    assert run({"name": "g", "size": 6}, store)[0]["msg"] == "gadget 'g' updated"
+    assert run({"name": "g", "state": "absent"}, store)[0]["msg"] == "gadget 'g' deleted"
+    assert run({"name": "g", "state": "absent"}, store)[0]["msg"] == "gadget 'g' absent"
+
+
+class MintingGadget(Gadget):
+    """Creates with a server-made serial; its view after the write says what was asked (as check mode did)."""
+
+    def create(self, plan):
+        raw = super().create(plan)
+        raw["serial"] = "S-1"
+        return raw
+
+    def view_after(self, plan, after_raw):
+        assert after_raw["serial"] == "S-1"
+        return dict(plan.desired)
+
+
+def test_the_view_after_a_create_comes_from_the_hook():
+    module = FakeModule({"name": "g", "colour": "red"})
+    result = reconcile(module, MintingGadget(module, {}))
+    assert result["diff"]["after"] == {"name": "g", "colour": "red", "size": 1, "owner": None}
+    assert result["gadget"]["serial"] == "S-1"
+
+
+class ParentlessGadget(Gadget):
+    """Lives in a parent that does not exist."""
+
+    def read(self):
+        raise ReferenceNotFound("workspace", "nowhere")
+
+
+def test_a_missing_parent_is_absent_for_absent_assumed_in_check_mode_and_fails_for_real():
+    module = FakeModule({"name": "g", "state": "absent"})
+    absent = reconcile(module, ParentlessGadget(module, {}))
+    assert not absent["changed"] and module.warnings == []
+    module = FakeModule({"name": "g"}, check_mode=True)
+    check = reconcile(module, ParentlessGadget(module, {}))
+    assert check["changed"] and any("workspace 'nowhere' not found" in w for w in module.warnings)
+    with pytest.raises(ReferenceNotFound):
+        module = FakeModule({"name": "g"})
+        reconcile(module, ParentlessGadget(module, {}))
+
+
+# -- run_resource: options parsed once, before any request -------------------------------------
+
+
+class Failed(Exception):
+    pass
+
+
+class EntryModule(FakeModule):
+    """What run_resource touches: fail() ends the run, run() runs the body (and records that it did)."""
+
+    def __init__(self, params):
+        super().__init__(params)
+        self.ran = False
+        self.result = None
+
+    def fail(self, msg, **result):
+        raise Failed(msg)
+
+    def run(self, body):
+        self.ran = True
+        self.result = body()
+
+
+class SizedGadget(Gadget):
+    built = []
+
+    @classmethod
+    def parse_options(cls, params):
+        if params.get("size") is not None and int(params["size"]) < 0:
+            raise ValueError("size must be 0 or more, got %s" % params["size"])
+        return {"size": int(params["size"] or 0)}
+
+    def __init__(self, module, options=None):
+        super().__init__(module, {})
+        self.options = options
+        SizedGadget.built.append(self)
+
+    def read(self):
+        raise AssertionError("no request may be sent when the options are bad")
+
+
+def test_bad_options_fail_before_the_resource_is_built_or_anything_is_read():
+    SizedGadget.built = []
+    module = EntryModule({"name": "g", "size": -1})
+    with pytest.raises(Failed, match="size must be 0 or more, got -1"):
+        run_resource(module, SizedGadget)
+    assert not module.ran and SizedGadget.built == []
+
+
+def test_parsed_options_reach_the_resource():
+    SizedGadget.built = []
+
+    class Stored(SizedGadget):
+        def read(self):
+            return None
+
+    module = EntryModule({"name": "g", "size": "3"})
+    run_resource(module, Stored)
+    assert module.ran and [g.options for g in Stored.built] == [{"size": 3}]
+    assert module.result["changed"]
