@@ -1,8 +1,17 @@
-"""Where the API URL and the account come from: options, environment, defaults."""
+"""The connection: where the API URL and the account come from, and what is read once per run."""
 
 import pytest
 
-from ansible_collections.prefect.cloud.plugins.module_utils._engine.connection import connection_settings
+from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import PrefectCloudError
+from ansible_collections.prefect.cloud.plugins.module_utils._api.table import TEAM
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.connection import (
+    Connection,
+    account_id_from_memberships,
+    check_connection_options,
+    connection_settings,
+)
+
+from unit_seed import ACCOUNT_ID, OWNER_KEY
 
 ACCOUNT = "4db86fa3-9bc2-4d09-9df0-86b0fe7c6477"
 WORKSPACE = "9a7e3c11-0d5b-4f4e-b0a1-1c2d3e4f5a6b"
@@ -38,3 +47,99 @@ def test_api_url_must_be_http(url):
     with pytest.raises(ValueError) as info:
         connection_settings({"api_url": url}, {})
     assert "api_url" in str(info.value)
+
+
+# -- the connection: account resolution and the caller, read at most once ----------------------
+
+PARAMS = {"api_url": None, "api_key": OWNER_KEY, "account": None, "validate_certs": True, "request_timeout": 10, "max_retries": 0}
+
+
+def connect(emulator, **params):
+    return Connection(dict(PARAMS, api_url=emulator.api_url, **params), environ={})
+
+
+def sent_since(emulator, mark):
+    return [(e["method"], e["path"]) for e in emulator.log(mark)]
+
+
+def test_opening_a_connection_sends_nothing(emulator):
+    mark = emulator.last_seq()
+    connection = connect(emulator, account="unit")
+    assert connection.account_given and not connection.is_bot_key
+    assert sent_since(emulator, mark) == []
+
+
+def test_me_and_my_accounts_are_read_once_whoever_asks(emulator):
+    connection = connect(emulator)
+    mark = emulator.last_seq()
+    assert connection.me()["email"] == "owner@unit.test"
+    assert connection.me() is connection.me()
+    assert connection.account_id == ACCOUNT_ID  # inferred: the key reaches one account
+    assert [a["account_handle"] for a in connection.my_accounts()] == ["unit"]
+    assert sent_since(emulator, mark) == [("GET", "/api/me/"), ("GET", "/api/me/accounts")]
+
+
+def test_an_account_given_as_a_uuid_needs_no_request(emulator):
+    connection = connect(emulator, account=ACCOUNT_ID.upper())
+    mark = emulator.last_seq()
+    assert connection.account_id == ACCOUNT_ID
+    assert sent_since(emulator, mark) == []
+
+
+def test_an_account_handle_is_resolved_once(emulator):
+    connection = connect(emulator, account="unit")
+    mark = emulator.last_seq()
+    assert connection.account_id == ACCOUNT_ID
+    assert connection.account_id == ACCOUNT_ID
+    connection.my_accounts()
+    assert sent_since(emulator, mark) == [("GET", "/api/me/accounts")]
+
+
+def test_an_unknown_account_fails_naming_the_reachable_ones(emulator):
+    connection = connect(emulator, account="elsewhere")
+    with pytest.raises(PrefectCloudError) as info:
+        connection.account_id
+    assert str(info.value) == "account 'elsewhere' not found among the accounts this API key can reach (unit)"
+
+
+def test_an_api_scoped_request_resolves_no_account(emulator):
+    connection = connect(emulator, account="unit")
+    mark = emulator.last_seq()
+    connection.me()
+    assert sent_since(emulator, mark) == [("GET", "/api/me/")]
+
+
+def test_lookups_are_one_resolver_per_connection_and_can_be_forgotten(emulator):
+    connection = connect(emulator, account=ACCOUNT_ID)
+    assert connection.resolver is connection.resolver
+    mark = emulator.last_seq()
+    assert connection.resolver.find(TEAM, "ops") is None
+    assert connection.resolver.find(TEAM, "ops") is None
+    connection.forget_lookups()
+    assert connection.resolver.find(TEAM, "ops") is None
+    assert [path for _m, path in sent_since(emulator, mark)] == ["/api/accounts/%s/teams/filter" % ACCOUNT_ID] * 2
+
+
+ACCOUNTS = [
+    {"account_id": "4db86fa3-9bc2-4d09-9df0-86b0fe7c6477", "account_handle": "acme"},
+    {"account_id": "9a7e3c11-0d5b-4f4e-b0a1-1c2d3e4f5a6b", "account_handle": "beta"},
+]
+
+
+def test_account_from_memberships():
+    assert account_id_from_memberships("beta", ACCOUNTS) == ACCOUNTS[1]["account_id"]
+    assert account_id_from_memberships(ACCOUNTS[0]["account_id"].upper(), ACCOUNTS) == ACCOUNTS[0]["account_id"]
+    assert account_id_from_memberships(None, ACCOUNTS[:1]) == ACCOUNTS[0]["account_id"]
+    with pytest.raises(ValueError, match=r"reaches 2 accounts \(acme, beta\): set the account option"):
+        account_id_from_memberships(None, ACCOUNTS)
+    with pytest.raises(ValueError, match="belongs to no account"):
+        account_id_from_memberships(None, [])
+
+
+@pytest.mark.parametrize(
+    "params, option",
+    [({"api_key": None}, "api_key"), ({"api_key": ""}, "api_key"), ({"max_retries": -1}, "max_retries"), ({"request_timeout": 0}, "request_timeout")],
+)
+def test_connection_options_name_the_option(params, option):
+    with pytest.raises(ValueError, match=option):
+        check_connection_options(dict(PARAMS, **params))
