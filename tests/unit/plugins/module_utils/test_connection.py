@@ -98,7 +98,7 @@ def test_an_account_handle_is_resolved_once(emulator):
 def test_an_unknown_account_fails_naming_the_reachable_ones(emulator):
     connection = connect(emulator, account="elsewhere")
     with pytest.raises(PrefectCloudError) as info:
-        connection.account_id
+        assert connection.account_id is None  # not reached: resolving the account fails
     assert str(info.value) == "account 'elsewhere' not found among the accounts this API key can reach (unit)"
 
 

@@ -36,7 +36,8 @@ def openapi_document():
     """The official OpenAPI document: $PREFECT_CLOUD_OPENAPI, else ``shared/`` beside the checkout."""
     import prefect_cloud_emulator
 
-    path = os.environ.get("PREFECT_CLOUD_OPENAPI") or Path(prefect_cloud_emulator.__file__).resolve().parents[3].parent / "shared" / "prefect_cloud_admin_openapi.json"
+    checkout = Path(prefect_cloud_emulator.__file__).resolve().parents[3]
+    path = os.environ.get("PREFECT_CLOUD_OPENAPI") or checkout.parent / "shared" / "prefect_cloud_admin_openapi.json"
     if not Path(path).is_file():
         pytest.skip("the official OpenAPI document is not at %s" % path)
     return json.loads(Path(path).read_text(encoding="utf-8"))

@@ -135,7 +135,8 @@ def test_minted_key_goes_to_api_key_only():
     bot = make_bot(api_key_expiration="2040-01-01T00:00:00Z", rotate_api_key=True)
     before = existing(None)
     plan = Plan({"id": "b", "name": "deployer"}, before, bot.desired(before))
-    response = {"id": "b", "name": "deployer", "account_role_name": "Member", "api_key": {"id": "k", "expiration": "2040-01-01T00:00:00Z", "key": "pnb_" + "x" * 36}}
+    key = {"id": "k", "expiration": "2040-01-01T00:00:00Z", "key": "pnb_" + "x" * 36}
+    response = {"id": "b", "name": "deployer", "account_role_name": "Member", "api_key": key}
     assert bot.keep_key(response) == "pnb_" + "x" * 36
     assert "key" not in response["api_key"]
     assert bot.extra_result == {"api_key": "pnb_" + "x" * 36}

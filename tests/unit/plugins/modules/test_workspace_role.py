@@ -80,7 +80,6 @@ def test_unknown_scopes_fail_listing_the_valid_ones_in_check_mode_too(emulator, 
 
 def test_an_update_sends_the_whole_scope_set_and_only_what_changed(emulator, run_module):
     run_module(workspace_role, name="ops", description="first", scopes=["see_flows"])
-    mark = emulator.last_seq()
     result = run_module(workspace_role, name="ops", scopes=["manage_flows"])
     assert result["changed"] and result["msg"] == "workspace role 'ops' updated"
     assert result["diff"]["before"]["scopes"] == ["see_flows"] and result["diff"]["after"]["scopes"] == MANAGE_FLOWS
