@@ -63,6 +63,7 @@ def run(module, args, check_mode=False, diff=True):
         mock.patch.object(basic.AnsibleModule, "_log_invocation", lambda self: None),
         mock.patch.object(PrefectCloudClient, "request", recording_request),
     ]
+    result = None
     with contextlib.ExitStack() as stack:
         for patch in patches:
             stack.enter_context(patch)
@@ -70,8 +71,8 @@ def run(module, args, check_mode=False, diff=True):
             module.main()
         except _Exited as exited:
             result = exited.result
-        else:
-            raise AssertionError("%s.main() returned without exit_json or fail_json" % module.__name__)
+    if result is None:
+        raise AssertionError("%s.main() returned without exit_json or fail_json" % module.__name__)
     result["warnings"] = warnings
     result["_requests"] = requests
     return result

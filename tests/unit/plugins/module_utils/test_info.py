@@ -43,9 +43,9 @@ class Bots(InfoReader):
         return {"catalogue_size": 2}
 
 
-def client_for(bots=BOTS):
+def client_for():
     return RecordingClient(
-        lists={"/accounts/acc/bots/filter": bots, "/accounts/acc/account_roles/filter": ROLES},
+        lists={"/accounts/acc/bots/filter": BOTS, "/accounts/acc/account_roles/filter": ROLES},
         now=SERVER_NOW,
     )
 
