@@ -34,6 +34,8 @@ class RecordingClient:
     list read; ``sent`` holds every request with its ``safe_to_resend`` answer as well.
     """
 
+    timeout = 30  # seconds, as the real client's request_timeout
+
     def __init__(self, answers=None, lists=None, now=None):
         self.answers = dict(answers or {})
         self.lists = dict(lists or {})

@@ -128,18 +128,7 @@ def resource_paths_in(source, segments):
     ]
 
 
-# Modules still building a filter body of their own; remove an entry when its module is fixed.
-KNOWN_FILTER_BODIES = {"account_member_info": "criteria() writes {'any_': ...} for account_role itself"}
-
-
-@pytest.mark.parametrize(
-    "path",
-    [
-        pytest.param(p, marks=pytest.mark.xfail(strict=True, reason=KNOWN_FILTER_BODIES[p.stem])) if p.stem in KNOWN_FILTER_BODIES else p
-        for p in MODULES
-    ],
-    ids=lambda p: p.stem,
-)
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: p.stem)
 def test_modules_build_no_url_path_and_no_filter_body(path):
     """Paths and filters are the resource table's (module_utils/_api/table.py) knowledge."""
     found = requests_built_in(path.read_text(encoding="utf-8"))

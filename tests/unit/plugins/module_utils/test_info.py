@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 
+from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import ReferenceNotFound
 from ansible_collections.prefect.cloud.plugins.module_utils._api.table import ACCOUNT_ROLE, BOT, USER_ACCESS
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.info import InfoReader, run_info
 
@@ -51,7 +52,7 @@ def client_for():
 
 
 def read(client, reader=Bots, **params):
-    params = dict({"name": None, "ids": None, "hide": None}, **params)
+    params = dict({"name": None, "ids": None, "hide": None, "roles": None}, **params)
     return reader(FakeModule(client, **params)).read()
 
 
@@ -105,6 +106,28 @@ class Grants(InfoReader):
 
     def path_ids(self):
         return {"workspace_id": "w1"}
+
+
+class BotsByRole(Bots):
+    filters = {}
+    role_filters = {"roles": ("account_role_id", ACCOUNT_ROLE)}
+
+
+def test_role_options_become_criteria_on_role_ids():
+    client = client_for()
+    read(client, reader=BotsByRole, roles=["Owner", "r-member"])
+    assert client.calls[:2] == [
+        ("LIST", "/accounts/acc/account_roles/filter", {}),
+        ("LIST", "/accounts/acc/bots/filter", {"service_accounts": {"account_role_id": {"any_": ["r-owner", "r-member"]}}}),
+    ]
+
+
+def test_an_empty_role_option_asks_for_nothing_and_an_unknown_role_fails():
+    client = client_for()
+    assert read(client, reader=BotsByRole, roles=[])["count"] == 0
+    assert client.calls == []
+    with pytest.raises(ReferenceNotFound, match="account role 'Emperor' not found"):
+        read(client, reader=BotsByRole, roles=["Emperor"])
 
 
 def test_body_entries_and_path_ids_reach_the_listing():

@@ -5,10 +5,13 @@ import pytest
 from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import AmbiguousWriteError, ReferenceNotFound, Refusal
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile import Plan, Resource, reconcile, run_resource
 
+from fake_api import RecordingClient
+
 
 class FakeModule:
     def __init__(self, params, check_mode=False, diff_mode=True):
         self.params = dict(params)
+        self.client = RecordingClient()  # nothing here sends a request; the engine reads its timeout
         self.check_mode = check_mode
         self.diff_mode = diff_mode
         self.warnings = []

@@ -56,12 +56,13 @@ def test_someone_who_is_not_a_member_is_sent_to_the_invitation_module(run_module
     assert run_module(account_member, email="stranger@unit.test", state="absent")["changed"] is False
 
 
-def test_an_unknown_role_fails_and_check_mode_only_warns(run_module):
-    result = run_module(account_member, email=ALICE, account_role="Emperor")
+@pytest.mark.parametrize("check_mode", [True, False])
+def test_an_unknown_role_fails_in_check_mode_too_since_no_task_creates_account_roles(emulator, run_module, check_mode):
+    mark = emulator.last_seq()
+    result = run_module(account_member, email=ALICE, account_role="Emperor", check_mode=check_mode)
     assert result["failed"] and "account role 'Emperor' not found" in result["msg"]
-    check = run_module(account_member, email=ALICE, account_role="Emperor", check_mode=True)
-    assert not check["failed"] and check["changed"]
-    assert any("Emperor" in warning for warning in check["warnings"])
+    assert "Owner" in result["msg"]  # the roles the account has are listed
+    assert writes_since(emulator, mark) == []
 
 
 @pytest.mark.parametrize("check_mode", [True, False])
