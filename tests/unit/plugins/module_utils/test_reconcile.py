@@ -2,7 +2,13 @@
 
 import pytest
 
-from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import AmbiguousWriteError, ReferenceNotFound, Refusal
+from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import (
+    AmbiguousWriteError,
+    PrefectCloudHTTPError,
+    ReferenceNotFound,
+    Refusal,
+)
+from ansible_collections.prefect.cloud.plugins.module_utils._engine import reconcile as reconcile_module
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile import Plan, Resource, reconcile, run_resource
 
 from fake_api import RecordingClient
@@ -360,3 +366,173 @@ def test_parsed_options_reach_the_resource():
     run_resource(module, Stored)
     assert module.ran and [g.options for g in Stored.built] == [{"size": 3}]
     assert module.result["changed"]
+
+
+# -- writes whose outcome is unknown: look before sending again ----------------------------------
+
+
+class FakeClock:
+    """Stands in for the ``time`` module of the engine: sleeping moves the clock, nothing waits."""
+
+    def __init__(self):
+        self.now = 1000.0
+        self.slept = []
+
+    def monotonic(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    fake = FakeClock()
+    monkeypatch.setattr(reconcile_module, "time", fake)
+    return fake
+
+
+class FlakyGadget(Gadget):
+    """Creates through ``write_recovering``; each send ends as the next of ``outcomes`` says.
+
+    ``ok``: made, answered. ``lost``: made, response lost. ``dropped``: not made, response lost.
+    ``timeout``: timed out, made only once it has been looked for ``late_after`` times (never if 0).
+    ``conflict``: someone else made it meanwhile (409).
+    """
+
+    def __init__(self, module, store, outcomes, unique=True, late_after=0):
+        super().__init__(module, store)
+        self.outcomes = list(outcomes)
+        self.unique = unique
+        self.late_after = late_after
+        self.looks = 0
+        self.late = None
+
+    def read(self):
+        self.looks += 1
+        if self.late is not None and self.looks > self.late_after:
+            self.store[self.late["name"]], self.late = self.late, None
+        return super().read()
+
+    def create(self, plan):
+        desired = plan.desired
+
+        def send():
+            self.writes.append(("create", desired["name"]))
+            made = dict(desired, id="id-%d" % len(self.writes))
+            outcome = self.outcomes.pop(0)
+            if outcome in ("ok", "lost"):
+                self.store[desired["name"]] = made
+            if outcome in ("lost", "dropped"):
+                raise AmbiguousWriteError("POST /api/gadgets/: connection lost (ConnectionError)")
+            if outcome == "timeout":
+                if self.late_after:
+                    self.looks, self.late = 0, made
+                raise AmbiguousWriteError("POST /api/gadgets/: timed out", in_flight=True)
+            if outcome == "conflict":
+                self.store[desired["name"]] = {"name": desired["name"], "colour": "blue", "size": 9, "owner": None, "id": "theirs"}
+                raise PrefectCloudHTTPError("POST /api/gadgets/ failed: conflict (HTTP 409)", status=409)
+            return dict(made)
+
+        return self.write_recovering(send, unique=self.unique)
+
+
+def run_flaky(outcomes, params=None, **kwargs):
+    store = {}
+    module = FakeModule(params or {"name": "g", "colour": "red"})
+    gadget = FlakyGadget(module, store, outcomes, **kwargs)
+    return reconcile(module, gadget), gadget, module, store
+
+
+def test_a_second_lost_response_is_recovered_too(clock):
+    result, gadget, module, store = run_flaky(["dropped", "lost"])
+    assert result["changed"] and result["gadget"]["id"] == "id-2" == store["g"]["id"]
+    assert len(gadget.writes) == 2
+    assert len([w for w in module.warnings if "re-read" in w]) == 2
+
+
+def test_a_write_that_never_shows_is_sent_a_bounded_number_of_times(clock):
+    module = FakeModule({"name": "g"})
+    gadget = FlakyGadget(module, {}, ["dropped"] * 5)
+    with pytest.raises(AmbiguousWriteError) as info:
+        reconcile(module, gadget)
+    assert "did not show up after the write; it was not sent again to avoid a duplicate" in str(info.value)
+    assert "Run the task again" in str(info.value)
+    assert len(gadget.writes) == reconcile_module.MAX_SENDS
+
+
+def test_a_timed_out_write_that_shows_late_is_not_sent_again(clock):
+    result, gadget, _module, store = run_flaky(["timeout"], late_after=3)
+    assert result["changed"] and store["g"]["id"] == "id-1"
+    assert gadget.writes == [("create", "g")]
+    assert clock.slept and sum(clock.slept) < reconcile_module.MIN_IN_FLIGHT_WAIT
+
+
+def test_a_timed_out_write_of_a_non_unique_object_is_not_sent_again(clock):
+    with pytest.raises(AmbiguousWriteError, match="not sent again"):
+        run_flaky(["timeout", "ok"], unique=False)
+    # Looked for at least as long as the server may take (the request timeout, here 30 s).
+    assert sum(clock.slept) >= max(reconcile_module.MIN_IN_FLIGHT_WAIT, RecordingClient.timeout) - 2.0
+
+
+def test_a_timed_out_write_of_a_unique_object_is_sent_again_after_looking(clock):
+    result, gadget, _module, store = run_flaky(["timeout", "ok"], unique=True)
+    assert result["changed"] and store["g"]["id"] == "id-2"
+    assert len(gadget.writes) == 2 and clock.slept
+
+
+def test_an_object_made_meanwhile_elsewhere_is_converged_not_duplicated(clock):
+    result, gadget, module, store = run_flaky(["conflict"])
+    assert result["changed"]
+    assert gadget.writes == [("create", "g"), ("update", "g")]
+    assert store["g"]["id"] == "theirs" and store["g"]["colour"] == "red"
+    assert result["diff"]["before"]["colour"] == "blue" and result["diff"]["after"]["colour"] == "red"
+    assert any("created meanwhile, elsewhere" in w for w in module.warnings)
+
+
+def test_an_object_made_meanwhile_as_wanted_needs_no_further_write(clock):
+    result, gadget, _module, _store = run_flaky(["conflict"], params={"name": "g", "colour": "blue", "size": 9})
+    assert gadget.writes == [("create", "g")]
+    assert result["diff"]["before"] == result["diff"]["after"]
+
+
+class UndoingGadget(Gadget):
+    """Its lost create made an unusable object, which recover() removes (UNDONE): send again."""
+
+    def create(self, plan):
+        def send():
+            self.writes.append(("create", plan.desired["name"]))
+            self.store[plan.desired["name"]] = dict(plan.desired, id="id-%d" % len(self.writes))
+            if len(self.writes) == 1:
+                raise AmbiguousWriteError("POST /api/gadgets/: connection lost")
+            return dict(self.store[plan.desired["name"]])
+
+        def recover():
+            del self.store[plan.desired["name"]]
+            return reconcile_module.UNDONE
+
+        return self.write_recovering(send, recover)
+
+
+def test_an_undone_write_is_sent_again(clock):
+    store = {}
+    module = FakeModule({"name": "g"})
+    gadget = UndoingGadget(module, store)
+    result = reconcile(module, gadget)
+    assert result["changed"] and store["g"]["id"] == "id-2" and len(gadget.writes) == 2
+
+
+class RoleGadget(Gadget):
+    """Refers to a role no task can create."""
+
+    def check_references(self, plan):
+        raise ReferenceNotFound("account role", "Emperor", creatable=False)
+
+
+def test_check_mode_assumes_only_what_a_task_can_create():
+    module = FakeModule({"name": "g"}, check_mode=True)
+    with pytest.raises(ReferenceNotFound, match="account role 'Emperor' not found"):
+        reconcile(module, RoleGadget(module, {}))
+    result, _gadget, module = run({"name": "g", "owner": "zed"}, {}, check_mode=True)
+    assert result["changed"] and any("check mode assumes" in w for w in module.warnings)
