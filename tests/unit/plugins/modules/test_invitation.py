@@ -58,7 +58,7 @@ def test_an_account_invitation_is_predicted_sent_once_and_then_pending(run_modul
     assert [row["email"] for row in pending(make_client)] == [DANA]
 
 
-def test_a_new_role_replaces_the_pending_invitation(run_module, make_client):
+def test_a_new_role_replaces_the_pending_invitation(run_module):
     run_module(invitation, email=DANA)
     result = run_module(invitation, email=DANA, account_role="Admin")
     assert result["changed"]
@@ -67,7 +67,7 @@ def test_a_new_role_replaces_the_pending_invitation(run_module, make_client):
     assert not run_module(invitation, email=DANA, account_role="Admin")["changed"]
 
 
-def test_an_expired_invitation_is_sent_again_by_the_server_clock(emulator, run_module, make_client):
+def test_an_expired_invitation_is_sent_again_by_the_server_clock(emulator, run_module):
     run_module(invitation, email=DANA)
     # Eight days later by the server's clock (its Date header); an invitation lives seven.
     emulator.hook("POST", "/clock", json={"advance_seconds": 8 * 86400})

@@ -170,7 +170,7 @@ def test_bulk_grants_send_one_write_per_kind_of_accessor(run_module, accessors):
     assert one["changed"] and writes(one) == [("POST", "user_access/", True)]
 
 
-def test_the_same_accessor_by_id_and_by_name_is_refused(run_module, make_client, accessors):
+def test_the_same_accessor_by_id_and_by_name_is_refused(run_module, accessors):
     user_id = run_module(workspace_access, workspace="dev", user=ALICE, workspace_role="Viewer")["workspace_access"]["user_id"]
     grants = [{"user": ALICE, "workspace_role": "Viewer"}, {"user": user_id.upper(), "workspace_role": "Runner"}]
     result = run_module(workspace_access, workspace="dev", grants=grants)
@@ -225,7 +225,8 @@ def test_exclusive_revokes_the_unlisted_but_keeps_the_callers_own_grants(run_mod
 def test_exclusive_run_by_a_bot_keeps_that_bots_own_grant(run_module, accessors):
     run_module(workspace_access, workspace="dev", grants=[{"bot": "deployer", "workspace_role": "Owner"}, {"bot": "ci", "workspace_role": "Viewer"}])
     result = run_module(workspace_access, workspace="dev", grants=[], exclusive=True, api_key=accessors["deployer"])
-    assert result["changed"] and not result["failed"], result["msg"] if result["failed"] else None
+    assert not result["failed"], result["msg"]
+    assert result["changed"]
     assert result["diff"]["after"]["grants"] == [{"bot": "deployer", "workspace_role": "Owner"}]
     assert [(method, path.split("/")[0]) for method, path, _safe in writes(result)] == [("DELETE", "bot_access")]
     assert not any(accessors["deployer"] in w for w in result["warnings"])

@@ -78,7 +78,7 @@ def test_unknown_scopes_fail_listing_the_valid_ones_in_check_mode_too(emulator, 
         assert writes_since(emulator, mark) == []
 
 
-def test_an_update_sends_the_whole_scope_set_and_only_what_changed(emulator, run_module):
+def test_an_update_sends_the_whole_scope_set_and_only_what_changed(run_module):
     run_module(workspace_role, name="ops", description="first", scopes=["see_flows"])
     result = run_module(workspace_role, name="ops", scopes=["manage_flows"])
     assert result["changed"] and result["msg"] == "workspace role 'ops' updated"
@@ -103,7 +103,7 @@ def test_only_a_built_in_role_can_be_inherited(emulator, run_module):
     assert writes_since(emulator, mark) == []
 
 
-def test_an_empty_inherited_role_removes_the_inheritance(emulator, run_module):
+def test_an_empty_inherited_role_removes_the_inheritance(run_module):
     run_module(workspace_role, name="heir", inherited_role="Runner")
     result = run_module(workspace_role, name="heir", inherited_role="")
     assert result["changed"]
