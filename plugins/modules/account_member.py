@@ -137,6 +137,8 @@ from ansible_collections.prefect.cloud.plugins.module_utils._resources.caller im
 class AccountMember(Resource):
     api_resource = ACCOUNT_MEMBER
     result_key = "account_member"
+    identity = "email"
+    noun = "account member"
 
     @classmethod
     def parse_options(cls, params):
@@ -144,11 +146,8 @@ class AccountMember(Resource):
             raise ValueError("email cannot be empty")
         return params
 
-    def describe(self):
-        return "account member %r" % self.params["email"]
-
     def read(self):
-        row = self.resolver.find(ACCOUNT_MEMBER, self.params["email"])
+        row = super().read()
         if row is None and self.params["state"] == "present":
             raise Refusal(
                 "%s is not a member of the account; people join by accepting an invitation: "
@@ -208,9 +207,6 @@ class AccountMember(Resource):
         if desired["active"] != before["active"]:
             self.call("set_active", json={"active": desired["active"]}, id=raw["id"])
         return None
-
-    def delete(self, plan):
-        self.api.delete(ACCOUNT_MEMBER, id=plan.before_raw["id"])
 
 
 def main():

@@ -114,7 +114,7 @@ count:
 """
 
 from ansible_collections.prefect.cloud.plugins.module_utils._api.table import ACCOUNT_MEMBER, ACCOUNT_ROLE
-from ansible_collections.prefect.cloud.plugins.module_utils._engine.info import InfoReader, NothingAsked, run_info
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.info import InfoReader, run_info
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
 
 
@@ -122,15 +122,7 @@ class Members(InfoReader):
     api_resource = ACCOUNT_MEMBER
     result_key = "members"
     filters = {"email": "email"}
-
-    def criteria(self):
-        criteria = super().criteria()
-        roles = self.params["account_role"]
-        if roles is not None:
-            if not roles:
-                raise NothingAsked()
-            criteria["account_role_id"] = {"any_": [self.resolver.require_role(ACCOUNT_ROLE, ref)["id"] for ref in roles]}
-        return criteria
+    role_filters = {"account_role": ("account_role_id", ACCOUNT_ROLE)}
 
     def body(self):
         member_type = self.params["member_type"]

@@ -128,7 +128,7 @@ import datetime
 from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import Refusal
 from ansible_collections.prefect.cloud.plugins.module_utils._api.table import USER_API_KEY
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
-from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile import DELETE, Resource, run_resource
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile import DELETE, UNDONE, Resource, run_resource
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.values import (
     RequestedExpiration,
     format_datetime,
@@ -140,6 +140,7 @@ from ansible_collections.prefect.cloud.plugins.module_utils._resources.caller im
 class UserApiKey(Resource):
     api_resource = USER_API_KEY
     result_key = "user_api_key"
+    identity = "name"
 
     @classmethod
     def parse_options(cls, params):
@@ -160,9 +161,6 @@ class UserApiKey(Resource):
         super().__init__(module, options)
         #: every key of the caller with this name, as read before the change
         self.named_rows = []
-
-    def describe(self):
-        return "user API key %r" % self.params["name"]
 
     def keys(self, operation, json=None, params=None, **ids):
         """An operation on the caller's own keys (they live under the caller's user id)."""
@@ -223,17 +221,23 @@ class UserApiKey(Resource):
         body = {"name": self.params["name"]}
         if self.options["expiration"] is not None:
             body["expiration"] = self.options["expiration"].wire(self.client.server_now())
-        created = self.write_recovering(lambda: self.keys("create", json=body), recover=self.discard_lost_key)
+        # Key names are not unique: a create whose outcome stays unknown is never resent blindly.
+        created = self.write_recovering(lambda: self.keys("create", json=body), recover=self.discard_lost_key, unique=False)
         self.extra_result["api_key"] = created.pop("key")
         # The creation response has no mask; the stored key's metadata has.
         return self.api.get_or_none(USER_API_KEY, user_id=self.module.connection.me()["id"], id=created["id"]) or created
 
     def discard_lost_key(self):
-        """A key created by a request whose response was lost can never be shown: delete it and create anew."""
-        for row in self.keys_named():
+        """A key created by a request whose response was lost can never be shown: delete it and create anew.
+
+        Only keys that were not there before this run are the lost write's.
+        """
+        known = set(r["id"] for r in self.named_rows)
+        lost = [row for row in self.keys_named() if row["id"] not in known]
+        for row in lost:
             self.module.warn("deleting user API key %s: its creation response (the only copy of the key) was lost" % row["id"])
             self.delete_key(row)
-        return None
+        return UNDONE if lost else None
 
     def update(self, plan):
         # Keys cannot change: mint the replacement first, then delete what it replaces.

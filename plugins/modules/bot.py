@@ -242,6 +242,7 @@ MAX_OLD_KEY_SECONDS = 172800
 class Bot(Resource):
     api_resource = BOT
     result_key = "bot"
+    identity = "name"
 
     @classmethod
     def parse_options(cls, params):
@@ -260,12 +261,6 @@ class Bot(Resource):
         return options
 
     # -- reading -----------------------------------------------------------
-
-    def describe(self):
-        return "bot %r" % self.params["name"]
-
-    def read(self):
-        return self.resolver.find(BOT, self.params["name"])
 
     def view(self, raw):
         key = raw.get("api_key") or {}
@@ -348,7 +343,7 @@ class Bot(Resource):
             self.module.warn("the new key of %s was lost in transit; rotated it again" % self.describe())
             return send({"api_key_expiration": body["api_key_expiration"], "old_key_expires_in_seconds": 0})
 
-        self.keep_key(self.write_recovering(lambda: send(body), recover))
+        self.keep_key(self.write_recovering(lambda: send(body), recover, create=False))
 
     def create(self, plan):
         body = {"name": plan.desired["name"], "api_key_expiration": self.expiration_text()}
@@ -375,9 +370,6 @@ class Bot(Resource):
         if desired["active_key"].get("rotated"):
             self.rotate(raw, self.params["old_key_expires_in_seconds"])
         return self.call("get", id=raw["id"])
-
-    def delete(self, plan):
-        self.api.delete(BOT, id=plan.before_raw["id"])
 
 
 def main():

@@ -297,7 +297,9 @@ class Invitation(Resource):
 
     def create(self, plan):
         if self.workspace is not None:
-            return self.write_recovering(lambda: self.call("create", json={"email": self.email}, **self.scope_ids()), self.recover)
+            return self.write_recovering(
+                lambda: self.call("create", json={"email": self.email}, **self.scope_ids()), self.recover, unique=False
+            )
         role = self.resolver.require_role(ACCOUNT_ROLE, plan.desired["account_role"])
         body = [{"email": self.email, "account_role_id": role["id"]}]
 
@@ -305,7 +307,8 @@ class Invitation(Resource):
             rows = self.call("create", json=body) or []
             return next((r for r in rows if (r.get("email") or "").lower() == self.email), rows[0] if rows else {})
 
-        return self.write_recovering(send, self.recover)
+        # Nothing stops a second invitation to the same address: never resend one blindly.
+        return self.write_recovering(send, self.recover, unique=False)
 
     def update(self, plan):
         # A pending invitation cannot be changed: a new one replaces it (the server revokes the old one).

@@ -208,6 +208,7 @@ from ansible_collections.prefect.cloud.plugins.module_utils._resources.members i
 class Team(Resource):
     api_resource = TEAM
     result_key = "team"
+    identity = "name"
 
     @classmethod
     def parse_options(cls, params):
@@ -220,9 +221,6 @@ class Team(Resource):
             if not ref or not ref.strip():
                 raise ValueError("bots: a bot name must not be empty")
         return params
-
-    def describe(self):
-        return "team %r" % self.params["name"]
 
     def read(self):
         found = self.resolver.find(TEAM, self.params["name"])
@@ -316,9 +314,6 @@ class Team(Resource):
         for actor_id in members_to_remove(raw, changes["remove_users"], changes["remove_bots"]):
             self.api.delete(TEAM, "remove_member", id=raw["id"], actor_id=actor_id)
         return None
-
-    def delete(self, plan):
-        self.api.delete(TEAM, id=plan.before_raw["id"])
 
 
 def main():

@@ -126,12 +126,7 @@ from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile im
 class Workspace(Resource):
     api_resource = WORKSPACE
     result_key = "workspace"
-
-    def describe(self):
-        return "workspace %r" % self.params["handle"]
-
-    def read(self):
-        return self.resolver.find(WORKSPACE, self.params["handle"])
+    identity = "handle"
 
     def view(self, raw):
         return {
@@ -174,9 +169,6 @@ class Workspace(Resource):
             body["default_workspace_role_id"] = role["id"]
         self.call("update", json=body, id=raw["id"])
         return self.call("get", id=raw["id"])
-
-    def delete(self, plan):
-        self.api.delete(WORKSPACE, id=plan.before_raw["id"])
 
 
 def main():

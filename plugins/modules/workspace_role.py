@@ -167,6 +167,7 @@ DESCRIPTION_MAX = 140
 class WorkspaceRole(Resource):
     api_resource = WORKSPACE_ROLE
     result_key = "workspace_role"
+    identity = "name"
 
     @classmethod
     def parse_options(cls, params):
@@ -188,9 +189,6 @@ class WorkspaceRole(Resource):
         if self._catalogue is None:
             self._catalogue = load_scope_catalogue(self.api)
         return self._catalogue
-
-    def describe(self):
-        return "workspace role %r" % self.params["name"]
 
     def read(self):
         name = self.params["name"]
@@ -272,7 +270,7 @@ class WorkspaceRole(Resource):
         return self.call("get", id=raw["id"])
 
     def delete(self, plan):
-        self.api.delete(WORKSPACE_ROLE, id=plan.before_raw["id"])
+        super().delete(plan)
         self.resolver.forget_roles(WORKSPACE_ROLE)
 
 

@@ -170,6 +170,7 @@ class PrefectCloudClient:
                     raise AmbiguousWriteError(
                         "%s %s: the connection failed before a response arrived (%s); "
                         "the change may or may not have been applied" % (method, shown_path, reason),
+                        in_flight=isinstance(exc, requests.exceptions.Timeout),
                         method=method,
                         path=shown_path,
                     ) from None

@@ -42,16 +42,29 @@ class PrefectCloudHTTPError(APIError):
 
 
 class AmbiguousWriteError(APIError):
-    """A write that is not safe to resend may or may not have been applied: its response was lost."""
+    """A write that is not safe to resend may or may not have been applied: its response was lost.
+
+    ``in_flight`` is true when the request timed out: the server may still be working on it,
+    so what it does may only become visible a little later.
+    """
+
+    def __init__(self, message, in_flight=False, **kwargs):
+        super().__init__(message, **kwargs)
+        self.in_flight = in_flight
 
 
 class ReferenceNotFound(PrefectCloudError):
-    """A referenced object (by name, email, handle or id) does not exist."""
+    """A referenced object (by name, email, handle or id) does not exist.
 
-    def __init__(self, label, ref, hint=None):
+    ``creatable`` says whether a task of this collection could create it: check mode
+    assumes an earlier task of the play does so, but only for what a task can create.
+    """
+
+    def __init__(self, label, ref, hint=None, creatable=True):
         super().__init__("%s %r not found%s" % (label, ref, "; " + hint if hint else ""))
         self.label = label
         self.ref = ref
+        self.creatable = creatable
 
 
 class Refusal(PrefectCloudError):

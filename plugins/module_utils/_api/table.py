@@ -79,6 +79,7 @@ class ApiResource:
         name,
         label,
         scope="account",
+        creatable=True,
         listing=None,
         wrap=None,
         key=None,
@@ -92,6 +93,8 @@ class ApiResource:
         self.name = name
         self.label = label
         self.scope = scope
+        # Whether a task of this collection can create one (an account role it cannot).
+        self.creatable = creatable
         self.listing = listing
         self.wrap = wrap
         self.key = key
@@ -294,6 +297,7 @@ WORKSPACE_ROLE = ApiResource(
 ACCOUNT_ROLE = ApiResource(
     "account_role",
     "account role",
+    creatable=False,
     listing="/account_roles/filter",
     wrap="account_roles",
     key="name",

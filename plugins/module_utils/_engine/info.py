@@ -30,6 +30,9 @@ class InfoReader:
     result_key = "objects"
     #: ``{option: filter criterion}``: a list option becomes ``{criterion: {any_: [...]}}``
     filters = {}
+    #: ``{option: (filter criterion, role table entry)}``: a list option of role names (or
+    #: ids) becomes a criterion on role ids
+    role_filters = {}
     #: ``{row field: (role table entry, id field)}``: role ids shown by name
     role_fields = {}
 
@@ -68,6 +71,13 @@ class InfoReader:
             if not values:
                 raise NothingAsked()
             criteria[criterion] = {"any_": list(values)}
+        for option, (criterion, role_resource) in self.role_filters.items():
+            refs = self.params.get(option)
+            if refs is None:
+                continue
+            if not refs:
+                raise NothingAsked()
+            criteria[criterion] = {"any_": [self.resolver.require_role(role_resource, ref)["id"] for ref in refs]}
         return criteria
 
     def body(self):

@@ -24,8 +24,13 @@ The plan is decided once: reference checks, guards and writes all act on the sam
 """
 
 import copy
+import time
 
-from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import AmbiguousWriteError, ReferenceNotFound
+from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import (
+    AmbiguousWriteError,
+    PrefectCloudHTTPError,
+    ReferenceNotFound,
+)
 from ansible_collections.prefect.cloud.plugins.module_utils._api.secrets import sanitize
 
 CREATE = "create"
@@ -34,6 +39,30 @@ DELETE = "delete"
 
 # How the default message words each outcome.
 VERBS = {CREATE: "created", UPDATE: "updated", DELETE: "deleted"}
+
+# How many times a write that is not safe to resend is sent at most, each after looking for
+# the effect of the one before.
+MAX_SENDS = 3
+# After a timed-out write, the server may still be working on it: look again for at least this
+# long (or request_timeout, if longer) before sending it again.
+MIN_IN_FLIGHT_WAIT = 5.0
+
+
+# What a ``recover`` callback returns when the lost write did take effect but its result
+# cannot be used (a key whose only copy was in the lost response) and it has undone it:
+# the write can be sent again whatever the resource.
+UNDONE = object()
+
+
+class ObjectExists(Exception):
+    """A create was refused (409) because the object exists: made meanwhile, by someone else.
+
+    Not an error: ``reconcile`` plans again from the object found and converges it.
+    """
+
+    def __init__(self, raw):
+        super().__init__("the object exists")
+        self.raw = raw
 
 
 class Plan:
@@ -84,6 +113,10 @@ class Resource:
     api_resource = None
     #: the key the object is returned under
     result_key = "object"
+    #: the option holding the object's natural key (``handle``, ``name``, ``email``)
+    identity = None
+    #: how messages name the kind of object (default: the table entry's label)
+    noun = None
 
     def __init__(self, module, options=None):
         self.module = module
@@ -126,11 +159,11 @@ class Resource:
 
     def describe(self):
         """``team 'ops'``: how messages name this object."""
-        raise NotImplementedError
+        return "%s %r" % (self.noun or self.api_resource.label, self.params[self.identity])
 
     def read(self):
-        """The server object found by natural key, or ``None``."""
-        raise NotImplementedError
+        """The server object found by natural key (a server-side filter), or ``None``."""
+        return self.resolver.find(self.api_resource, self.params[self.identity])
 
     def view(self, raw):
         raise NotImplementedError
@@ -169,7 +202,7 @@ class Resource:
         raise NotImplementedError
 
     def delete(self, plan):
-        raise NotImplementedError
+        self.api.delete(self.api_resource, id=plan.before_raw["id"])
 
     def view_after(self, plan, after_raw):
         """The view after a write (a minted key's view says what was asked, as check mode did)."""
@@ -204,24 +237,65 @@ class Resource:
             result[key] = normalise(value) if normalise else value
         return result
 
-    def write_recovering(self, send, recover=None):
-        """Send a write that is not safe to resend; if its response is lost, look before resending.
+    def write_recovering(self, send, recover=None, create=True, unique=True):
+        """Send a write that is not safe to resend; when its outcome is unknown, look before resending.
 
-        ``recover()`` re-reads by natural key (default: ``read``). When the object is
-        there, the write took effect and we carry on with it; otherwise it is sent
-        again, once.
+        ``recover()`` re-reads by natural key (default: ``read``) and returns what the
+        write made, ``None``, or ``UNDONE`` (it was made, but unusable, and is now removed).
+        When it is there, the write took effect and we carry on with it; otherwise the
+        write is sent again - up to ``MAX_SENDS`` times in all, each
+        one looked for in the same way, so a second lost response is recovered too.
+
+        A write that timed out may still be in progress on the server: it is looked for
+        for a while before anything is resent. If it still does not show, it is resent
+        only when a duplicate would be refused (``unique``: the natural key is unique, so
+        a late first write makes the resend fail with a conflict, not a second object);
+        otherwise the task fails, saying so, rather than risk a duplicate.
+
+        ``create``: a 409 answer means the object exists, made meanwhile by someone else;
+        ``ObjectExists`` hands it to ``reconcile``, which converges it instead.
         """
         recover = recover or self.read
-        try:
-            return send()
-        except AmbiguousWriteError as exc:
-            self.module.warn("%s; re-read %s to find out" % (exc, self.describe()))
+        for attempt in range(1, MAX_SENDS + 1):
+            try:
+                return send()
+            except AmbiguousWriteError as exc:
+                self.module.warn("%s; re-read %s to find out" % (exc, self.describe()))
+                found = self._look_for(recover, exc.in_flight)
+                if found is UNDONE:
+                    if attempt < MAX_SENDS:
+                        continue
+                elif found is not None:
+                    return found
+                if attempt == MAX_SENDS or (exc.in_flight and not unique):
+                    raise AmbiguousWriteError(
+                        "%s: %s did not show up after the write; it was not sent again to avoid a duplicate. "
+                        "Run the task again: it looks before it writes" % (exc, self.describe()),
+                        status=exc.status,
+                    ) from None
+            except PrefectCloudHTTPError as exc:
+                if not create or exc.status != 409:
+                    raise
+                # What was looked up before the write ("not there yet") is stale now.
+                self.module.forget_lookups()
+                found = recover()
+                if found is None:
+                    raise
+                raise ObjectExists(found) from None
+
+    def _look_for(self, recover, in_flight):
+        """``recover()`` past the lookup cache; for an in-flight write, again for a while until it shows."""
+        client = self.module.client
+        deadline = time.monotonic() + max(MIN_IN_FLIGHT_WAIT, client.timeout) if in_flight else 0
+        delay = 0.25
+        while True:
             # What was looked up before the write (often "not there yet") is stale now.
             self.module.forget_lookups()
             found = recover()
-            if found is not None:
+            if found is not None or time.monotonic() + delay > deadline:
                 return found
-            return send()
+            time.sleep(delay)
+            delay = min(delay * 2, 2.0)
 
 
 def _read_before(module, resource, state):
@@ -233,7 +307,7 @@ def _read_before(module, resource, state):
         # since an earlier task of the same play may create it.
         if state == "absent":
             return None
-        if module.check_mode:
+        if module.check_mode and exc.creatable:
             module.warn("%s; check mode assumes an earlier task of the play creates it" % exc)
             return None
         raise
@@ -248,15 +322,7 @@ def reconcile(module, resource):
     before = resource.view(before_raw) if before_raw is not None else None
     plan = resource.plan(before_raw, before, state)
 
-    if plan.changed:
-        if plan.desired is not None:
-            try:
-                resource.check_references(plan)
-            except ReferenceNotFound as exc:
-                if not check:
-                    raise
-                module.warn("%s; check mode assumes an earlier task of the play creates it" % exc)
-        resource.guard(plan)
+    _check(module, resource, plan)
 
     if plan.desired is None:
         after_raw, after = None, None
@@ -267,14 +333,17 @@ def reconcile(module, resource):
     elif check:
         after_raw, after = (before_raw or {}), plan.desired
     else:
-        if plan.action == CREATE:
-            after_raw = resource.create(plan)
-        else:
-            after_raw = resource.update(plan)
-            if after_raw is None:
-                # Read after the write from the server, not from lookups cached before it.
-                module.forget_lookups()
-                after_raw = resource.read()
+        try:
+            after_raw = _write(module, resource, plan)
+        except ObjectExists as exists:
+            # Created meanwhile by someone else (another run of the same play, say): converge
+            # what is there, and report what this run did to it.
+            module.warn("%s was created meanwhile, elsewhere; this run converges it instead" % resource.describe())
+            before_raw = exists.raw
+            before = resource.view(before_raw)
+            plan = resource.plan(before_raw, before, state)
+            _check(module, resource, plan)
+            after_raw = _write(module, resource, plan) if plan.changed else before_raw
         after = resource.view_after(plan, after_raw)
 
     result = {"changed": plan.changed, "msg": resource.message(plan)}
@@ -283,6 +352,34 @@ def reconcile(module, resource):
     if module.diff_mode:
         result["diff"] = {"before": before or {}, "after": after or {}}
     return result
+
+
+def _check(module, resource, plan):
+    """References and guards of a change, before any write (in check mode too)."""
+    if not plan.changed:
+        return
+    if plan.desired is not None:
+        try:
+            resource.check_references(plan)
+        except ReferenceNotFound as exc:
+            # Check mode assumes an earlier task of the play creates what is missing - if a
+            # task can create it at all (no module creates an account role, say).
+            if not module.check_mode or not exc.creatable:
+                raise
+            module.warn("%s; check mode assumes an earlier task of the play creates it" % exc)
+    resource.guard(plan)
+
+
+def _write(module, resource, plan):
+    """Create or update as planned; the server object after it."""
+    if plan.action == CREATE:
+        return resource.create(plan)
+    after_raw = resource.update(plan)
+    if after_raw is None:
+        # Read after the write from the server, not from lookups cached before it.
+        module.forget_lookups()
+        after_raw = resource.read()
+    return after_raw
 
 
 def run_resource(module, resource_class):

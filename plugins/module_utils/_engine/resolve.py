@@ -111,7 +111,9 @@ class Resolver:
         row = self.role(resource, ref)
         if row is None:
             names = sorted(r.get("name") for r in self.role_catalogue(resource))
-            raise ReferenceNotFound(resource.label, ref, hint="the account has: %s" % ", ".join(names))
+            raise ReferenceNotFound(
+                resource.label, ref, hint="the account has: %s" % ", ".join(names), creatable=resource.creatable
+            )
         return row
 
     def role_name(self, resource, role_id):
