@@ -201,11 +201,17 @@ class AccountMember(Resource):
 
     def update(self, plan):
         raw, before, desired = plan.before_raw, plan.before, plan.desired
+        after = dict(raw)
         if desired["account_role"] != before["account_role"]:
             role = self.resolver.require_role(ACCOUNT_ROLE, desired["account_role"])
             self.call("update", json={"account_role_id": role["id"]}, id=raw["id"])
+            after.update(account_role_id=role["id"], account_role_name=role["name"])
         if desired["active"] != before["active"]:
             self.call("set_active", json={"active": desired["active"]}, id=raw["id"])
+            after["active"] = desired["active"]
+            if plan.changes["deactivate"] and CallerIdentity(self.module.connection).is_user(raw.get("user_id"), raw.get("email")):
+                # The caller just deactivated itself and may no longer read the account: report what was written.
+                return after
         return None
 
 

@@ -8,6 +8,8 @@
 import datetime
 import re
 
+from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import Refusal
+
 _DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 _DURATION_PART = re.compile(r"(\d+)\s*([smhdw])")
 
@@ -97,8 +99,12 @@ class RequestedExpiration:
         return moment
 
     def wire(self, now):
-        """The moment in the form the API takes."""
-        return self.at(now).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        """The moment in the form the API takes; ``Refusal`` when it is no longer in the future."""
+        try:
+            return self.at(now).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        except ValueError as exc:
+            # Parsed as future by the local clock, but past by the server's.
+            raise Refusal("%s (by the server's clock)" % exc) from None
 
     @property
     def is_duration(self):

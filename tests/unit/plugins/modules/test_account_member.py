@@ -99,14 +99,9 @@ def test_an_owner_may_be_demoted_while_another_is_active(run_module):
     assert result["changed"] and not result["failed"]
 
 
-# A caller that deactivates itself can no longer read the account: the engine's read after the
-# write is refused (HTTP 403) although the change was made. Known, reported; remove the mark once fixed.
-SELF_DEACTIVATION_READ_AFTER = pytest.mark.xfail(strict=True, reason="the read after a self-deactivation is refused (403)")
-
-
 @pytest.mark.parametrize(
     "args, action",
-    [({"state": "absent"}, "remove"), pytest.param({"active": False}, "deactivate", marks=SELF_DEACTIVATION_READ_AFTER)],
+    [({"state": "absent"}, "remove"), ({"active": False}, "deactivate")],
 )
 def test_the_caller_does_not_remove_or_deactivate_itself_unless_allowed(emulator, run_module, args, action):
     # With a second owner, only the self-removal guard stands in the way.

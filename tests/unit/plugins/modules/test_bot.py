@@ -162,7 +162,6 @@ def test_public_object_has_no_secret():
     assert public["api_key"] == {"id": "k", "masked_key": "pnb_...abcd"}
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError, reason="RequestedExpiration.wire() raises ValueError past the parse step: a traceback")
 def test_a_fixed_expiration_already_past_by_the_server_clock_fails_cleanly(emulator, run_module):
     # In the future by the local clock (so parse_options accepts it), past by the server's.
     moment = format_datetime(datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=2))
