@@ -133,7 +133,7 @@ diff:
   description: The membership (email, account_role, active) before and after, in diff mode.
   returned: when diff mode is on
   type: dict
-  sample: {before: {email: dan@acme.io, account_role: Member, active: true}, after: {email: dan@acme.io, account_role: Admin, active: true}}
+  sample: {before: {email: dan@acme.io, account_role: Admin, active: true}, after: {email: dan@acme.io, account_role: Member, active: true}}
 msg:
   description: What happened, such as C(account member 'dan@acme.io' updated).
   returned: always

@@ -105,8 +105,8 @@ bots:
       sample:
         id: 033c27e8-a5b7-4e18-99bb-45d37167a1e3
         name: prod-deployer
-        created: '2026-01-12T09:30:41.204518Z'
-        expiration: '2026-04-12T09:30:41.204518Z'
+        created: '2026-03-02T14:05:12.871093Z'
+        expiration: '2026-05-31T14:05:12.871093Z'
         masked_key: pnb_...a1b2
     api_keys:
       description: The bot's keys (metadata only).
@@ -127,11 +127,11 @@ bots:
             created:
               description: When the key was minted.
               type: str
-              sample: '2026-01-12T09:30:41.204518Z'
+              sample: '2026-03-02T14:05:12.871093Z'
             expiration:
               description: When the key expires; null when it never does.
               type: str
-              sample: '2026-04-12T09:30:41.204518Z'
+              sample: '2026-05-31T14:05:12.871093Z'
             masked_key:
               description: The key's prefix and last characters.
               type: str
@@ -156,7 +156,7 @@ bots:
             created:
               description: When the key was minted.
               type: str
-              sample: '2025-10-14T11:02:09.551260Z'
+              sample: '2026-01-12T09:30:41.204518Z'
             expiration:
               description: When the key stops working.
               type: str

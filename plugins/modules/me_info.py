@@ -117,7 +117,7 @@ accounts:
     account_role_name:
       description: The caller's role in the account.
       type: str
-      sample: Admin
+      sample: Owner
     account_membership_id:
       description: Id of the caller's membership.
       type: str
@@ -144,7 +144,7 @@ account:
     account_id: 4db86fa3-9bc2-4d09-9df0-86b0fe7c6477
     account_handle: acme
     account_name: Acme Corp
-    account_role_name: Admin
+    account_role_name: Owner
     account_membership_id: bc138dec-d20d-4741-bd38-3d33aa0e337c
     account_plan_type: ENTERPRISE
     account_plan_tier: ENTERPRISE
