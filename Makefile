@@ -2,11 +2,12 @@
 # Every target sets up what it needs; a fresh machine needs only Python 3 and make.
 #
 #   make demo                          the emulator and the collection at work
-#   make test                          every check: lint, units, sanity, integration (oldest and newest core)
+#   make test                          every check: lint, docs, units, sanity, integration (oldest and newest core)
 #   make emulator PORT=8686 SEED=f.yml the emulator in the foreground (built-in demo seed without SEED)
 #   make venv | venv-oldest            the virtual environments (.venv: newest core, .venv-2.16: oldest)
 #   make sanity | units | integration | lint   one kind of check
 #   make benchmark                     emulator throughput, module cost, access at scale (benchmarks/)
+#   make docs                          the docs site (plugin pages and guides) into .cache/docs/build/html
 #   make clean | distclean             remove the caches | and the virtual environments
 
 SHELL := /bin/bash
@@ -31,14 +32,14 @@ PYTEST_ARGS ?=
 SANITY_ARGS ?=
 INTEGRATION_ARGS ?=
 
-TEST_STEPS := lint units sanity-newest sanity-oldest integration-newest integration-oldest
+TEST_STEPS := lint docs units sanity-newest sanity-oldest integration-newest integration-oldest
 
 .PHONY: benchmark help venv venv-oldest sanity sanity-newest sanity-oldest units units-newest units-oldest \
-        units-emulator integration integration-newest integration-oldest lint test demo emulator \
+        units-emulator integration integration-newest integration-oldest lint docs test demo emulator \
         clean distclean
 
 help:
-	@sed -n '2,11s/^# \{0,1\}//p' Makefile
+	@sed -n '2,12s/^# \{0,1\}//p' Makefile
 
 venv:
 	@tools/bootstrap_venv.sh $(VENV) "$$(tools/find_python.sh $(PY_NEWEST))" '$(CORE_NEWEST)'
@@ -93,9 +94,14 @@ lint: venv
 	 echo "==> antsibull-changelog lint"; antsibull-changelog lint || failed="$$failed antsibull-changelog"; \
 	 echo "==> ansible-lint (production profile)"; \
 	 (cd "$$tree" && ANSIBLE_COLLECTIONS_PATH=$(TOP)/.cache/collections ansible-lint) || failed="$$failed ansible-lint"; \
-	 echo "==> antsibull-docs lint-collection-docs"; \
-	 (cd "$$tree" && antsibull-docs lint-collection-docs --plugin-docs .) || failed="$$failed antsibull-docs"; \
+	 echo "==> antsibull-docs lint-collection-docs (plugin docs, docs/docsite: extra-docs.yml, links.yml, the guides)"; \
+	 (cd "$$tree" && ANSIBLE_COLLECTIONS_PATH=$(TOP)/.cache/collections \
+	     antsibull-docs lint-collection-docs --plugin-docs --check-extra-docs-refs .) || failed="$$failed antsibull-docs"; \
 	 if [ -n "$$failed" ]; then echo "lint FAILED:$$failed" >&2; exit 1; fi
+
+# --- docs: the docs site, offline, warnings are errors (tools/docs.sh) ----------------------
+docs: venv
+	@tools/docs.sh $(VENV)
 
 # --- test: everything, step by step, with timings; every step runs, the summary tells ------
 test:

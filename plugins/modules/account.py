@@ -83,52 +83,90 @@ account:
     id:
       description: Account id.
       type: str
+      sample: 4db86fa3-9bc2-4d09-9df0-86b0fe7c6477
     name:
       description: Display name.
       type: str
+      sample: Acme Corp
     handle:
       description: Handle.
       type: str
+      sample: acme
     location:
       description: Location, or null.
       type: str
+      sample: Berlin
     link:
       description: Web address, or null.
       type: str
+      sample: https://acme.io
     settings:
       description: The account settings (the keys the API returns).
       type: dict
+      sample:
+        allow_public_workspaces: false
+        ai_log_summaries: true
+        managed_execution: true
+        enforce_ip_allowlist: false
+        enforce_webhook_authentication: true
+        self_healing_enabled: false
     domains:
       description: The SSO domains, sorted.
       type: list
       elements: str
+      sample: [acme.io]
     plan_type:
       description: Plan type.
       type: str
+      sample: ENTERPRISE
     plan_tier:
       description: Plan tier.
       type: str
+      sample: ENTERPRISE
     status:
       description: Account status (ACTIVE, DELINQUENT, FROZEN).
       type: str
+      sample: ACTIVE
     features:
       description: Features of the plan.
       type: list
       elements: str
+      sample: [teams, custom_roles, sso]
     created:
       description: Creation time.
       type: str
+      sample: '2026-01-12T09:30:41.204518Z'
     updated:
       description: Last update time.
       type: str
+      sample: '2026-03-02T14:05:12.871093Z'
 diff:
   description: The account before and after (name, handle, location, link, settings, domains), in diff mode.
   returned: when diff mode is on
   type: dict
+  sample:
+    before:
+      name: Acme
+      handle: acme
+      location: null
+      link: null
+      settings:
+        ai_log_summaries: false
+      domains: []
+    after:
+      name: Acme Corp
+      handle: acme
+      location: Berlin
+      link: https://acme.io
+      settings:
+        ai_log_summaries: true
+      domains:
+        - acme.io
 msg:
   description: What happened, such as C(account 'acme' updated).
   returned: always
   type: str
+  sample: account 'acme' updated
 """
 
 from ansible.module_utils.parsing.convert_bool import boolean

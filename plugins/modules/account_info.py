@@ -46,50 +46,71 @@ account:
     id:
       description: Account id.
       type: str
+      sample: 4db86fa3-9bc2-4d09-9df0-86b0fe7c6477
     name:
       description: Display name.
       type: str
+      sample: Acme Corp
     handle:
       description: Handle.
       type: str
+      sample: acme
     location:
       description: Location, or null.
       type: str
+      sample: Berlin
     link:
       description: Web address, or null.
       type: str
+      sample: https://acme.io
     settings:
       description: The account settings.
       type: dict
+      sample:
+        allow_public_workspaces: false
+        ai_log_summaries: true
+        managed_execution: true
+        enforce_ip_allowlist: false
+        enforce_webhook_authentication: true
+        self_healing_enabled: false
     domains:
       description: The SSO domains, sorted.
       type: list
       elements: str
+      sample: [acme.io]
     plan_type:
       description: Plan type.
       type: str
+      sample: ENTERPRISE
     plan_tier:
       description: Plan tier.
       type: str
+      sample: ENTERPRISE
     status:
       description: Account status.
       type: str
+      sample: ACTIVE
     features:
       description: Features of the plan.
       type: list
       elements: str
+      sample: [teams, custom_roles, sso]
     sso_state:
       description: State of single sign-on.
       type: str
+      sample: ENABLED
     scim_state:
       description: State of SCIM provisioning.
       type: str
+      sample: DISABLED
     created:
       description: Creation time.
       type: str
+      sample: '2026-01-12T09:30:41.204518Z'
     updated:
       description: Last update time.
       type: str
+      sample: '2026-03-02T14:05:12.871093Z'
 """
 
 from ansible_collections.prefect.cloud.plugins.module_utils._api.secrets import sanitize

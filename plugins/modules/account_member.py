@@ -84,47 +84,61 @@ account_member:
     id:
       description: Membership id.
       type: str
+      sample: 5514240e-31d3-4379-b0d4-d46ce7b45800
     email:
       description: The member's email address.
       type: str
+      sample: dan@acme.io
     user_id:
       description: The member's user id.
       type: str
+      sample: f5907131-39cf-4c75-8c90-6308ff23de94
     actor_id:
       description: The member's actor id.
       type: str
+      sample: 167b0160-96a1-4aaa-87c2-538bd050a3e6
     handle:
       description: The member's handle.
       type: str
+      sample: dan
     first_name:
       description: First name.
       type: str
+      sample: Dan
     last_name:
       description: Last name.
       type: str
+      sample: Dietrich
     account_role:
       description: Name of the account role.
       type: str
+      sample: Member
     account_role_id:
       description: Id of the account role.
       type: str
+      sample: 1ff050d9-8ae6-409e-93ea-376f3fc81d82
     account_role_name:
       description: Name of the account role (as the API names the field).
       type: str
+      sample: Member
     active:
       description: Whether the membership is active.
       type: bool
+      sample: true
     last_login:
       description: Last login time, or null.
       type: str
+      sample: '2026-03-01T16:47:03.118402Z'
 diff:
   description: The membership (email, account_role, active) before and after, in diff mode.
   returned: when diff mode is on
   type: dict
+  sample: {before: {email: dan@acme.io, account_role: Admin, active: true}, after: {email: dan@acme.io, account_role: Member, active: true}}
 msg:
   description: What happened, such as C(account member 'dan@acme.io' updated).
   returned: always
   type: str
+  sample: account member 'dan@acme.io' updated
 """
 
 from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import Refusal

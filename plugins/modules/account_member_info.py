@@ -71,46 +71,60 @@ members:
     id:
       description: Membership id.
       type: str
+      sample: 5514240e-31d3-4379-b0d4-d46ce7b45800
     actor_id:
       description: Actor id of the member.
       type: str
+      sample: 167b0160-96a1-4aaa-87c2-538bd050a3e6
     user_id:
       description: User id (null for service accounts).
       type: str
+      sample: f5907131-39cf-4c75-8c90-6308ff23de94
     email:
       description: Email address (null for service accounts).
       type: str
+      sample: dan@acme.io
     handle:
       description: Handle (null for service accounts).
       type: str
+      sample: dan
     first_name:
       description: First name.
       type: str
+      sample: Dan
     last_name:
       description: Last name.
       type: str
+      sample: Dietrich
     account_role:
       description: Name of the account role.
       type: str
+      sample: Member
     account_role_id:
       description: Id of the account role.
       type: str
+      sample: 1ff050d9-8ae6-409e-93ea-376f3fc81d82
     account_role_name:
       description: Name of the account role (as the API names the field).
       type: str
+      sample: Member
     active:
       description: Whether the membership is active.
       type: bool
+      sample: true
     member_type:
       description: V(user) or V(service_account).
       type: str
+      sample: user
     last_login:
       description: Last login time, or null.
       type: str
+      sample: '2026-03-01T16:47:03.118402Z'
 count:
   description: How many members were returned.
   returned: always
   type: int
+  sample: 12
 """
 
 from ansible_collections.prefect.cloud.plugins.module_utils._api.table import ACCOUNT_MEMBER, ACCOUNT_ROLE

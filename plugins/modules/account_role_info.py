@@ -69,9 +69,11 @@ account_roles:
     id:
       description: Role id.
       type: str
+      sample: d40f4d9d-3975-4451-ba2b-11a664284f56
     account_id:
       description: Id of the account a custom role belongs to; null for a built-in role.
       type: str
+      sample: null
     name:
       description: Role name.
       type: str
@@ -79,9 +81,11 @@ account_roles:
     is_builtin:
       description: Whether this is a built-in role (available in every account).
       type: bool
+      sample: true
     is_system_role:
       description: Whether Prefect Cloud marks the role as a system role.
       type: bool
+      sample: true
     permissions:
       description: The account permissions the role holds.
       type: list
@@ -90,9 +94,11 @@ account_roles:
     created:
       description: Creation time.
       type: str
+      sample: '2026-01-12T09:30:41.204518Z'
     updated:
       description: Last update time.
       type: str
+      sample: '2026-03-02T14:05:12.871093Z'
 count:
   description: How many roles were returned.
   returned: always

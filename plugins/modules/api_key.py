@@ -101,26 +101,33 @@ user_api_key:
     id:
       description: Key id.
       type: str
+      sample: 7d4c6d2b-b7ee-4a82-975a-95124244d877
     name:
       description: Key name.
       type: str
+      sample: ci-pipeline
     expiration:
       description: When the key expires (null means never). A prediction shows a duration as C(90d from now).
       type: str
+      sample: '2026-04-12T09:30:41.204518Z'
     masked_key:
       description: The key's prefix and last four characters, such as C(pnu_...a1B2).
       type: str
+      sample: pnu_...a1b2
     created:
       description: When the key was created.
       type: str
+      sample: '2026-01-12T09:30:41.204518Z'
 diff:
   description: The key's name and expiration before and after, in diff mode.
   returned: when diff mode is on
   type: dict
+  sample: {before: {}, after: {name: ci-pipeline, expiration: 90d from now}}
 msg:
   description: What happened, such as C(user API key 'ci-pipeline' created).
   returned: always
   type: str
+  sample: user API key 'ci-pipeline' created
 """
 
 import datetime

@@ -56,28 +56,36 @@ api_keys:
     id:
       description: Key id.
       type: str
+      sample: 7d4c6d2b-b7ee-4a82-975a-95124244d877
     name:
       description: Key name.
       type: str
+      sample: ci-pipeline
     created:
       description: When the key was created.
       type: str
+      sample: '2026-01-12T09:30:41.204518Z'
     expiration:
       description: When the key expires; null means never.
       type: str
+      sample: '2026-04-12T09:30:41.204518Z'
     masked_key:
       description: The key's prefix and last four characters.
       type: str
+      sample: pnu_...a1b2
     expired:
       description: Whether the key has expired.
       type: bool
+      sample: false
     in_use:
       description: Whether this is the key the module authenticated with.
       type: bool
+      sample: false
 count:
   description: How many keys were returned.
   returned: always
   type: int
+  sample: 2
 """
 
 import datetime

@@ -78,16 +78,19 @@ bots:
     id:
       description: Bot id (used for workspace access and team membership).
       type: str
+      sample: 1f0e2d3c-4b5a-4697-8879-6a5b4c3d2e1f
     actor_id:
       description: Actor id of the bot (used in access listings and to remove it from a team).
       type: str
+      sample: db508750-c953-44c9-a0e8-9bfc45af5c83
     account_id:
       description: Account id.
       type: str
+      sample: 4db86fa3-9bc2-4d09-9df0-86b0fe7c6477
     name:
       description: Bot name.
       type: str
-      sample: deployer
+      sample: prod-deployer
     account_role:
       description: Name of the bot's account role.
       type: str
@@ -95,9 +98,16 @@ bots:
     account_role_name:
       description: Name of the bot's account role, as the API reports it.
       type: str
+      sample: Member
     api_key:
       description: Metadata of the active key as the bot listing reports it (never the key itself).
       type: dict
+      sample:
+        id: 033c27e8-a5b7-4e18-99bb-45d37167a1e3
+        name: prod-deployer
+        created: '2026-03-02T14:05:12.871093Z'
+        expiration: '2026-05-31T14:05:12.871093Z'
+        masked_key: pnb_...a1b2
     api_keys:
       description: The bot's keys (metadata only).
       type: dict
@@ -109,15 +119,19 @@ bots:
             id:
               description: Key id; it changes on every rotation.
               type: str
+              sample: 033c27e8-a5b7-4e18-99bb-45d37167a1e3
             name:
               description: Key name.
               type: str
+              sample: prod-deployer
             created:
               description: When the key was minted.
               type: str
+              sample: '2026-03-02T14:05:12.871093Z'
             expiration:
               description: When the key expires; null when it never does.
               type: str
+              sample: '2026-05-31T14:05:12.871093Z'
             masked_key:
               description: The key's prefix and last characters.
               type: str
@@ -134,27 +148,35 @@ bots:
             id:
               description: Key id.
               type: str
+              sample: 3ce885fa-e27b-4ed1-ad62-16b9641cf1df
             name:
               description: Key name.
               type: str
+              sample: prod-deployer
             created:
               description: When the key was minted.
               type: str
+              sample: '2026-01-12T09:30:41.204518Z'
             expiration:
               description: When the key stops working.
               type: str
+              sample: '2026-03-03T14:05:12.871093Z'
             masked_key:
               description: The key's prefix and last characters.
               type: str
+              sample: pnb_...9f3c
             expires_in_seconds:
               description: Seconds from now until the key stops working.
               type: int
+              sample: 86400
     created:
       description: Creation time.
       type: str
+      sample: '2026-01-12T09:30:41.204518Z'
     updated:
       description: Last update time.
       type: str
+      sample: '2026-03-02T14:05:12.871093Z'
 count:
   description: How many bots were returned.
   returned: always

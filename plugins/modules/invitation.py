@@ -120,12 +120,15 @@ invitation:
     id:
       description: Invitation id (pending only; absent from a check-mode prediction of a new invitation).
       type: str
+      sample: eacec617-d0a0-4f76-bdfb-b61b9bf75b39
     account_role_id:
       description: Id of the account role.
       type: str
+      sample: 1ff050d9-8ae6-409e-93ea-376f3fc81d82
     workspace_id:
       description: Id of the workspace (workspace invitations).
       type: str
+      sample: 6b9fc289-df06-4842-94e9-d1dee031f63e
     workspace_role:
       description: Name of the workspace role a workspace invitation grants.
       type: str
@@ -133,22 +136,26 @@ invitation:
     workspace_role_id:
       description: Id of the workspace role a workspace invitation grants.
       type: str
+      sample: db3748eb-7fc3-49f8-ba64-6c1c39aa6abf
     expiration:
       description: When the pending invitation expires.
       type: str
-      sample: "2026-01-31T12:00:00Z"
+      sample: '2026-03-09T14:05:12.871093Z'
     created:
       description: When the pending invitation was created.
       type: str
+      sample: '2026-03-02T14:05:12.871093Z'
     user_id:
       description: User id of the member (member only).
       type: str
+      sample: f5907131-39cf-4c75-8c90-6308ff23de94
 diff:
   description:
     - The invitation before and after (email, workspace, account_role, status), in diff mode.
     - For workspace invitations C(account_role) is null unless the person is a member, since the server picks it.
   returned: when diff mode is on
   type: dict
+  sample: {before: {}, after: {email: dana@example.com, workspace: staging, account_role: null, status: pending}}
 msg:
   description: What happened, such as C(invitation for 'dana@example.com' sent).
   returned: always

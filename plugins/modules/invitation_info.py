@@ -71,6 +71,7 @@ invitations:
     id:
       description: Invitation id.
       type: str
+      sample: eacec617-d0a0-4f76-bdfb-b61b9bf75b39
     email:
       description: The invited email address.
       type: str
@@ -82,7 +83,7 @@ invitations:
     expiration:
       description: When the invitation expires (or expired).
       type: str
-      sample: "2026-01-31T12:00:00Z"
+      sample: '2026-03-09T14:05:12.871093Z'
     expired:
       description: Whether the expiration has passed, by the server's clock. A pending invitation that has expired can no longer be accepted.
       type: bool
@@ -90,6 +91,7 @@ invitations:
     account_id:
       description: Account id.
       type: str
+      sample: 4db86fa3-9bc2-4d09-9df0-86b0fe7c6477
     account_role:
       description: Name of the account role the invitation grants.
       type: str
@@ -97,6 +99,7 @@ invitations:
     account_role_id:
       description: Id of the account role the invitation grants.
       type: str
+      sample: 1ff050d9-8ae6-409e-93ea-376f3fc81d82
     workspace:
       description: Handle of the workspace of a workspace invitation; null for an account invitation.
       type: str
@@ -104,6 +107,7 @@ invitations:
     workspace_id:
       description: Id of the workspace (workspace invitations only).
       type: str
+      sample: 6b9fc289-df06-4842-94e9-d1dee031f63e
     workspace_role:
       description: Name of the workspace role a workspace invitation grants; null for an account invitation.
       type: str
@@ -111,12 +115,15 @@ invitations:
     workspace_role_id:
       description: Id of the workspace role (workspace invitations only).
       type: str
+      sample: db3748eb-7fc3-49f8-ba64-6c1c39aa6abf
     created:
       description: When the invitation was sent.
       type: str
+      sample: '2026-03-02T14:05:12.871093Z'
     updated:
       description: When the invitation last changed (accepted, revoked, ...).
       type: str
+      sample: '2026-03-02T14:05:12.871093Z'
 count:
   description: How many invitations were returned.
   returned: always

@@ -75,6 +75,7 @@ me:
     id:
       description: User id (or, for a service account, the id the API reports for it).
       type: str
+      sample: ec540f5f-d4b2-4d8d-9093-da8ca577e534
     type:
       description: V(user) or V(service_account).
       type: str
@@ -82,15 +83,19 @@ me:
     handle:
       description: Handle.
       type: str
+      sample: olive
     email:
       description: Email address (users).
       type: str
+      sample: olive@acme.io
     first_name:
       description: First name.
       type: str
+      sample: Olive
     last_name:
       description: Last name.
       type: str
+      sample: Owner
 accounts:
   description: Every account the caller belongs to.
   returned: always
@@ -100,33 +105,53 @@ accounts:
     account_id:
       description: Account id.
       type: str
+      sample: 4db86fa3-9bc2-4d09-9df0-86b0fe7c6477
     account_handle:
       description: Account handle.
       type: str
+      sample: acme
     account_name:
       description: Account name.
       type: str
+      sample: Acme Corp
     account_role_name:
       description: The caller's role in the account.
       type: str
+      sample: Owner
     account_membership_id:
       description: Id of the caller's membership.
       type: str
+      sample: bc138dec-d20d-4741-bd38-3d33aa0e337c
     account_plan_type:
       description: Plan type of the account.
       type: str
+      sample: ENTERPRISE
     account_plan_tier:
       description: Plan tier of the account.
       type: str
+      sample: ENTERPRISE
     account_plan_features:
       description: Features of the plan.
       type: list
       elements: str
+      sample: [teams, custom_roles, sso]
 account:
   description: The entry of RV(accounts) for the account the module works in; empty when it cannot be determined
     (the key reaches several accounts and O(account) is unset).
   returned: always
   type: dict
+  sample:
+    account_id: 4db86fa3-9bc2-4d09-9df0-86b0fe7c6477
+    account_handle: acme
+    account_name: Acme Corp
+    account_role_name: Owner
+    account_membership_id: bc138dec-d20d-4741-bd38-3d33aa0e337c
+    account_plan_type: ENTERPRISE
+    account_plan_tier: ENTERPRISE
+    account_plan_features:
+      - teams
+      - custom_roles
+      - sso
 permissions:
   description: The caller's account permissions in that account, sorted.
   returned: always
@@ -142,39 +167,49 @@ workspaces:
     workspace_id:
       description: Workspace id.
       type: str
+      sample: 6f1c3b8e-2a4d-4e55-9d0f-0a1b2c3d4e5f
     workspace_handle:
       description: Workspace handle.
       type: str
+      sample: prod
     workspace_name:
       description: Workspace name.
       type: str
+      sample: Production
     workspace_description:
       description: Workspace description.
       type: str
+      sample: Production flows
     account_id:
       description: Account id.
       type: str
+      sample: 4db86fa3-9bc2-4d09-9df0-86b0fe7c6477
     account_handle:
       description: Account handle.
       type: str
+      sample: acme
     account_name:
       description: Account name.
       type: str
+      sample: Acme Corp
 workspace_scopes:
   description: The caller's scopes in O(workspace), sorted; empty without O(workspace).
   returned: always
   type: list
   elements: str
+  sample: [run_deployments, see_deployments, see_flows]
 missing_permissions:
   description: The entries of O(require_permissions) the caller lacks (the module fails when there are any).
   returned: always
   type: list
   elements: str
+  sample: []
 missing_scopes:
   description: The entries of O(require_scopes) the caller lacks in O(workspace).
   returned: always
   type: list
   elements: str
+  sample: []
 """
 
 from ansible_collections.prefect.cloud.plugins.module_utils._api.table import ME, is_uuid

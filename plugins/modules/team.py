@@ -121,23 +121,25 @@ team:
     account_id:
       description: Id of the account the team belongs to.
       type: str
+      sample: 4db86fa3-9bc2-4d09-9df0-86b0fe7c6477
     name:
       description: The team name.
       type: str
-      sample: data-engineering
+      sample: data-engineers
     description:
       description: The description (V("") when there is none).
       type: str
+      sample: Builds and runs the data pipelines
     users:
       description: Emails of the users who are members, in lower case, sorted.
       type: list
       elements: str
-      sample: [alice@acme.io, bob@acme.io]
+      sample: [alice@acme.io, dan@acme.io]
     bots:
       description: Names of the service accounts (bots) that are members, sorted.
       type: list
       elements: str
-      sample: [deployer-prod]
+      sample: [prod-deployer]
     memberships:
       description: Every member as the API reports it.
       type: list
@@ -146,18 +148,23 @@ team:
         id:
           description: The member's actor id (not the user id or the bot id).
           type: str
+          sample: d48e8b2c-bce0-46a2-86b7-d7f392176fac
         type:
           description: V(user) or V(service_account).
           type: str
+          sample: user
         email:
           description: The user's email; null for a bot.
           type: str
+          sample: alice@acme.io
         name:
           description: The user's full name or the bot's name.
           type: str
+          sample: Alice Anders
         handle:
           description: The member's handle.
           type: str
+          sample: alice
     workspaces:
       description: The workspaces the team has access to.
       type: list
@@ -166,32 +173,55 @@ team:
         workspace_id:
           description: Workspace id.
           type: str
+          sample: 6f1c3b8e-2a4d-4e55-9d0f-0a1b2c3d4e5f
         workspace_handle:
           description: Workspace handle.
           type: str
+          sample: prod
         workspace_role_id:
           description: Id of the workspace role the team holds there.
           type: str
+          sample: efbdfbd9-5a98-4acf-8609-094112641b94
         workspace_role_name:
           description: Name of that workspace role.
           type: str
+          sample: Developer
     workos_directory_group_id:
       description: The directory (SCIM) group the team is synchronised from, or null.
       type: str
+      sample: directory_group_01HXYZ8K3M2N4P5Q6R7S8T9V0W
     created:
       description: When the team was created.
       type: str
+      sample: '2026-01-12T09:30:41.204518Z'
     updated:
       description: When the team was last updated.
       type: str
+      sample: '2026-03-02T14:05:12.871093Z'
 diff:
   description: The team before and after (name, description, users, bots), in diff mode.
   returned: when diff mode is on
   type: dict
+  sample:
+    before:
+      name: data-engineers
+      description: Builds and runs the data pipelines
+      users:
+        - alice@acme.io
+      bots: []
+    after:
+      name: data-engineers
+      description: Builds and runs the data pipelines
+      users:
+        - alice@acme.io
+        - dan@acme.io
+      bots:
+        - prod-deployer
 msg:
-  description: What happened, such as C(team 'data-engineering' updated).
+  description: What happened, such as C(team 'data-engineers' updated).
   returned: always
   type: str
+  sample: team 'data-engineers' updated
 """
 
 from ansible_collections.prefect.cloud.plugins.module_utils._api.table import ACCOUNT_MEMBER, BOT, TEAM, is_uuid

@@ -59,23 +59,29 @@ teams:
     id:
       description: Team id.
       type: str
+      sample: 0b7b6c4e-5a7d-4c1e-8f0e-3d2a1b0c9e8f
     account_id:
       description: Account id.
       type: str
+      sample: 4db86fa3-9bc2-4d09-9df0-86b0fe7c6477
     name:
       description: Team name.
       type: str
+      sample: data-engineers
     description:
       description: Description (V("") when there is none).
       type: str
+      sample: Builds and runs the data pipelines
     users:
       description: Emails of the users who are members, in lower case, sorted.
       type: list
       elements: str
+      sample: [alice@acme.io, dan@acme.io]
     bots:
       description: Names of the service accounts (bots) that are members, sorted.
       type: list
       elements: str
+      sample: [prod-deployer]
     memberships:
       description: Every member as the API reports it.
       type: list
@@ -84,18 +90,23 @@ teams:
         id:
           description: The member's actor id (not the user id or the bot id).
           type: str
+          sample: d48e8b2c-bce0-46a2-86b7-d7f392176fac
         type:
           description: V(user) or V(service_account).
           type: str
+          sample: user
         email:
           description: The user's email; null for a bot.
           type: str
+          sample: alice@acme.io
         name:
           description: The user's full name or the bot's name.
           type: str
+          sample: Alice Anders
         handle:
           description: The member's handle.
           type: str
+          sample: alice
     workspaces:
       description: The workspaces the team has access to.
       type: list
@@ -104,12 +115,15 @@ teams:
         workspace_id:
           description: Workspace id.
           type: str
+          sample: 6f1c3b8e-2a4d-4e55-9d0f-0a1b2c3d4e5f
         workspace_handle:
           description: Workspace handle.
           type: str
+          sample: prod
         workspace_role_id:
           description: Id of the workspace role the team holds there.
           type: str
+          sample: efbdfbd9-5a98-4acf-8609-094112641b94
         workspace_role_name:
           description: Name of that workspace role.
           type: str
@@ -117,12 +131,15 @@ teams:
     workos_directory_group_id:
       description: The directory (SCIM) group the team is synchronised from, or null.
       type: str
+      sample: directory_group_01HXYZ8K3M2N4P5Q6R7S8T9V0W
     created:
       description: Creation time.
       type: str
+      sample: '2026-01-12T09:30:41.204518Z'
     updated:
       description: Last update time.
       type: str
+      sample: '2026-03-02T14:05:12.871093Z'
 count:
   description: How many teams were returned.
   returned: always

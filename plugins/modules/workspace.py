@@ -81,6 +81,7 @@ workspace:
     account_id:
       description: Id of the account the workspace belongs to.
       type: str
+      sample: 4db86fa3-9bc2-4d09-9df0-86b0fe7c6477
     handle:
       description: The workspace handle.
       type: str
@@ -92,6 +93,7 @@ workspace:
     description:
       description: The description.
       type: str
+      sample: Production flows
     default_workspace_role:
       description: Name of the default workspace role, or null.
       type: str
@@ -99,23 +101,29 @@ workspace:
     default_workspace_role_id:
       description: Id of the default workspace role, or null.
       type: str
+      sample: db3748eb-7fc3-49f8-ba64-6c1c39aa6abf
     is_public:
       description: Whether the workspace is public.
       type: bool
+      sample: false
     created:
       description: When the workspace was created.
       type: str
+      sample: '2026-01-12T09:30:41.204518Z'
     updated:
       description: When the workspace was last updated.
       type: str
+      sample: '2026-03-02T14:05:12.871093Z'
 diff:
   description: The workspace before and after (handle, name, description, default_workspace_role), in diff mode.
   returned: when diff mode is on
   type: dict
+  sample: {before: {}, after: {handle: prod, name: Production, description: Production flows, default_workspace_role: Viewer}}
 msg:
   description: What happened, such as C(workspace 'prod' created).
   returned: always
   type: str
+  sample: workspace 'prod' created
 """
 
 from ansible_collections.prefect.cloud.plugins.module_utils._api.table import WORKSPACE, WORKSPACE_ROLE

@@ -171,7 +171,7 @@ workspace_access:
       returned: for one team grant
       description: The team's name (one team grant).
       type: str
-      sample: engineers
+      sample: data-engineers
     workspace_role:
       returned: for one grant
       description: The workspace role's name (one grant).
@@ -184,43 +184,60 @@ workspace_access:
         - Without O(exclusive), only the accessors listed in O(grants); with it, every grant on the workspace.
       type: list
       elements: dict
-      sample: [{"team": "engineers", "workspace_role": "Viewer"}, {"bot": "prod-deployer", "workspace_role": "Runner"}]
+      sample: [{"team": "data-engineers", "workspace_role": "Viewer"}, {"bot": "prod-deployer", "workspace_role": "Runner"}]
     id:
       returned: for one grant, when it exists
       description: The access id (one grant; absent from a check-mode prediction of a new grant).
       type: str
+      sample: 71441aca-7aa5-409c-9425-a87aaab6f051
     workspace_id:
       returned: for one grant, when it exists
       description: The workspace id (absent from check-mode predictions).
       type: str
+      sample: 6f1c3b8e-2a4d-4e55-9d0f-0a1b2c3d4e5f
     workspace_role_id:
       returned: for one grant, when it exists
       description: The workspace role id (one grant; absent from check-mode predictions).
       type: str
+      sample: efbdfbd9-5a98-4acf-8609-094112641b94
     user_id:
       returned: for one user grant, when it exists
       description: The user id (one user grant).
       type: str
+      sample: fdcbf1ae-458e-4d8f-97f1-2ce18d4ed032
     bot_id:
       returned: for one bot grant, when it exists
       description: The bot id (one bot grant).
       type: str
+      sample: 1f0e2d3c-4b5a-4697-8879-6a5b4c3d2e1f
     team_id:
       returned: for one team grant, when it exists
       description: The team id (one team grant).
       type: str
+      sample: 0b7b6c4e-5a7d-4c1e-8f0e-3d2a1b0c9e8f
     actor_id:
       returned: for one user or bot grant, when it exists
       description: The actor id of the user or bot (one user or bot grant).
       type: str
+      sample: d48e8b2c-bce0-46a2-86b7-d7f392176fac
 diff:
   description: The access before and after (workspace, accessor and role names), in diff mode.
   returned: when diff mode is on
   type: dict
+  sample:
+    before:
+      workspace: prod
+      user: alice@acme.io
+      workspace_role: Viewer
+    after:
+      workspace: prod
+      user: alice@acme.io
+      workspace_role: Developer
 msg:
   description: What happened, such as C(user 'alice@acme.io' in workspace 'dev' created).
   returned: always
   type: str
+  sample: user 'alice@acme.io' in workspace 'prod' updated
 """
 
 from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import ReferenceNotFound, Refusal

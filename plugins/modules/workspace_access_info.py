@@ -76,12 +76,15 @@ workspace:
     id:
       description: Workspace id.
       type: str
+      sample: 6f1c3b8e-2a4d-4e55-9d0f-0a1b2c3d4e5f
     handle:
       description: Workspace handle.
       type: str
+      sample: prod
     name:
       description: Display name.
       type: str
+      sample: Production
 users:
   description: The user grants.
   returned: always
@@ -91,27 +94,35 @@ users:
     id:
       description: The access id.
       type: str
+      sample: 71441aca-7aa5-409c-9425-a87aaab6f051
     user_id:
       description: The user id.
       type: str
+      sample: fdcbf1ae-458e-4d8f-97f1-2ce18d4ed032
     actor_id:
       description: The user's actor id.
       type: str
+      sample: d48e8b2c-bce0-46a2-86b7-d7f392176fac
     email:
       description: The user's email.
       type: str
+      sample: alice@acme.io
     handle:
       description: The user's handle.
       type: str
+      sample: alice
     first_name:
       description: First name.
       type: str
+      sample: Alice
     last_name:
       description: Last name.
       type: str
+      sample: Anders
     workspace_id:
       description: The workspace id.
       type: str
+      sample: 6f1c3b8e-2a4d-4e55-9d0f-0a1b2c3d4e5f
     workspace_role:
       description: Name of the workspace role.
       type: str
@@ -119,12 +130,15 @@ users:
     workspace_role_id:
       description: Id of the workspace role.
       type: str
+      sample: efbdfbd9-5a98-4acf-8609-094112641b94
     created:
       description: When the grant was made.
       type: str
+      sample: '2026-01-12T09:30:41.204518Z'
     updated:
       description: When the grant was last changed.
       type: str
+      sample: '2026-03-02T14:05:12.871093Z'
 bots:
   description: The service account (bot) grants.
   returned: always
@@ -134,18 +148,23 @@ bots:
     id:
       description: The access id.
       type: str
+      sample: c474f347-599c-4293-b689-8bc93d695647
     bot_id:
       description: The bot id.
       type: str
+      sample: 1f0e2d3c-4b5a-4697-8879-6a5b4c3d2e1f
     actor_id:
       description: The bot's actor id.
       type: str
+      sample: db508750-c953-44c9-a0e8-9bfc45af5c83
     bot_name:
       description: The bot's name.
       type: str
+      sample: prod-deployer
     workspace_id:
       description: The workspace id.
       type: str
+      sample: 6f1c3b8e-2a4d-4e55-9d0f-0a1b2c3d4e5f
     workspace_role:
       description: Name of the workspace role.
       type: str
@@ -153,12 +172,15 @@ bots:
     workspace_role_id:
       description: Id of the workspace role.
       type: str
+      sample: 43fbe0c4-206a-4b39-82a5-22b9eda35758
     created:
       description: When the grant was made.
       type: str
+      sample: '2026-01-12T09:30:41.204518Z'
     updated:
       description: When the grant was last changed.
       type: str
+      sample: '2026-03-02T14:05:12.871093Z'
 teams:
   description: The team grants.
   returned: always
@@ -168,15 +190,19 @@ teams:
     id:
       description: The access id.
       type: str
+      sample: 9a3e5c1d-2b7f-4e8a-b6c4-5d0f1e2a3b4c
     team_id:
       description: The team id.
       type: str
+      sample: 0b7b6c4e-5a7d-4c1e-8f0e-3d2a1b0c9e8f
     team_name:
       description: The team's name.
       type: str
+      sample: data-engineers
     workspace_id:
       description: The workspace id.
       type: str
+      sample: 6f1c3b8e-2a4d-4e55-9d0f-0a1b2c3d4e5f
     workspace_role:
       description: Name of the workspace role.
       type: str
@@ -184,12 +210,15 @@ teams:
     workspace_role_id:
       description: Id of the workspace role.
       type: str
+      sample: db3748eb-7fc3-49f8-ba64-6c1c39aa6abf
     created:
       description: When the grant was made.
       type: str
+      sample: '2026-01-12T09:30:41.204518Z'
     updated:
       description: When the grant was last changed.
       type: str
+      sample: '2026-03-02T14:05:12.871093Z'
 count:
   description: How many grants were returned (users, bots and teams together).
   returned: always

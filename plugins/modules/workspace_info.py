@@ -56,33 +56,43 @@ workspaces:
     id:
       description: Workspace id.
       type: str
+      sample: 6f1c3b8e-2a4d-4e55-9d0f-0a1b2c3d4e5f
     handle:
       description: Workspace handle.
       type: str
+      sample: prod
     name:
       description: Display name.
       type: str
+      sample: Production
     description:
       description: Description.
       type: str
+      sample: Production flows
     default_workspace_role:
       description: Name of the default workspace role, or null.
       type: str
+      sample: Viewer
     default_workspace_role_id:
       description: Id of the default workspace role, or null.
       type: str
+      sample: db3748eb-7fc3-49f8-ba64-6c1c39aa6abf
     account_id:
       description: Account id.
       type: str
+      sample: 4db86fa3-9bc2-4d09-9df0-86b0fe7c6477
     is_public:
       description: Whether the workspace is public.
       type: bool
+      sample: false
     created:
       description: Creation time.
       type: str
+      sample: '2026-01-12T09:30:41.204518Z'
     updated:
       description: Last update time.
       type: str
+      sample: '2026-03-02T14:05:12.871093Z'
 count:
   description: How many workspaces were returned.
   returned: always

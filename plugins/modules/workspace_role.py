@@ -115,6 +115,7 @@ workspace_role:
     account_id:
       description: Id of the account the role belongs to.
       type: str
+      sample: 4db86fa3-9bc2-4d09-9df0-86b0fe7c6477
     name:
       description: The role name.
       type: str
@@ -135,24 +136,40 @@ workspace_role:
     inherited_role_id:
       description: Id of the built-in role this role inherits from, or null.
       type: str
+      sample: db3748eb-7fc3-49f8-ba64-6c1c39aa6abf
     permissions:
       description: Legacy permission list of the role, as the API returns it (deprecated by Prefect).
       type: list
       elements: str
+      sample: []
     created:
       description: When the role was created.
       type: str
+      sample: '2026-01-12T09:30:41.204518Z'
     updated:
       description: When the role was last updated.
       type: str
+      sample: '2026-03-02T14:05:12.871093Z'
 diff:
   description: The role before and after (name, description, scopes expanded and sorted, inherited_role), in diff mode.
   returned: when diff mode is on
   type: dict
+  sample:
+    before: {}
+    after:
+      name: release-manager
+      description: Ships deployments
+      inherited_role: Viewer
+      scopes:
+        - manage_deployments
+        - run_deployments
+        - see_deployments
+        - write_deployments
 msg:
   description: What happened, such as C(workspace role 'release-manager' created).
   returned: always
   type: str
+  sample: workspace role 'release-manager' created
 """
 
 from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import Refusal

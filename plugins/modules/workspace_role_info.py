@@ -76,9 +76,11 @@ workspace_roles:
     id:
       description: Role id.
       type: str
+      sample: efbdfbd9-5a98-4acf-8609-094112641b94
     account_id:
       description: Id of the account a custom role belongs to; null for a built-in role.
       type: str
+      sample: null
     name:
       description: Role name.
       type: str
@@ -86,29 +88,37 @@ workspace_roles:
     description:
       description: Description.
       type: str
+      sample: Create, run and manage flows, deployments, blocks and work pools.
     is_builtin:
       description: Whether this is a built-in role (read only, available in every account).
       type: bool
+      sample: true
     scopes:
       description: The scopes of the role, as the API returns them.
       type: list
       elements: str
+      sample: [see_flows, run_flows, manage_flows, see_deployments, run_deployments]
     inherited_role:
       description: Name of the built-in role this role inherits from, or null.
       type: str
+      sample: null
     inherited_role_id:
       description: Id of the built-in role this role inherits from, or null.
       type: str
+      sample: null
     permissions:
       description: Legacy permission list (deprecated by Prefect).
       type: list
       elements: str
+      sample: []
     created:
       description: Creation time.
       type: str
+      sample: '2026-01-12T09:30:41.204518Z'
     updated:
       description: Last update time.
       type: str
+      sample: '2026-03-02T14:05:12.871093Z'
 count:
   description: How many roles were returned.
   returned: always
@@ -127,16 +137,20 @@ scope_catalogue:
     title:
       description: Human-readable title (for display only).
       type: str
+      sample: Manage flows
     feature_group:
       description: The feature the scope belongs to.
       type: str
+      sample: Flows
     includes_scopes:
       description: The scopes that this scope grants as well.
       type: list
       elements: str
+      sample: [see_flows, run_flows, manage_saved_search]
     see_scope:
       description: The scope that grants seeing the objects this scope acts on, or null.
       type: str
+      sample: see_flows
 """
 
 from ansible_collections.prefect.cloud.plugins.module_utils._api.table import WORKSPACE_ROLE
