@@ -128,9 +128,12 @@ def resource_paths_in(source, segments):
     ]
 
 
-@pytest.mark.parametrize("path", MODULES, ids=lambda p: p.stem)
+LOOKUPS = sorted(p for p in (ROOT / "plugins" / "lookup").glob("*.py") if p.name != "__init__.py")
+
+
+@pytest.mark.parametrize("path", MODULES + LOOKUPS, ids=lambda p: "%s/%s" % (p.parent.name, p.stem))
 def test_modules_build_no_url_path_and_no_filter_body(path):
-    """Paths and filters are the resource table's (module_utils/_api/table.py) knowledge."""
+    """Paths and filters are the resource table's (module_utils/_api/table.py) knowledge; lookups included."""
     found = requests_built_in(path.read_text(encoding="utf-8"))
     assert found == [], "%s builds requests itself (line, literal): %s" % (path.name, found)
 
