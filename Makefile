@@ -87,8 +87,10 @@ units-emulator: venv
 
 # The development tools (tools/tests): the fragment rule, the AWX job checks, the shipped AWX files
 # (the credential type playbook runs on the newest and the oldest core, hence both environments).
+# test_artifact.py runs in make package, on the tarball it installs.
 units-tools: venv venv-oldest
-	@$(VENV)/bin/python -m pytest -p no:cacheprovider tools/tests $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	@$(VENV)/bin/python -m pytest -p no:cacheprovider --ignore tools/tests/test_artifact.py tools/tests $(PYTEST_ARGS) \
+	     || [ $$? -eq 5 ]
 
 # --- integration: ansible-test against the emulator (tools/integration.sh) -----------------
 integration: integration-newest integration-oldest

@@ -86,7 +86,7 @@ def main(pdd, ident, key_dir):
             print("awx-run %s: %s" % (ident, problem), file=sys.stderr)
         return 1
     with open(os.path.join(artifacts, "stdout"), encoding="utf-8") as f:
-        recap = f.read().rsplit("PLAY RECAP", 1)[-1].strip()
+        recap = "; ".join(" ".join(line.split()) for line in f.read().rsplit("PLAY RECAP", 1)[-1].splitlines() if ":" in line)
     print("awx-run %s: passed (%d job events, %d minted keys checked); recap: %s"
           % (ident, len(glob.glob(os.path.join(artifacts, "job_events", "*.json"))), len(minted), recap))
     return 0
