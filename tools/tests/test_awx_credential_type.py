@@ -90,7 +90,7 @@ class StandInController(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(payload)
 
-    def do_GET(self):  # noqa: N802 (http.server's naming)
+    def do_GET(self):
         url = urllib.parse.urlsplit(self.path)
         if url.path == "/api/v2/credential_types/":
             name = urllib.parse.parse_qs(url.query).get("name", [None])[0]
@@ -101,7 +101,7 @@ class StandInController(http.server.BaseHTTPRequestHandler):
     def _body(self):
         return json.loads(self.rfile.read(int(self.headers["Content-Length"])))
 
-    def do_POST(self):  # noqa: N802
+    def do_POST(self):
         if self.path != "/api/v2/credential_types/":
             return self._answer(404, {"detail": "Not found."})
         body = self._body()
@@ -111,7 +111,7 @@ class StandInController(http.server.BaseHTTPRequestHandler):
         self.store[item["id"]] = item
         return self._answer(201, item)
 
-    def do_PATCH(self):  # noqa: N802
+    def do_PATCH(self):
         match = re.match(r"^/api/v2/credential_types/(\d+)/$", self.path)
         if not match or int(match.group(1)) not in self.store:
             return self._answer(404, {"detail": "Not found."})
