@@ -110,7 +110,8 @@ lint: venv
 	 echo "==> antsibull-changelog lint"; antsibull-changelog lint || failed="$$failed antsibull-changelog"; \
 	 awx=$$(tools/awx_collection.sh $(VENV)/bin/python); \
 	 echo "==> ansible-playbook --syntax-check playbooks/awx_credential_type.yml (with awx.awx)"; \
-	 ANSIBLE_COLLECTIONS_PATH=$$awx ansible-playbook --syntax-check playbooks/awx_credential_type.yml \
+	 ANSIBLE_COLLECTIONS_PATH=$$awx ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false \
+	     ansible-playbook --syntax-check playbooks/awx_credential_type.yml \
 	     || failed="$$failed syntax-check"; \
 	 echo "==> ansible-lint (production profile)"; \
 	 (cd "$$tree" && ANSIBLE_COLLECTIONS_PATH=$(TOP)/.cache/collections:$$awx ansible-lint) || failed="$$failed ansible-lint"; \
@@ -119,8 +120,10 @@ lint: venv
 	 if [ -n "$$failed" ]; then echo "lint FAILED:$$failed" >&2; exit 1; fi
 
 # --- packaging, AWX, execution environment ------------------------------------------------
-package: venv
+# On the newest and the oldest supported ansible-core (each builds, installs and runs the tarball).
+package: venv venv-oldest
 	@tools/package_check.sh $(VENV)
+	@tools/package_check.sh $(VENV_OLDEST)
 
 awx-run: venv
 	@tools/awx_run.sh $(VENV)
