@@ -77,15 +77,23 @@ def file_at(repo, rev, path):
     return result.stdout if result.returncode == 0 else None
 
 
+def is_doc_string(node):
+    return isinstance(node, ast.Assign) and all(isinstance(t, ast.Name) and t.id in DOC_STRINGS for t in node.targets)
+
+
 def without_doc_strings(source):
-    """The module's AST without its DOCUMENTATION / EXAMPLES / RETURN assignments, or None."""
+    """The AST without DOCUMENTATION / EXAMPLES / RETURN assignments, or None when it does not parse.
+
+    Module level for plugins; class level too, for doc fragments (class ModuleDocFragment).
+    """
     try:
         tree = ast.parse(source)
     except SyntaxError:
         return None
-    tree.body = [node for node in tree.body
-                 if not (isinstance(node, ast.Assign)
-                         and all(isinstance(t, ast.Name) and t.id in DOC_STRINGS for t in node.targets))]
+    tree.body = [node for node in tree.body if not is_doc_string(node)]
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef):
+            node.body = [n for n in node.body if not is_doc_string(n)] or [ast.Pass()]
     return ast.dump(tree)
 
 

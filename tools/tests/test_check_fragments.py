@@ -103,6 +103,16 @@ def test_a_documentation_only_change_needs_no_fragment(repo):
     assert repo.check().returncode == 0
 
 
+def test_a_doc_fragment_text_change_needs_no_fragment(repo):
+    fragment = 'class ModuleDocFragment:\n    DOCUMENTATION = r"""\noptions: {}\n"""\n'
+    repo.commit("doc fragment", {"plugins/doc_fragments/common.py": fragment,
+                                 "changelogs/fragments/x.yml": "minor_changes:\n  - x.\n"})
+    repo.commit("reworded", {"plugins/doc_fragments/common.py": fragment.replace("{}", "{api_url: {}}")})
+    assert repo.check().returncode == 0
+    repo.commit("code in it", {"plugins/doc_fragments/common.py": fragment + "\n    X = 1\n"})
+    assert repo.check().returncode == 1
+
+
 def test_removing_a_plugin_needs_a_fragment(repo):
     repo.commit("drop thing", remove=["plugins/modules/thing.py"])
     assert repo.check().returncode == 1
