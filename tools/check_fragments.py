@@ -140,7 +140,7 @@ def judge(repo, commit):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--repo", default=".")
-    parser.add_argument("--since", help="judge only the changes after this revision as well")
+    parser.add_argument("--since", help="judge only the changes after this revision, when it is newer than the other bases")
     args = parser.parse_args(argv)
     repo = args.repo
     try:
