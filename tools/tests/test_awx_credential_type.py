@@ -61,6 +61,14 @@ def test_the_fields_are_the_connection_options(module_utils):
     assert default_url in fields["api_url"]["help_text"]
 
 
+def test_an_empty_optional_field_counts_as_unset(module_utils):
+    """AWX injects an empty string for an optional field left empty: the defaults must still apply."""
+    _module, _client = module_utils
+    api_url, account = _module.connection_settings({"api_url": "", "api_key": "k", "account": ""}, environ={})
+    assert api_url == _client.DEFAULT_API_URL
+    assert not account
+
+
 @pytest.mark.parametrize("field", CREDENTIAL_TYPE["inputs"]["fields"], ids=lambda f: f["id"])
 def test_each_field_is_one_awx_accepts(field):
     assert set(field) <= AWX_FIELD_KEYS
