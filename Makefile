@@ -2,12 +2,18 @@
 # Every target sets up what it needs; a fresh machine needs only Python 3 and make.
 #
 #   make demo                          the emulator and the collection at work
-#   make test                          every check: lint, docs, units, sanity, integration (oldest and newest core)
+#   make test                          every check: lint, docs, units, sanity, integration (oldest and newest core),
+#                                      package, awx-run, ee, changelog-check
 #   make emulator PORT=8686 SEED=f.yml the emulator in the foreground (built-in demo seed without SEED)
 #   make venv | venv-oldest            the virtual environments (.venv: newest core, .venv-2.16: oldest)
 #   make sanity | units | integration | lint   one kind of check
 #   make benchmark                     emulator throughput, module cost, access at scale (benchmarks/)
 #   make docs                          the docs site (plugin pages and guides) into .cache/docs/build/html
+#   make package                       build the tarball, check its files, run it installed against the emulator
+#   make awx-run                       playbooks/site.yml through ansible-runner as AWX runs it (no key leaks)
+#   make ee                            execution-environment.yml into an ansible-builder build context, checked
+#   make changelog-check               fragments for every change (tools/check_fragments.py), a trial render
+#   make changelog                     the release step: render CHANGELOG.rst from the fragments (antsibull-changelog)
 #   make clean | distclean             remove the caches | and the virtual environments
 
 SHELL := /bin/bash
@@ -32,14 +38,18 @@ PYTEST_ARGS ?=
 SANITY_ARGS ?=
 INTEGRATION_ARGS ?=
 
-TEST_STEPS := lint docs units sanity-newest sanity-oldest integration-newest integration-oldest
+TEST_STEPS := lint docs units sanity-newest sanity-oldest integration-newest integration-oldest \
+              package awx-run ee changelog-check
+# Changes judged by make changelog-check: after the latest release tag or the commit that brought
+# the rule, or after this revision when given (make changelog-check FRAGMENTS_SINCE=<rev>).
+FRAGMENTS_SINCE ?=
 
 .PHONY: benchmark help venv venv-oldest sanity sanity-newest sanity-oldest units units-newest units-oldest \
-        units-emulator integration integration-newest integration-oldest lint docs test demo emulator \
-        clean distclean
+        units-emulator units-tools integration integration-newest integration-oldest lint docs test demo emulator \
+        package awx-run ee changelog changelog-check clean distclean
 
 help:
-	@sed -n '2,12s/^# \{0,1\}//p' Makefile
+	@sed -n '2,18s/^# \{0,1\}//p' Makefile
 
 venv:
 	@tools/bootstrap_venv.sh $(VENV) "$$(tools/find_python.sh $(PY_NEWEST))" '$(CORE_NEWEST)'
@@ -58,7 +68,7 @@ sanity-oldest: venv-oldest
 
 
 # --- units: pytest; ansible_collections.prefect.cloud imports from the tree copy ------------
-units: units-emulator units-newest units-oldest
+units: units-emulator units-tools units-newest units-oldest
 
 units-newest: venv
 	@$(MAKE) --no-print-directory _units UNITS_VENV=$(VENV)
@@ -74,6 +84,13 @@ _units:
 
 units-emulator: venv
 	@PYTHONPATH=$(TOP)/tests/emulator $(VENV)/bin/python -m pytest -p no:cacheprovider tests/emulator/tests $(PYTEST_ARGS) \
+	     || [ $$? -eq 5 ]
+
+# The development tools (tools/tests): the fragment rule, the AWX job checks, the shipped AWX files
+# (the credential type playbook runs on the newest and the oldest core, hence both environments).
+# test_artifact.py runs in make package, on the tarball it installs.
+units-tools: venv venv-oldest
+	@$(VENV)/bin/python -m pytest -p no:cacheprovider --ignore tools/tests/test_artifact.py tools/tests $(PYTEST_ARGS) \
 	     || [ $$? -eq 5 ]
 
 # --- integration: ansible-test against the emulator (tools/integration.sh) -----------------
@@ -92,8 +109,13 @@ lint: venv
 	 echo "==> yamllint"; yamllint --strict . || failed="$$failed yamllint"; \
 	 echo "==> ruff"; ruff check --no-cache . || failed="$$failed ruff"; \
 	 echo "==> antsibull-changelog lint"; antsibull-changelog lint || failed="$$failed antsibull-changelog"; \
+	 awx=$$(tools/awx_collection.sh $(VENV)/bin/python); \
+	 echo "==> ansible-playbook --syntax-check playbooks/awx_credential_type.yml (with awx.awx)"; \
+	 ANSIBLE_COLLECTIONS_PATH=$$awx ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false \
+	     ansible-playbook --syntax-check playbooks/awx_credential_type.yml \
+	     || failed="$$failed syntax-check"; \
 	 echo "==> ansible-lint (production profile)"; \
-	 (cd "$$tree" && ANSIBLE_COLLECTIONS_PATH=$(TOP)/.cache/collections ansible-lint) || failed="$$failed ansible-lint"; \
+	 (cd "$$tree" && ANSIBLE_COLLECTIONS_PATH=$(TOP)/.cache/collections:$$awx ansible-lint) || failed="$$failed ansible-lint"; \
 	 echo "==> antsibull-docs lint-collection-docs (plugin docs, docs/docsite: extra-docs.yml, links.yml, the guides)"; \
 	 (cd "$$tree" && ANSIBLE_COLLECTIONS_PATH=$(TOP)/.cache/collections \
 	     antsibull-docs lint-collection-docs --plugin-docs --check-extra-docs-refs .) || failed="$$failed antsibull-docs"; \
@@ -102,6 +124,31 @@ lint: venv
 # --- docs: the docs site, offline, warnings are errors (tools/docs.sh) ----------------------
 docs: venv
 	@tools/docs.sh $(VENV)
+
+# --- packaging, AWX, execution environment ------------------------------------------------
+# On the newest and the oldest supported ansible-core (each builds, installs and runs the tarball).
+package: venv venv-oldest
+	@tools/package_check.sh $(VENV)
+	@tools/package_check.sh $(VENV_OLDEST)
+
+awx-run: venv
+	@tools/awx_run.sh $(VENV)
+
+ee: venv
+	@tools/ee_check.sh $(VENV)
+
+# --- release: changelog fragments ------------------------------------------------------------
+# The release step: renders CHANGELOG.rst and changelogs/changelog.yaml for the version in
+# galaxy.yml and removes the fragments it used. Commit the result and tag the release.
+changelog: venv
+	@PATH=$(VENV)/bin:$$PATH antsibull-changelog release
+	@git status --short CHANGELOG.rst changelogs
+
+# What CI checks: every change since the base has its fragment, and the release step renders
+# (in a throwaway copy of the collection tree, so the checkout stays as it is).
+changelog-check: venv
+	@$(VENV)/bin/python tools/check_fragments.py $(if $(FRAGMENTS_SINCE),--since $(FRAGMENTS_SINCE))
+	@PATH=$(VENV)/bin:$$PATH tools/changelog_trial.sh
 
 # --- test: everything, step by step, with timings; every step runs, the summary tells ------
 test:
