@@ -226,6 +226,7 @@ count:
   sample: 4
 """
 
+from ansible_collections.prefect.cloud.plugins.module_utils._api.secrets import sanitize
 from ansible_collections.prefect.cloud.plugins.module_utils._api.table import WORKSPACE, WORKSPACE_ROLE
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.info import InfoReader, run_info
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
@@ -259,7 +260,7 @@ class WorkspaceAccess(InfoReader):
         result = {"users": [], "bots": [], "teams": []}
         for accessor, row in self.rows():
             row["workspace_role"] = self.resolver.role_name(WORKSPACE_ROLE, row.get("workspace_role_id"))
-            result[accessor + "s"].append(row)
+            result[accessor + "s"].append(sanitize(row))
         result.update(changed=False, workspace=self.workspace, count=sum(len(rows) for rows in result.values()))
         return result
 

@@ -19,6 +19,7 @@ mismatch is a redirect, and the client follows none).
 """
 
 import re
+import string
 
 from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import PrefectCloudHTTPError
 
@@ -159,6 +160,8 @@ ME = ApiResource(
 ACCOUNT_MEMBER = ApiResource(
     "account_member",
     "user",
+    # People become members by accepting an invitation: no task can make one.
+    creatable=False,
     listing="/account_memberships/filter",
     wrap="account_memberships",
     key="email",
@@ -335,6 +338,10 @@ WORKSPACE_INVITATION = ApiResource(
 )
 
 
+def _placeholders(template):
+    return [name for _text, name, _spec, _conversion in string.Formatter().parse(template) if name]
+
+
 class Api:
     """The table bound to one connection: the one way above this layer to reach the wire.
 
@@ -350,10 +357,11 @@ class Api:
         return self._connection.client
 
     def path(self, resource, template, ids):
-        try:
-            path = template.format(**ids)
-        except KeyError as exc:
-            raise KeyError("%s: %s needs %s" % (resource.name, template, exc)) from None
+        missing = [name for name in _placeholders(template) if ids.get(name) is None]
+        if missing:
+            # A path with "None" in it would reach some other object, or 404 and look like success.
+            raise KeyError("%s: %s needs %s" % (resource.name, template, ", ".join(missing)))
+        path = template.format(**ids)
         if resource.scope == "account":
             path = "/accounts/%s%s" % (self._connection.account_id, path)
         return path

@@ -35,7 +35,7 @@ class Resolver:
     def require(self, resource, ref):
         found = self.find(resource, ref)
         if found is None:
-            raise ReferenceNotFound(resource.label, ref)
+            raise ReferenceNotFound(resource.label, ref, creatable=resource.creatable)
         return found
 
     def find_many(self, resource, refs):
@@ -64,7 +64,7 @@ class Resolver:
         found = self.find_many(resource, refs)
         missing = [r for r in refs if r not in found]
         if missing:
-            raise ReferenceNotFound(resource.label, missing[0] if len(missing) == 1 else missing)
+            raise ReferenceNotFound(resource.label, missing[0] if len(missing) == 1 else missing, creatable=resource.creatable)
         return found
 
     def remember(self, resource, row):

@@ -134,5 +134,5 @@ def upsert_access(api, workspace_id, accessor, pairs):
 
 def revoke_access(api, workspace_id, accessor, row):
     """Remove one grant: team access by team id, user and bot access by the access row's id."""
-    resource = ACCESS_LISTS[accessor]
-    api.delete(resource, "revoke", workspace_id=workspace_id, id=row.get("id"), team_id=row.get("team_id"))
+    ids = {"team_id": row["team_id"]} if accessor == "team" else {"id": row["id"]}
+    api.delete(ACCESS_LISTS[accessor], "revoke", workspace_id=workspace_id, **ids)
