@@ -17,7 +17,7 @@ import os
 import re
 
 from ansible_collections.prefect.cloud.plugins.module_utils._api.client import DEFAULT_API_URL, PrefectCloudClient
-from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import PrefectCloudError
+from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import PrefectCloudError, PrefectCloudHTTPError
 from ansible_collections.prefect.cloud.plugins.module_utils._api.table import ME, WORKSPACE_API_URL, Api, is_uuid
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.resolve import Resolver
 
@@ -131,7 +131,18 @@ class Connection:
                 self._account_id = ref.lower()
             else:
                 try:
-                    self._account_id = account_id_from_memberships(ref, self.my_accounts())
+                    accounts = self.my_accounts()
+                except PrefectCloudHTTPError as exc:
+                    if not self.is_bot_key or exc.status not in (401, 403, 404, 422):
+                        raise
+                    # What /me/ answers a service-account key is not documented; the account's id needs no lookup.
+                    raise PrefectCloudError(
+                        "%s: this service-account key may not list its accounts, so the account %s; "
+                        "set account (or PREFECT_CLOUD_ACCOUNT_ID) to the account's id, a UUID"
+                        % (exc, "%r cannot be looked up by handle" % ref if ref else "cannot be inferred")
+                    ) from None
+                try:
+                    self._account_id = account_id_from_memberships(ref, accounts)
                 except ValueError as exc:
                     raise PrefectCloudError(str(exc)) from None
         return self._account_id
