@@ -143,3 +143,31 @@ def test_account_from_memberships():
 def test_connection_options_name_the_option(params, option):
     with pytest.raises(ValueError, match=option):
         check_connection_options(dict(PARAMS, **params))
+
+
+@pytest.mark.parametrize("account", [None, "unit"])
+def test_a_bot_key_refused_its_accounts_is_told_to_give_the_account_id(monkeypatch, account):
+    from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import PrefectCloudHTTPError
+
+    def refused():
+        raise PrefectCloudHTTPError("GET /api/me/accounts failed: permission denied (HTTP 403)", status=403)
+
+    connection = Connection(dict(PARAMS, api_url="http://127.0.0.1:9/api", api_key="pnb_" + "b" * 36, account=account), environ={})
+    monkeypatch.setattr(connection, "my_accounts", refused)
+    with pytest.raises(PrefectCloudError) as info:
+        assert connection.account_id is None  # not reached
+    message = str(info.value)
+    assert "HTTP 403" in message and "set account (or PREFECT_CLOUD_ACCOUNT_ID) to the account's id, a UUID" in message
+    assert ("'unit' cannot be looked up by handle" in message) == (account == "unit")
+
+
+def test_a_user_key_refused_its_accounts_gets_the_api_error(monkeypatch):
+    from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import PrefectCloudHTTPError
+
+    def refused():
+        raise PrefectCloudHTTPError("GET /api/me/accounts failed: API key rejected (HTTP 401)", status=401)
+
+    connection = Connection(dict(PARAMS, api_url="http://127.0.0.1:9/api", account="unit"), environ={})
+    monkeypatch.setattr(connection, "my_accounts", refused)
+    with pytest.raises(PrefectCloudHTTPError):
+        assert connection.account_id is None  # not reached
