@@ -14,6 +14,8 @@ import os
 import re
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+from ansible.module_utils.errors import AnsibleFallbackNotFound
+from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.prefect.cloud.plugins.module_utils._client import (
     DEFAULT_API_URL,
@@ -21,7 +23,9 @@ from ansible_collections.prefect.cloud.plugins.module_utils._client import (
     REQUESTS_IMPORT_ERROR,
     PrefectCloudClient,
     PrefectCloudError,
+    normalise_api_key,
     redact_secrets,
+    tls_verify,
 )
 from ansible_collections.prefect.cloud.plugins.module_utils._resolve import Resolver, account_id_from_memberships, is_uuid
 
@@ -31,13 +35,47 @@ WORKSPACE_API_URL = re.compile(
 )
 
 
+# The TLS settings of Prefect's own client, so one environment serves the CLI, workers and this
+# collection. PREFECT_API_TLS_INSECURE_SKIP_VERIFY is the inverse of validate_certs.
+CA_PATH_ENV = "PREFECT_API_SSL_CERT_FILE"
+INSECURE_SKIP_VERIFY_ENV = "PREFECT_API_TLS_INSECURE_SKIP_VERIFY"
+
+
+def validate_certs_from_environment(environ=None):
+    """``validate_certs`` as the environment sets it (``None`` when it does not).
+
+    Raises ``ValueError`` naming the variable when its value is not a boolean.
+    """
+    environ = os.environ if environ is None else environ
+    value = environ.get(INSECURE_SKIP_VERIFY_ENV, "").strip()
+    if not value:
+        return None
+    try:
+        return not boolean(value, strict=True)
+    except TypeError:
+        raise ValueError("%s must be true or false, got %r" % (INSECURE_SKIP_VERIFY_ENV, value)) from None
+
+
+def _validate_certs_fallback():
+    """``fallback`` of the validate_certs option: the inverse of PREFECT_API_TLS_INSECURE_SKIP_VERIFY."""
+    try:
+        value = validate_certs_from_environment()
+    except ValueError:
+        # Handed on unconverted: the bool type check then fails naming validate_certs.
+        return os.environ[INSECURE_SKIP_VERIFY_ENV]
+    if value is None:
+        raise AnsibleFallbackNotFound
+    return value
+
+
 def common_argument_spec():
     """The connection options every module takes."""
     return {
         "api_url": {"type": "str", "fallback": (env_fallback, ["PREFECT_CLOUD_API_URL"])},
         "api_key": {"type": "str", "no_log": True, "fallback": (env_fallback, ["PREFECT_API_KEY"])},
         "account": {"type": "str", "fallback": (env_fallback, ["PREFECT_CLOUD_ACCOUNT_ID"])},
-        "validate_certs": {"type": "bool", "default": True},
+        "validate_certs": {"type": "bool", "default": True, "fallback": (_validate_certs_fallback,)},
+        "ca_path": {"type": "path", "fallback": (env_fallback, [CA_PATH_ENV])},
         "request_timeout": {"type": "float", "default": 30},
         "max_retries": {"type": "int", "default": 3},
     }
@@ -87,6 +125,17 @@ class PrefectCloudModule:
             self.fail(str(exc))
         if not self.params.get("api_key"):
             self.fail("api_key is required: set the api_key option or the PREFECT_API_KEY environment variable")
+        try:
+            api_key = normalise_api_key(self.params["api_key"])
+        except ValueError as exc:
+            self.fail(str(exc))
+        # Modules read the key as it is sent (surrounding whitespace removed), masked like the option.
+        self.ansible.no_log_values.add(api_key)
+        self.params["api_key"] = api_key
+        try:
+            tls_verify(self.params["validate_certs"], self.params["ca_path"])
+        except ValueError as exc:
+            self.fail(str(exc))
         if self.params["max_retries"] < 0:
             self.fail("max_retries must be 0 or more, got %d" % self.params["max_retries"])
         if self.params["request_timeout"] <= 0:
@@ -115,6 +164,7 @@ class PrefectCloudModule:
                 self._api_url,
                 self.params["api_key"],
                 validate_certs=self.params["validate_certs"],
+                ca_path=self.params["ca_path"],
                 timeout=self.params["request_timeout"],
                 max_retries=self.params["max_retries"],
                 warn=self.warn,

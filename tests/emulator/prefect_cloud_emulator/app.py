@@ -113,6 +113,9 @@ class EmulatorMiddleware:
         method, path = scope["method"], scope["path"]
         rule = emulator.take_fault(method, path)
         if rule is not None and rule.latency:
+            # The request is read in full first, then the answer is late: a slow server
+            # that has the request (a client that times out meanwhile cannot take it back).
+            receive = await _buffered(receive)
             await asyncio.sleep(rule.latency)
         if rule is not None and rule.status is not None and not rule.drop_response:
             await self._send_fault(rule, send)
@@ -181,6 +184,23 @@ class EmulatorMiddleware:
             return
         # Another server accepted the status: cut the body short instead.
         await send({"type": "http.response.body", "body": b"", "more_body": True})
+
+
+async def _buffered(receive: Receive) -> Receive:
+    """Reads the whole request body now; the returned ``receive`` replays it."""
+    messages: list[Message] = []
+    while True:
+        message = await receive()
+        messages.append(message)
+        if message["type"] != "http.request" or not message.get("more_body", False):
+            break
+
+    async def replay() -> Message:
+        if messages:
+            return messages.pop(0)
+        return await receive()
+
+    return replay
 
 
 def create_app(seed: dict[str, Any] | None = None, state_file: str | None = None) -> FastAPI:
