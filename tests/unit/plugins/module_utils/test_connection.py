@@ -2,7 +2,13 @@
 
 import pytest
 
-from ansible_collections.prefect.cloud.plugins.module_utils._module import connection_settings
+from ansible.module_utils.errors import AnsibleFallbackNotFound
+
+from ansible_collections.prefect.cloud.plugins.module_utils._module import (
+    common_argument_spec,
+    connection_settings,
+    validate_certs_from_environment,
+)
 
 ACCOUNT = "4db86fa3-9bc2-4d09-9df0-86b0fe7c6477"
 WORKSPACE = "9a7e3c11-0d5b-4f4e-b0a1-1c2d3e4f5a6b"
@@ -38,3 +44,29 @@ def test_api_url_must_be_http(url):
     with pytest.raises(ValueError) as info:
         connection_settings({"api_url": url}, {})
     assert "api_url" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [(None, None), ("", None), ("true", False), ("1", False), ("yes", False), ("false", True), ("0", True), (" off ", True)],
+)
+def test_validate_certs_from_prefect_insecure_skip_verify(value, expected):
+    environ = {} if value is None else {"PREFECT_API_TLS_INSECURE_SKIP_VERIFY": value}
+    assert validate_certs_from_environment(environ) is expected
+
+
+def test_an_unreadable_insecure_skip_verify_names_the_variable():
+    with pytest.raises(ValueError) as info:
+        validate_certs_from_environment({"PREFECT_API_TLS_INSECURE_SKIP_VERIFY": "sometimes"})
+    assert "PREFECT_API_TLS_INSECURE_SKIP_VERIFY" in str(info.value)
+
+
+def test_the_module_option_falls_back_to_the_inverted_variable(monkeypatch):
+    spec = common_argument_spec()
+    assert spec["ca_path"]["fallback"][1] == ["PREFECT_API_SSL_CERT_FILE"]
+    strategy = spec["validate_certs"]["fallback"][0]
+    monkeypatch.setenv("PREFECT_API_TLS_INSECURE_SKIP_VERIFY", "true")
+    assert strategy() is False
+    monkeypatch.delenv("PREFECT_API_TLS_INSECURE_SKIP_VERIFY")
+    with pytest.raises(AnsibleFallbackNotFound):
+        strategy()
