@@ -19,7 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from . import hooks
 from .routes import ROUTERS
 from .seed import DEMO_SEED, build_store
-from .store import Conflict, Store
+from .store import Conflict, LastOwner, Store
 
 HOOK_PREFIX = "/_emulator"
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -32,6 +32,7 @@ class Emulator:
 
     def __init__(self, seed: dict[str, Any], state_file: str | None) -> None:
         self.seed = copy.deepcopy(seed)
+        self.options = hooks.EmulatorOptions.model_validate(seed.get("options") or {})
         self.state_file = Path(state_file) if state_file else None
         self.request_log: list[dict[str, Any]] = []
         self.seq = 0
@@ -47,10 +48,13 @@ class Emulator:
     def reset(self, seed: dict[str, Any] | None = None) -> None:
         if seed is not None:
             store = build_store(seed)  # validate before replacing anything
+            options = hooks.EmulatorOptions.model_validate(seed.get("options") or {})
             self.seed = copy.deepcopy(seed)
         else:
             store = build_store(self.seed)
+            options = hooks.EmulatorOptions.model_validate(self.seed.get("options") or {})
         self.store = store
+        self.options = options
         self.request_log.clear()
         self.faults.clear()
         self.populate_batches = 0
@@ -220,6 +224,10 @@ def create_app(seed: dict[str, Any] | None = None, state_file: str | None = None
     @app.exception_handler(Conflict)
     async def conflict_handler(request: Request, exc: Conflict) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=409)
+
+    @app.exception_handler(LastOwner)
+    async def last_owner_handler(request: Request, exc: LastOwner) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=422)
 
     # A reset swaps emulator.store; the Emulator object itself lives as long as the app.
     app.add_middleware(EmulatorMiddleware, emulator=emulator)

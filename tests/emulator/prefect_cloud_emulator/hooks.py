@@ -33,6 +33,16 @@ class FaultRule(BaseModel):
     drop_response: bool = False
 
 
+class EmulatorOptions(BaseModel):
+    """Behaviour switches for what the official document leaves open (seed ``options``,
+    ``PATCH /_emulator/options``; a reset goes back to the seed's)."""
+
+    model_config = ConfigDict(extra="forbid")
+    # Refuse every /api/me/... request made with a service-account (bot) key, with a 403:
+    # one of the answers the real service may give (issue 11, item 13).
+    refuse_me_for_bots: bool = False
+
+
 class AcceptBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
     api_key: str | None = Field(default=None, pattern=r"^pnu_[A-Za-z0-9]{36}$")
@@ -71,6 +81,21 @@ async def add_fault(request: Request, rule: FaultRule) -> dict[str, Any]:
 @router.delete("/faults", status_code=204)
 async def clear_faults(request: Request) -> None:
     _emulator(request).faults.clear()
+
+
+@router.get("/options")
+async def read_options(request: Request) -> dict[str, Any]:
+    return _emulator(request).options.model_dump()
+
+
+@router.patch("/options")
+async def update_options(request: Request, body: dict[str, Any] = Body(...)) -> dict[str, Any]:
+    emulator = _emulator(request)
+    try:
+        emulator.options = EmulatorOptions.model_validate({**emulator.options.model_dump(), **body})
+    except ValueError as exc:  # pydantic's ValidationError is a ValueError
+        raise HTTPException(422, f"invalid options: {exc}") from exc
+    return emulator.options.model_dump()
 
 
 @router.post("/reset", status_code=204)
