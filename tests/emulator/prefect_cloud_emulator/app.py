@@ -23,6 +23,7 @@ from .store import Conflict, LastOwner, Store
 
 HOOK_PREFIX = "/_emulator"
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+TAG_PREFIX = re.compile(r"^/_tag/(?P<tag>[A-Za-z0-9_.-]{1,100})(?P<path>/api(?:/.*)?)$")
 _CUT_CONNECTION_STATUS = 999  # not a valid HTTP status: see _run_and_drop
 
 
@@ -56,7 +57,7 @@ class Emulator:
         self.store = store
         self.options = options
         self.request_log.clear()
-        self.faults.clear()
+        self.clear_faults()
         self.populate_batches = 0
         self.save()
 
@@ -73,9 +74,12 @@ class Emulator:
         return "" if self.populate_batches == 1 else f"-{self.populate_batches}"
 
     # ---- request log ------------------------------------------------------------
-    def log(self, method: str, path: str, status: int) -> None:
+    def log(self, method: str, path: str, status: int, tag: str | None = None) -> None:
         self.seq += 1
-        self.request_log.append({"seq": self.seq, "method": method, "path": path, "status": status})
+        entry: dict[str, Any] = {"seq": self.seq, "method": method, "path": path, "status": status}
+        if tag is not None:
+            entry["tag"] = tag
+        self.request_log.append(entry)
 
     def log_since(self, since: int | None) -> list[dict[str, Any]]:
         if since is None:
@@ -88,11 +92,17 @@ class Emulator:
             re.compile(rule.path)  # fail early on a bad pattern
         self.faults.append(rule)
 
+    def clear_faults(self) -> None:
+        self.faults.clear()
+
     def take_fault(self, method: str, path: str) -> hooks.FaultRule | None:
         for rule in self.faults:
             if rule.method and rule.method.upper() != method:
                 continue
             if rule.path and not re.search(rule.path, path):
+                continue
+            rule._matches += 1
+            if rule._matches % rule.every:
                 continue
             rule.count -= 1
             if rule.count <= 0:
@@ -114,6 +124,13 @@ class EmulatorMiddleware:
             await self.app(scope, receive, send)
             return
         emulator = self.emulator
+        tag = None
+        tagged = TAG_PREFIX.match(scope["path"])
+        if tagged:
+            # /_tag/<tag>/api/... is served as /api/... and logged with the tag, so that a
+            # test can tell which of its steps sent which request.
+            tag = tagged.group("tag")
+            scope = {**scope, "path": tagged.group("path"), "raw_path": tagged.group("path").encode()}
         method, path = scope["method"], scope["path"]
         rule = emulator.take_fault(method, path)
         if rule is not None and rule.latency:
@@ -123,10 +140,10 @@ class EmulatorMiddleware:
             await asyncio.sleep(rule.latency)
         if rule is not None and rule.status is not None and not rule.drop_response:
             await self._send_fault(rule, send)
-            emulator.log(method, path, rule.status)
+            emulator.log(method, path, rule.status, tag)
             return
         if rule is not None and rule.drop_response:
-            await self._run_and_drop(scope, receive, send, emulator)
+            await self._run_and_drop(scope, receive, send, emulator, tag)
             return
 
         status = 500
@@ -144,7 +161,7 @@ class EmulatorMiddleware:
         try:
             await self.app(scope, receive, send_and_watch)
         finally:
-            emulator.log(method, path, status)
+            emulator.log(method, path, status, tag)
         if method in WRITE_METHODS and status < 400:
             emulator.save()
 
@@ -160,7 +177,7 @@ class EmulatorMiddleware:
         await send({"type": "http.response.start", "status": rule.status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
 
-    async def _run_and_drop(self, scope: Scope, receive: Receive, send: Send, emulator: Emulator) -> None:
+    async def _run_and_drop(self, scope: Scope, receive: Receive, send: Send, emulator: Emulator, tag: str | None) -> None:
         """Processes and commits the request, then closes the connection
         without sending a byte, so the client sees a ConnectionError (the
         "lost response" of a real network failure)."""
@@ -175,7 +192,7 @@ class EmulatorMiddleware:
 
         await self.app(scope, receive, capture)
         status = start.get("status", 500)
-        emulator.log(scope["method"], scope["path"], status)
+        emulator.log(scope["method"], scope["path"], status, tag)
         if scope["method"] in WRITE_METHODS and status < 400:
             emulator.save()
         # uvicorn (h11 and httptools alike) marks the response as started and

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Body, HTTPException, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from .catalogue import ACCOUNT_ROLE_IDS
 from .routes.invitations import accept
@@ -27,6 +27,10 @@ class FaultRule(BaseModel):
     method: str | None = None
     path: str | None = None  # a regular expression, searched in the request path
     count: int = Field(default=1, ge=1)
+    # Fault only every n-th matching request (the others go on to later rules, then the API):
+    # a steady fault rate for a whole run, deterministic from one run to the next.
+    every: int = Field(default=1, ge=1)
+    _matches: int = PrivateAttr(default=0)  # matching requests seen, for `every`
     status: int | None = Field(default=None, ge=400, le=599)
     retry_after: float | None = Field(default=None, ge=0)
     latency: float = Field(default=0.0, ge=0)
@@ -80,7 +84,7 @@ async def add_fault(request: Request, rule: FaultRule) -> dict[str, Any]:
 
 @router.delete("/faults", status_code=204)
 async def clear_faults(request: Request) -> None:
-    _emulator(request).faults.clear()
+    _emulator(request).clear_faults()
 
 
 @router.get("/options")
