@@ -132,8 +132,13 @@ class PlaybookRun:
                 return {k: int(v) for k, v in (part.split("=") for part in line.split()[2:])}
         return {}
 
+    def failures(self):
+        """The lines that report a failed task."""
+        return [line for line in self.stdout.splitlines() if line.startswith(("fatal:", "failed:"))]
+
     def __repr__(self):
-        return "rc=%d\n--- stdout (tail)\n%s\n--- stderr (tail)\n%s" % (self.rc, self.stdout[-6000:], self.stderr[-3000:])
+        return "rc=%d; failed tasks:\n%s\n--- stdout (tail)\n%s\n--- stderr (tail)\n%s" % (
+            self.rc, "\n".join(self.failures()), self.stdout[-6000:], self.stderr[-3000:])
 
 
 def run_playbook(playbook, workdir, emulator, *args, key=DEMO_OWNER_KEY, env=None, timeout=PLAYBOOK_TIMEOUT):
