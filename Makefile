@@ -6,6 +6,7 @@
 #   make emulator PORT=8686 SEED=f.yml the emulator in the foreground (built-in demo seed without SEED)
 #   make venv | venv-oldest            the virtual environments (.venv: newest core, .venv-2.16: oldest)
 #   make sanity | units | integration | lint   one kind of check
+#   make reliability                   playbooks: TLS, faults, bad input, no key in any output
 #   make benchmark                     emulator throughput, module cost, access at scale (benchmarks/)
 #   make clean | distclean             remove the caches | and the virtual environments
 
@@ -31,14 +32,14 @@ PYTEST_ARGS ?=
 SANITY_ARGS ?=
 INTEGRATION_ARGS ?=
 
-TEST_STEPS := lint units sanity-newest sanity-oldest integration-newest integration-oldest
+TEST_STEPS := lint units sanity-newest sanity-oldest integration-newest integration-oldest reliability
 
 .PHONY: benchmark help venv venv-oldest sanity sanity-newest sanity-oldest units units-newest units-oldest \
-        units-emulator integration integration-newest integration-oldest lint test demo emulator \
+        units-emulator integration integration-newest integration-oldest lint reliability test demo emulator \
         clean distclean
 
 help:
-	@sed -n '2,11s/^# \{0,1\}//p' Makefile
+	@sed -n '2,12s/^# \{0,1\}//p' Makefile
 
 venv:
 	@tools/bootstrap_venv.sh $(VENV) "$$(tools/find_python.sh $(PY_NEWEST))" '$(CORE_NEWEST)'
@@ -83,6 +84,13 @@ integration-newest: venv
 
 integration-oldest: venv-oldest
 	@tools/integration.sh $(VENV_OLDEST) $(INTEGRATION_ARGS)
+
+# --- reliability: ansible-playbook against the emulator (tests/reliability, issue 11) --------
+# TLS, secrets in every output, convergence under faults, bad input. One emulator process per
+# test file; the files run two at a time (a whole file in one worker: its runs build on each other).
+reliability: venv
+	@tools/collection_tree.sh >/dev/null; \
+	 $(VENV)/bin/python -m pytest -p no:cacheprovider -n 2 --dist loadfile -rxXs tests/reliability $(PYTEST_ARGS)
 
 # --- lint ----------------------------------------------------------------------------------
 # Every linter runs; the target fails at the end if any of them did.

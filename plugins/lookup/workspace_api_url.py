@@ -134,11 +134,14 @@ from ansible_collections.prefect.cloud.plugins.module_utils._module import (
 from ansible_collections.prefect.cloud.plugins.module_utils._resolve import Resolver, account_id_from_memberships, is_uuid
 
 
+VARIABLE_PREFIX = "ansible_prefect_cloud_"
+
+
 class LookupModule(LookupBase):
     def run(self, terms, variables=None, **kwargs):
         if not HAS_REQUESTS:
             raise AnsibleLookupError("the prefect.cloud.workspace_api_url lookup needs the Python library requests")
-        self.set_options(var_options=variables, direct=kwargs)
+        self.set_options(var_options=self._connection_variables(variables), direct=kwargs)
         client, api_url, account_ref = self._connect()
         try:
             if account_ref and is_uuid(account_ref):
@@ -155,6 +158,17 @@ class LookupModule(LookupBase):
                 raise AnsibleLookupError("workspace %r not found in account %s" % (term, account_id))
             urls.append("%s/accounts/%s/workspaces/%s" % (api_url, account_id, found[term]["id"]))
         return urls
+
+    def _connection_variables(self, variables):
+        """The ``ansible_prefect_cloud_*`` variables, templated.
+
+        Plugin options read their variables as they are stored, so a key kept as
+        ``"{{ vault_prefect_api_key }}"`` would arrive as that text.
+        """
+        found = {name: value for name, value in (variables or {}).items() if name.startswith(VARIABLE_PREFIX)}
+        if self._templar is None:
+            return found
+        return {name: self._templar.template(value) for name, value in found.items()}
 
     def _connect(self):
         """The shared client, built from the options as the modules build it (no request sent)."""
