@@ -19,6 +19,8 @@ options:
     description:
       - A Prefect Cloud API key, a user key (C(pnu_...)) or a service-account key (C(pnb_...)).
       - Falls back to the environment variable E(PREFECT_API_KEY). Required after that fallback.
+      - Spaces and newlines around the key (a key pasted from a file) are removed; a key with
+        whitespace or control characters inside fails before any request is sent.
       - The key is never logged or returned.
     type: str
   account:
@@ -31,8 +33,25 @@ options:
   validate_certs:
     description:
       - Whether to verify the TLS certificate of the API. Turn off only for a test endpoint.
+      - "Precedence: this option (in the task or in C(module_defaults)), then the environment variable
+        E(PREFECT_API_TLS_INSECURE_SKIP_VERIFY), the setting of Prefect's own client, which means the
+        opposite (V(true) there turns verification off), then the default."
+      - When V(false), certificates are not verified whatever O(ca_path), E(REQUESTS_CA_BUNDLE) or
+        E(CURL_CA_BUNDLE) say.
+      - A certificate that fails verification stops the task at once ("certificate verify failed");
+        it is not retried.
     type: bool
     default: true
+  ca_path:
+    description:
+      - A PEM file of the CA certificates that may sign the API's certificate (a private CA, a TLS
+        inspecting proxy), instead of the bundle C(requests) uses by default.
+      - "Precedence: this option (in the task or in C(module_defaults)), then the environment variable
+        E(PREFECT_API_SSL_CERT_FILE) (the setting of Prefect's own client), then the environment variables
+        E(REQUESTS_CA_BUNDLE) and E(CURL_CA_BUNDLE) that C(requests) reads, then the bundle of C(certifi)."
+      - Ignored when O(validate_certs) is V(false). A path that is not a readable file fails before any
+        request is sent.
+    type: path
   request_timeout:
     description:
       - Seconds to wait for each HTTP response.

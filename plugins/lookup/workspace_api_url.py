@@ -23,32 +23,67 @@ options:
       - Base URL of the Prefect Cloud API. Defaults to V(https://api.prefect.cloud/api), or the base of
         a workspace URL in E(PREFECT_API_URL).
     type: str
+    vars:
+      - name: ansible_prefect_cloud_api_url
     env:
       - name: PREFECT_CLOUD_API_URL
   api_key:
-    description: A Prefect Cloud API key. It is never shown.
+    description:
+      - A Prefect Cloud API key. It is never shown. Required, from one of the sources below.
+      - Spaces and newlines around the key are removed; a key with whitespace inside is refused
+        before any request.
     type: str
-    required: true
+    vars:
+      - name: ansible_prefect_cloud_api_key
     env:
       - name: PREFECT_API_KEY
   account:
     description:
       - The account, by id or handle. When unset and the key belongs to exactly one account, that one.
     type: str
+    vars:
+      - name: ansible_prefect_cloud_account
     env:
       - name: PREFECT_CLOUD_ACCOUNT_ID
   validate_certs:
-    description: Whether to verify the TLS certificate of the API.
+    description:
+      - Whether to verify the TLS certificate of the API. Defaults to V(true).
+      - When not set as a keyword or a variable, the environment variable
+        E(PREFECT_API_TLS_INSECURE_SKIP_VERIFY) of Prefect's own client is read; it means the opposite
+        (V(true) there turns verification off).
+      - When V(false), certificates are not verified whatever O(ca_path), E(REQUESTS_CA_BUNDLE) or
+        E(CURL_CA_BUNDLE) say. A refused certificate fails at once ("certificate verify failed").
     type: bool
-    default: true
+    vars:
+      - name: ansible_prefect_cloud_validate_certs
+  ca_path:
+    description:
+      - A PEM file of the CA certificates that may sign the API's certificate. When unset,
+        E(REQUESTS_CA_BUNDLE) or E(CURL_CA_BUNDLE) if set, else the bundle of C(certifi).
+      - Ignored when O(validate_certs) is V(false).
+    type: path
+    vars:
+      - name: ansible_prefect_cloud_ca_path
+    env:
+      - name: PREFECT_API_SSL_CERT_FILE
   request_timeout:
     description: Seconds to wait for each HTTP response.
     type: float
     default: 30
+    vars:
+      - name: ansible_prefect_cloud_request_timeout
   max_retries:
     description: Retries after HTTP 429, 502, 503, 504 or a connection error.
     type: int
     default: 3
+    vars:
+      - name: ansible_prefect_cloud_max_retries
+notes:
+  - "Each option is read, first to last, from: a keyword of the lookup call
+    (C(lookup('prefect.cloud.workspace_api_url', 'prod', account='acme'))), the variable listed under
+    it (for example in C(group_vars) or the play's C(vars)), the environment variable listed under it,
+    its default. These are the settings of the modules' connection options, but a lookup runs on the
+    controller while templating and does not see C(module_defaults)."
 requirements:
   - requests >= 2.25
 seealso:
@@ -56,6 +91,13 @@ seealso:
 """
 
 EXAMPLES = r"""
+- name: The connection in variables, as the modules get it from module_defaults
+  vars:
+    ansible_prefect_cloud_account: acme
+    ansible_prefect_cloud_api_key: "{{ vault_prefect_api_key }}"
+  ansible.builtin.debug:
+    msg: "{{ lookup('prefect.cloud.workspace_api_url', 'staging') }}"
+
 - name: Write the settings a pipeline needs for the production workspace
   ansible.builtin.copy:
     dest: /etc/pipelines/prefect.env
@@ -83,17 +125,27 @@ from ansible.plugins.lookup import LookupBase
 from ansible_collections.prefect.cloud.plugins.module_utils._api.client import HAS_REQUESTS
 from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import PrefectCloudError
 from ansible_collections.prefect.cloud.plugins.module_utils._api.table import WORKSPACE, workspace_api_url
-from ansible_collections.prefect.cloud.plugins.module_utils._engine.connection import CONNECTION_OPTIONS, Connection
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.connection import (
+    CONNECTION_OPTIONS,
+    Connection,
+    validate_certs_from_environment,
+)
+
+
+VARIABLE_PREFIX = "ansible_prefect_cloud_"
+
+
+VARIABLE_PREFIX = "ansible_prefect_cloud_"
 
 
 class LookupModule(LookupBase):
     def run(self, terms, variables=None, **kwargs):
         if not HAS_REQUESTS:
             raise AnsibleLookupError("the prefect.cloud.workspace_api_url lookup needs the Python library requests")
-        self.set_options(var_options=variables, direct=kwargs)
+        self.set_options(var_options=self._connection_variables(variables), direct=kwargs)
         try:
             # The same settings, precedence and account resolution as the modules.
-            connection = Connection({name: self.get_option(name) for name in CONNECTION_OPTIONS})
+            connection = Connection(self._connection_options())
             found = connection.resolver.find_many(WORKSPACE, list(terms))
             account_id = connection.account_id
         except (PrefectCloudError, ValueError) as exc:
@@ -104,3 +156,31 @@ class LookupModule(LookupBase):
                 raise AnsibleLookupError("workspace %r not found in account %s" % (term, account_id))
             urls.append(workspace_api_url(connection.api_url, account_id, found[term]["id"]))
         return urls
+
+    def _connection_variables(self, variables):
+        """The ``ansible_prefect_cloud_*`` variables, templated.
+
+        Plugin options read their variables as they are stored, so a key kept as
+        ``"{{ vault_prefect_api_key }}"`` would arrive as that text.
+        """
+        found = {name: value for name, value in (variables or {}).items() if name.startswith(VARIABLE_PREFIX)}
+        if self._templar is None:
+            return found
+        return {name: self._templar.template(value) for name, value in found.items()}
+
+    def _connection_options(self):
+        """The connection options as the modules take them (keyword > variable > environment > default)."""
+        options = {name: self.get_option(name) for name in CONNECTION_OPTIONS}
+        if not options["api_key"]:
+            raise AnsibleLookupError(
+                "api_key is required: pass api_key=..., set the variable ansible_prefect_cloud_api_key"
+                " or the environment variable PREFECT_API_KEY"
+            )
+        if options["validate_certs"] is None:
+            # Not set by keyword or variable: the (inverted) environment variable, else verify.
+            try:
+                from_environment = validate_certs_from_environment()
+            except ValueError as exc:
+                raise AnsibleLookupError(str(exc)) from None
+            options["validate_certs"] = True if from_environment is None else from_environment
+        return options

@@ -50,23 +50,32 @@ def _free_port():
 
 
 class EmulatorServer:
-    """The emulator on a loopback port, with helpers for its test hooks."""
+    """The emulator on a loopback port, with helpers for its test hooks.
 
-    def __init__(self):
+    With ``tls`` (a dict of ``certfile``, ``keyfile`` and ``ca_file`` paths) it is served
+    over HTTPS with that certificate; the hooks trust ``ca_file``.
+    """
+
+    def __init__(self, tls=None):
         import requests
         import uvicorn
         from prefect_cloud_emulator import create_app
 
         self.port = _free_port()
-        self.base_url = "http://127.0.0.1:%d" % self.port
+        self.base_url = "%s://127.0.0.1:%d" % ("https" if tls else "http", self.port)
         self.api_url = self.base_url + "/api"
+        ssl_options = {"ssl_certfile": tls["certfile"], "ssl_keyfile": tls["keyfile"]} if tls else {}
         config = uvicorn.Config(
-            create_app(UNIT_SEED), host="127.0.0.1", port=self.port, log_level="warning", date_header=False
+            create_app(UNIT_SEED), host="127.0.0.1", port=self.port, log_level="warning", date_header=False,
+            **ssl_options
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, daemon=True)
         self._thread.start()
         self.http = requests.Session()
+        self.http.trust_env = False
+        if tls:
+            self.http.verify = tls["ca_file"]
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             try:
@@ -102,6 +111,36 @@ class EmulatorServer:
 @pytest.fixture(scope="session")
 def emulator_server():
     server = EmulatorServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def certificate_authority(tmp_path_factory):
+    """A throw-away CA and a certificate for 127.0.0.1 it signed, as PEM files.
+
+    ``other_ca_file`` is a second CA that did not sign it (a REQUESTS_CA_BUNDLE that
+    would refuse the server if it were used).
+    """
+    trustme = pytest.importorskip("trustme")
+    folder = tmp_path_factory.mktemp("tls")
+    authority = trustme.CA()
+    certificate = authority.issue_cert("127.0.0.1")
+    paths = {name: str(folder / name) for name in ("ca.pem", "other-ca.pem", "server.pem", "server.key")}
+    authority.cert_pem.write_to_path(paths["ca.pem"])
+    trustme.CA().cert_pem.write_to_path(paths["other-ca.pem"])
+    certificate.cert_chain_pems[0].write_to_path(paths["server.pem"])
+    certificate.private_key_pem.write_to_path(paths["server.key"])
+    return {"ca_file": paths["ca.pem"], "other_ca_file": paths["other-ca.pem"],
+            "certfile": paths["server.pem"], "keyfile": paths["server.key"]}
+
+
+@pytest.fixture(scope="session")
+def tls_emulator_server(certificate_authority):
+    """The emulator served over HTTPS with ``certificate_authority``'s certificate."""
+    server = EmulatorServer(tls=certificate_authority)
+    server.ca_file = certificate_authority["ca_file"]
+    server.other_ca_file = certificate_authority["other_ca_file"]
     yield server
     server.stop()
 

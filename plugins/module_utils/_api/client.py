@@ -17,8 +17,10 @@ twice, is the resource table's knowledge (``table.py``), handed in by the caller
 
 import datetime
 import email.utils
+import os
 import random
 import re
+import ssl
 import time
 
 from ansible.module_utils.ansible_release import __version__ as ANSIBLE_CORE_VERSION
@@ -26,6 +28,7 @@ from ansible.module_utils.ansible_release import __version__ as ANSIBLE_CORE_VER
 from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import (
     AmbiguousWriteError,
     APIError,
+    CertificateVerifyError,
     PrefectCloudHTTPError,
 )
 
@@ -61,6 +64,9 @@ STATUS_REASONS = {
     429: "rate limited",
 }
 
+# What may be sent as an API key in the Authorization header: visible ASCII, no whitespace.
+API_KEY_CHARACTERS = re.compile(r"^[\x21-\x7e]+$")
+
 # One IMF-fixdate, as in a Date header: "Sun, 01 Mar 2026 12:00:00 GMT".
 HTTP_DATE_PATTERN = re.compile(r"[A-Za-z]{3}, \d{1,2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT")
 
@@ -85,6 +91,40 @@ def format_detail(detail):
     return str(detail)
 
 
+def normalise_api_key(api_key):
+    """The API key as it is sent: surrounding whitespace removed, then checked.
+
+    A key pasted from a file or a terminal often carries a trailing newline, which
+    is never part of a Prefect key; it is removed rather than refused. Whatever is
+    left must be sendable in an HTTP header. Raises ``ValueError`` with a message
+    that names ``api_key`` but never shows it.
+    """
+    key = (api_key or "").strip()
+    if not key:
+        raise ValueError("api_key is empty")
+    if not API_KEY_CHARACTERS.match(key):
+        raise ValueError(
+            "api_key contains whitespace or control characters that cannot be sent in an HTTP header;"
+            " check how the key was copied (surrounding spaces and newlines are removed, inner ones are not)"
+        )
+    return key
+
+
+def tls_verify(validate_certs=True, ca_path=None):
+    """The ``verify`` value of every request: ``False``, a CA bundle path, or ``True``.
+
+    ``validate_certs`` false wins over ``ca_path``. Raises ``ValueError`` naming the
+    option when ``ca_path`` is not a readable file, so a typo fails before any request.
+    """
+    if not validate_certs:
+        return False
+    if ca_path:
+        if not os.path.isfile(ca_path) or not os.access(ca_path, os.R_OK):
+            raise ValueError("ca_path %r is not a readable file (a PEM bundle of CA certificates)" % ca_path)
+        return ca_path
+    return True
+
+
 class PrefectCloudClient:
     """Talks to one Prefect Cloud API base URL with one API key."""
 
@@ -93,6 +133,7 @@ class PrefectCloudClient:
         api_url,
         api_key,
         validate_certs=True,
+        ca_path=None,
         timeout=30,
         max_retries=3,
         max_retry_wait=120,
@@ -109,8 +150,13 @@ class PrefectCloudClient:
         self._warn = warn or (lambda message: None)
         self._sleep = sleep
         self._clock = clock
+        # Passed with every request, not only set on the session: requests lets
+        # REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE replace a session-level verify=False
+        # (Session.merge_environment_settings), but not a per-request one.
+        self.verify = tls_verify(validate_certs, ca_path)
+        api_key = normalise_api_key(api_key)
         self.session = requests.Session()
-        self.session.verify = validate_certs
+        self.session.verify = self.verify
         self.session.headers.update(
             {
                 "Authorization": "Bearer %s" % api_key,
@@ -150,7 +196,7 @@ class PrefectCloudClient:
             safe_to_resend = method in SAFE_METHODS
         shown_path = self._base_path + path
         url = self.api_url + path
-        kwargs = {"timeout": self.timeout, "allow_redirects": False}
+        kwargs = {"timeout": self.timeout, "allow_redirects": False, "verify": self.verify}
         if json is not None:
             kwargs["json"] = json
         if params:
@@ -164,6 +210,17 @@ class PrefectCloudClient:
             try:
                 response = self.session.request(method, url, **kwargs)
             except RequestException as exc:
+                refusal = _certificate_refusal(exc)
+                if refusal is not None:
+                    # The handshake failed before the request was sent; the same
+                    # certificate will be refused again, so this is not retried.
+                    raise CertificateVerifyError(
+                        "%s %s: certificate verify failed (%s); set ca_path to the CA bundle that signed the"
+                        " server's certificate, or validate_certs to false for a test endpoint"
+                        % (method, shown_path, self._without_host(refusal)),
+                        method=method,
+                        path=shown_path,
+                    ) from None
                 safe_to_repeat = safe_to_resend or _never_reached_server(exc)
                 reason = _transport_reason(exc)
                 if not safe_to_repeat:
@@ -174,9 +231,10 @@ class PrefectCloudClient:
                         method=method,
                         path=shown_path,
                     ) from None
-                if not self._wait_before_retry(attempt, deadline, None, method, shown_path, reason):
+                verdict = self._wait_before_retry(attempt, deadline, None, method, shown_path, reason)
+                if verdict is not None:
                     raise APIError(
-                        "%s %s failed: %s (after %d attempts)" % (method, shown_path, reason, attempt),
+                        "%s %s failed: %s (%s)" % (method, shown_path, reason, verdict),
                         method=method,
                         path=shown_path,
                     ) from None
@@ -185,8 +243,10 @@ class PrefectCloudClient:
             status = response.status_code
             self.server_date = _http_date(response.headers.get("Date")) or self.server_date
             if status in REFUSED_STATUSES or (status in AMBIGUOUS_STATUSES and safe_to_resend):
-                if self._wait_before_retry(attempt, deadline, response, method, shown_path, "HTTP %d" % status):
+                verdict = self._wait_before_retry(attempt, deadline, response, method, shown_path, "HTTP %d" % status)
+                if verdict is None:
                     continue
+                raise self._http_error(method, shown_path, response, verdict)
             elif status in AMBIGUOUS_STATUSES:
                 raise AmbiguousWriteError(
                     "%s %s: the gateway answered HTTP %d; the change may or may not have been applied"
@@ -258,23 +318,41 @@ class PrefectCloudClient:
     # -- internals -------------------------------------------------------
 
     def _wait_before_retry(self, attempt, deadline, response, method, shown_path, reason):
-        """Sleep before the next attempt; ``False`` when the retry budget is spent."""
+        """Sleep before the next attempt and return ``None``; or, when no retry is
+        made, return why not (the end of a message, in plain words)."""
+        retries_made = attempt - 1
         if attempt > self.max_retries:
-            return False
-        delay = _retry_after_seconds(response)
+            if self.max_retries == 0:
+                return "not retried: max_retries is 0"
+            return _gave_up(retries_made)
+        asked = _retry_after_seconds(response)
+        delay = asked
         if delay is None:
             # Exponential backoff with full jitter, 0.5 s, 1 s, 2 s ... capped at 30 s.
             delay = random.uniform(0.5, 1.0) * min(30.0, 0.5 * (2 ** (attempt - 1)))
-        if self._clock() + delay > deadline:
-            return False
+        left = deadline - self._clock()
+        if delay > left:
+            if asked is not None:
+                return (
+                    "the server asked to wait %s s before retrying (Retry-After), more than the %s s left of"
+                    " the %s s retry budget; %s"
+                    % (_seconds(asked), _seconds(max(0.0, left)), _seconds(self.max_retry_wait),
+                       "not retried" if retries_made == 0 else _gave_up(retries_made))
+                )
+            return "%s: the %s s retry budget is spent" % (_gave_up(retries_made), _seconds(self.max_retry_wait))
         self._warn(
             "%s %s: %s, retrying in %.1f s (retry %d of %d)"
             % (method, shown_path, reason, delay, attempt, self.max_retries)
         )
         self._sleep(delay)
-        return True
+        return None
 
-    def _http_error(self, method, shown_path, response):
+    def _without_host(self, text):
+        """``text`` with the API's host name replaced (messages never name a host)."""
+        host = re.sub(r"^[a-z]+://([^/:]+).*$", r"\1", self.api_url)
+        return text.replace(host, "the API host") if host else text
+
+    def _http_error(self, method, shown_path, response, verdict=None):
         status = response.status_code
         try:
             detail = response.json().get("detail")
@@ -282,8 +360,8 @@ class PrefectCloudClient:
             detail = None
         reason = STATUS_REASONS.get(status, "HTTP error")
         text = format_detail(detail)
-        if status in AMBIGUOUS_STATUSES or status in REFUSED_STATUSES:
-            text = (text + "; " if text else "") + "gave up after %d retries" % self.max_retries
+        if verdict:
+            text = (text + "; " if text else "") + verdict
         message = "%s %s failed: %s (HTTP %d)" % (method, shown_path, reason, status)
         if text:
             message += ": " + text
@@ -335,6 +413,42 @@ def _retry_after_seconds(response):
     except (TypeError, ValueError):
         return None
     return max(0.0, when.timestamp() - time.time())
+
+
+def _gave_up(retries_made):
+    return "gave up after %d %s" % (retries_made, "retry" if retries_made == 1 else "retries")
+
+
+def _seconds(value):
+    """A number of seconds for a message: ``300``, ``0.5``."""
+    return ("%.1f" % value).rstrip("0").rstrip(".")
+
+
+def _certificate_refusal(exc):
+    """The reason the server's certificate was refused, or ``None`` for any other failure.
+
+    requests wraps the ``ssl.SSLCertVerificationError`` in urllib3 and requests
+    exceptions; the causes and arguments are searched for it.
+    """
+    if not isinstance(exc, requests.exceptions.SSLError):
+        return None
+    seen, pending = set(), [exc]
+    while pending:
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, ssl.SSLCertVerificationError):
+            return getattr(current, "verify_message", None) or "the certificate was not trusted"
+        if isinstance(current, BaseException):
+            pending.extend([current.__cause__, current.__context__, getattr(current, "reason", None)])
+            pending.extend(arg for arg in current.args if isinstance(arg, BaseException))
+    match = re.search(r"certificate verify failed: ([^(]+?)\s*(\(_ssl|$)", str(exc))
+    if match:
+        return match.group(1)
+    if "CERTIFICATE_VERIFY_FAILED" in str(exc):
+        return "the certificate was not trusted"
+    return None
 
 
 def _never_reached_server(exc):

@@ -8,8 +8,9 @@
 ``PrefectCloudError`` is the base the module runner catches. Below it:
 
 * ``APIError``: talking to Prefect Cloud failed (transport, an unexpected answer);
-  ``PrefectCloudHTTPError`` when the API answered with an error status, and
-  ``AmbiguousWriteError`` when a write may or may not have been applied.
+  ``PrefectCloudHTTPError`` when the API answered with an error status,
+  ``AmbiguousWriteError`` when a write may or may not have been applied, and
+  ``CertificateVerifyError`` when the server's certificate was refused.
 * ``ReferenceNotFound``: an object named in the options does not exist.
 * ``Refusal``: the module refuses to go on by its own rules (a guard, or input that is
   only seen to be wrong once the account has been read); no request carries the refusal.
@@ -51,6 +52,10 @@ class AmbiguousWriteError(APIError):
     def __init__(self, message, in_flight=False, **kwargs):
         super().__init__(message, **kwargs)
         self.in_flight = in_flight
+
+
+class CertificateVerifyError(APIError):
+    """The server's TLS certificate was refused: nothing was sent, and retrying cannot help."""
 
 
 class ReferenceNotFound(PrefectCloudError):

@@ -16,21 +16,50 @@ at most once, whoever asks.
 import os
 import re
 
-from ansible_collections.prefect.cloud.plugins.module_utils._api.client import DEFAULT_API_URL, PrefectCloudClient
+from ansible.module_utils.parsing.convert_bool import boolean
+
+from ansible_collections.prefect.cloud.plugins.module_utils._api.client import (
+    DEFAULT_API_URL,
+    PrefectCloudClient,
+    normalise_api_key,
+    tls_verify,
+)
 from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import PrefectCloudError, PrefectCloudHTTPError
 from ansible_collections.prefect.cloud.plugins.module_utils._api.table import ME, WORKSPACE_API_URL, Api, is_uuid
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.resolve import Resolver
 
+# The TLS settings of Prefect's own client, so one environment serves the CLI, workers and this
+# collection. PREFECT_API_TLS_INSECURE_SKIP_VERIFY is the inverse of validate_certs.
+CA_PATH_ENV = "PREFECT_API_SSL_CERT_FILE"
+INSECURE_SKIP_VERIFY_ENV = "PREFECT_API_TLS_INSECURE_SKIP_VERIFY"
+
 # The connection options, their types, defaults and environment variables: one list that the
-# modules' argument spec and the lookup's checks are both made from.
+# modules' argument spec and the lookup's checks are both made from. validate_certs reads its
+# (inverted) variable through validate_certs_from_environment.
 CONNECTION_OPTIONS = {
     "api_url": {"type": "str", "env": ["PREFECT_CLOUD_API_URL"]},
     "api_key": {"type": "str", "no_log": True, "env": ["PREFECT_API_KEY"]},
     "account": {"type": "str", "env": ["PREFECT_CLOUD_ACCOUNT_ID"]},
     "validate_certs": {"type": "bool", "default": True},
+    "ca_path": {"type": "path", "env": [CA_PATH_ENV]},
     "request_timeout": {"type": "float", "default": 30},
     "max_retries": {"type": "int", "default": 3},
 }
+
+
+def validate_certs_from_environment(environ=None):
+    """``validate_certs`` as the environment sets it (``None`` when it does not).
+
+    Raises ``ValueError`` naming the variable when its value is not a boolean.
+    """
+    environ = os.environ if environ is None else environ
+    value = environ.get(INSECURE_SKIP_VERIFY_ENV, "").strip()
+    if not value:
+        return None
+    try:
+        return not boolean(value, strict=True)
+    except TypeError:
+        raise ValueError("%s must be true or false, got %r" % (INSECURE_SKIP_VERIFY_ENV, value)) from None
 
 
 def connection_settings(params, environ=None):
@@ -57,9 +86,15 @@ def connection_settings(params, environ=None):
 
 
 def check_connection_options(params):
-    """The connection options' own rules; ``ValueError`` names the option."""
+    """The connection options' own rules; ``ValueError`` names the option.
+
+    The key is checked as it will be sent (surrounding whitespace removed) and written back
+    into ``params`` in that form.
+    """
     if not params.get("api_key"):
         raise ValueError("api_key is required: set the api_key option or the PREFECT_API_KEY environment variable")
+    params["api_key"] = normalise_api_key(params["api_key"])
+    tls_verify(params["validate_certs"], params.get("ca_path"))
     if params["max_retries"] < 0:
         raise ValueError("max_retries must be 0 or more, got %d" % params["max_retries"])
     if params["request_timeout"] <= 0:
@@ -111,6 +146,7 @@ class Connection:
                 self.api_url,
                 self.api_key,
                 validate_certs=self._params["validate_certs"],
+                ca_path=self._params.get("ca_path"),
                 timeout=self._params["request_timeout"],
                 max_retries=self._params["max_retries"],
                 warn=self._warn,

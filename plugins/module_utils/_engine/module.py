@@ -10,12 +10,32 @@ fragment), checks them before any request, and opens the ``Connection`` lazily, 
 bad input fails before anything is sent. Errors become clean failures with warnings kept.
 """
 
+import os
+
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+from ansible.module_utils.errors import AnsibleFallbackNotFound
 
 from ansible_collections.prefect.cloud.plugins.module_utils._api.client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import PrefectCloudError
 from ansible_collections.prefect.cloud.plugins.module_utils._api.secrets import redact_secrets
-from ansible_collections.prefect.cloud.plugins.module_utils._engine.connection import CONNECTION_OPTIONS, Connection
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.connection import (
+    CONNECTION_OPTIONS,
+    INSECURE_SKIP_VERIFY_ENV,
+    Connection,
+    validate_certs_from_environment,
+)
+
+
+def _validate_certs_fallback():
+    """``fallback`` of the validate_certs option: the inverse of PREFECT_API_TLS_INSECURE_SKIP_VERIFY."""
+    try:
+        value = validate_certs_from_environment()
+    except ValueError:
+        # Handed on unconverted: the bool type check then fails naming validate_certs.
+        return os.environ[INSECURE_SKIP_VERIFY_ENV]
+    if value is None:
+        raise AnsibleFallbackNotFound
+    return value
 
 
 def common_argument_spec():
@@ -26,6 +46,7 @@ def common_argument_spec():
         if "env" in option:
             entry["fallback"] = (env_fallback, option["env"])
         spec[name] = entry
+    spec["validate_certs"]["fallback"] = (_validate_certs_fallback,)
     return spec
 
 
@@ -44,6 +65,8 @@ class PrefectCloudModule:
             self.connection = Connection(self.params, warn=self.warn)
         except ValueError as exc:
             self.fail(str(exc))
+        # Modules read the key as it is sent (surrounding whitespace removed), masked like the option.
+        self.ansible.no_log_values.add(self.params["api_key"])
 
     # -- facts -----------------------------------------------------------
 

@@ -1,4 +1,5 @@
-"""`python -m prefect_cloud_emulator --host 127.0.0.1 --port 8686 --seed FILE --state FILE`"""
+"""`python -m prefect_cloud_emulator --host 127.0.0.1 --port 8686 --seed FILE --state FILE
+[--ssl-certfile PEM --ssl-keyfile PEM]`"""
 
 from __future__ import annotations
 
@@ -19,7 +20,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8686)
     parser.add_argument("--seed", help="YAML or JSON seed file (default: the built-in demo seed)")
     parser.add_argument("--state", help="JSON state file: loaded at start when present, saved after each write")
+    parser.add_argument("--ssl-certfile", help="serve HTTPS with this PEM certificate (chain); needs --ssl-keyfile")
+    parser.add_argument("--ssl-keyfile", help="the PEM private key of --ssl-certfile")
     args = parser.parse_args(argv)
+    if bool(args.ssl_certfile) != bool(args.ssl_keyfile):
+        parser.error("--ssl-certfile and --ssl-keyfile go together")
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         parser.error("the emulator only listens on loopback (127.0.0.1, localhost or ::1)")
 
@@ -31,15 +36,19 @@ def main(argv: list[str] | None = None) -> int:
     account = next(iter(store.accounts.values()))
     owner_key = next((u.get("api_key") for u in seed.get("users", []) if u.get("account_role") == "Owner" and u.get("api_key")), None)
     host = f"[{args.host}]" if ":" in args.host else args.host
-    print(f"Prefect Cloud emulator: API URL  http://{host}:{args.port}/api", flush=True)
+    scheme = "https" if args.ssl_certfile else "http"
+    print(f"Prefect Cloud emulator: API URL  {scheme}://{host}:{args.port}/api", flush=True)
     print(f"  account   {account.id}  handle {account.handle!r}", flush=True)
-    print(f"  PREFECT_API_URL=http://{host}:{args.port}/api/accounts/{account.id}/workspaces/<workspace id>", flush=True)
+    print(f"  PREFECT_API_URL={scheme}://{host}:{args.port}/api/accounts/{account.id}/workspaces/<workspace id>", flush=True)
     if owner_key:
         print(f"  owner key {owner_key}", flush=True)
     if args.state:
         print(f"  state     {args.state}", flush=True)
     # date_header=False: the app stamps Date from its own clock (moved by /_emulator/clock).
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", date_header=False)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", date_header=False,
+                ssl_certfile=args.ssl_certfile, ssl_keyfile=args.ssl_keyfile,
+                # A client that leaves a connection open (a refused TLS handshake) must not hold up a stop.
+                timeout_graceful_shutdown=5)
     return 0
 
 

@@ -19,10 +19,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from . import hooks
 from .routes import ROUTERS
 from .seed import DEMO_SEED, build_store
-from .store import Conflict, Store
+from .store import Conflict, LastOwner, Store
 
 HOOK_PREFIX = "/_emulator"
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+TAG_PREFIX = re.compile(r"^/_tag/(?P<tag>[A-Za-z0-9_.-]{1,100})(?P<path>/api(?:/.*)?)$")
 _CUT_CONNECTION_STATUS = 999  # not a valid HTTP status: see _run_and_drop
 
 
@@ -32,6 +33,7 @@ class Emulator:
 
     def __init__(self, seed: dict[str, Any], state_file: str | None) -> None:
         self.seed = copy.deepcopy(seed)
+        self.options = hooks.EmulatorOptions.model_validate(seed.get("options") or {})
         self.state_file = Path(state_file) if state_file else None
         self.request_log: list[dict[str, Any]] = []
         self.seq = 0
@@ -47,12 +49,15 @@ class Emulator:
     def reset(self, seed: dict[str, Any] | None = None) -> None:
         if seed is not None:
             store = build_store(seed)  # validate before replacing anything
+            options = hooks.EmulatorOptions.model_validate(seed.get("options") or {})
             self.seed = copy.deepcopy(seed)
         else:
             store = build_store(self.seed)
+            options = hooks.EmulatorOptions.model_validate(self.seed.get("options") or {})
         self.store = store
+        self.options = options
         self.request_log.clear()
-        self.faults.clear()
+        self.clear_faults()
         self.populate_batches = 0
         self.save()
 
@@ -69,9 +74,12 @@ class Emulator:
         return "" if self.populate_batches == 1 else f"-{self.populate_batches}"
 
     # ---- request log ------------------------------------------------------------
-    def log(self, method: str, path: str, status: int) -> None:
+    def log(self, method: str, path: str, status: int, tag: str | None = None) -> None:
         self.seq += 1
-        self.request_log.append({"seq": self.seq, "method": method, "path": path, "status": status})
+        entry: dict[str, Any] = {"seq": self.seq, "method": method, "path": path, "status": status}
+        if tag is not None:
+            entry["tag"] = tag
+        self.request_log.append(entry)
 
     def log_since(self, since: int | None) -> list[dict[str, Any]]:
         if since is None:
@@ -84,11 +92,17 @@ class Emulator:
             re.compile(rule.path)  # fail early on a bad pattern
         self.faults.append(rule)
 
+    def clear_faults(self) -> None:
+        self.faults.clear()
+
     def take_fault(self, method: str, path: str) -> hooks.FaultRule | None:
         for rule in self.faults:
             if rule.method and rule.method.upper() != method:
                 continue
             if rule.path and not re.search(rule.path, path):
+                continue
+            rule._matches += 1
+            if rule._matches % rule.every:
                 continue
             rule.count -= 1
             if rule.count <= 0:
@@ -110,16 +124,26 @@ class EmulatorMiddleware:
             await self.app(scope, receive, send)
             return
         emulator = self.emulator
+        tag = None
+        tagged = TAG_PREFIX.match(scope["path"])
+        if tagged:
+            # /_tag/<tag>/api/... is served as /api/... and logged with the tag, so that a
+            # test can tell which of its steps sent which request.
+            tag = tagged.group("tag")
+            scope = {**scope, "path": tagged.group("path"), "raw_path": tagged.group("path").encode()}
         method, path = scope["method"], scope["path"]
         rule = emulator.take_fault(method, path)
         if rule is not None and rule.latency:
+            # The request is read in full first, then the answer is late: a slow server
+            # that has the request (a client that times out meanwhile cannot take it back).
+            receive = await _buffered(receive)
             await asyncio.sleep(rule.latency)
         if rule is not None and rule.status is not None and not rule.drop_response:
             await self._send_fault(rule, send)
-            emulator.log(method, path, rule.status)
+            emulator.log(method, path, rule.status, tag)
             return
         if rule is not None and rule.drop_response:
-            await self._run_and_drop(scope, receive, send, emulator)
+            await self._run_and_drop(scope, receive, send, emulator, tag)
             return
 
         status = 500
@@ -137,7 +161,7 @@ class EmulatorMiddleware:
         try:
             await self.app(scope, receive, send_and_watch)
         finally:
-            emulator.log(method, path, status)
+            emulator.log(method, path, status, tag)
         if method in WRITE_METHODS and status < 400:
             emulator.save()
 
@@ -153,7 +177,7 @@ class EmulatorMiddleware:
         await send({"type": "http.response.start", "status": rule.status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
 
-    async def _run_and_drop(self, scope: Scope, receive: Receive, send: Send, emulator: Emulator) -> None:
+    async def _run_and_drop(self, scope: Scope, receive: Receive, send: Send, emulator: Emulator, tag: str | None) -> None:
         """Processes and commits the request, then closes the connection
         without sending a byte, so the client sees a ConnectionError (the
         "lost response" of a real network failure)."""
@@ -168,7 +192,7 @@ class EmulatorMiddleware:
 
         await self.app(scope, receive, capture)
         status = start.get("status", 500)
-        emulator.log(scope["method"], scope["path"], status)
+        emulator.log(scope["method"], scope["path"], status, tag)
         if scope["method"] in WRITE_METHODS and status < 400:
             emulator.save()
         # uvicorn (h11 and httptools alike) marks the response as started and
@@ -181,6 +205,23 @@ class EmulatorMiddleware:
             return
         # Another server accepted the status: cut the body short instead.
         await send({"type": "http.response.body", "body": b"", "more_body": True})
+
+
+async def _buffered(receive: Receive) -> Receive:
+    """Reads the whole request body now; the returned ``receive`` replays it."""
+    messages: list[Message] = []
+    while True:
+        message = await receive()
+        messages.append(message)
+        if message["type"] != "http.request" or not message.get("more_body", False):
+            break
+
+    async def replay() -> Message:
+        if messages:
+            return messages.pop(0)
+        return await receive()
+
+    return replay
 
 
 def create_app(seed: dict[str, Any] | None = None, state_file: str | None = None) -> FastAPI:
@@ -200,6 +241,10 @@ def create_app(seed: dict[str, Any] | None = None, state_file: str | None = None
     @app.exception_handler(Conflict)
     async def conflict_handler(request: Request, exc: Conflict) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=409)
+
+    @app.exception_handler(LastOwner)
+    async def last_owner_handler(request: Request, exc: LastOwner) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=422)
 
     # A reset swaps emulator.store; the Emulator object itself lives as long as the app.
     app.add_middleware(EmulatorMiddleware, emulator=emulator)

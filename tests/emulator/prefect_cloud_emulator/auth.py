@@ -18,6 +18,7 @@ from . import catalogue
 from .store import AccountRec, ApiKeyRec, BotRec, MembershipRec, Store, UserRec, WorkspaceRec, hash_key
 
 INVALID_CREDENTIALS = "Invalid authentication credentials"
+SERVICE_ACCOUNT_ME_REFUSED = "This endpoint is only available to users, not to service accounts."
 
 
 @dataclass
@@ -121,7 +122,12 @@ async def get_caller(request: Request) -> Caller:
     # The header is read from the request rather than declared as a Header
     # parameter so that it does not show up in the generated OpenAPI (the
     # official document declares no auth parameters either).
-    return resolve_caller(get_store(request), request.headers.get("authorization"))
+    caller = resolve_caller(get_store(request), request.headers.get("authorization"))
+    if caller.bot is not None and request.url.path.startswith("/api/me/") and request.app.state.emulator.options.refuse_me_for_bots:
+        # EMULATOR ASSUMPTION (a switch, off by default): what the real /me/ endpoints answer
+        # for a service-account key is not documented; this is the strictest plausible answer.
+        raise HTTPException(403, SERVICE_ACCOUNT_ME_REFUSED)
+    return caller
 
 
 CallerDep = Depends(get_caller)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Body, HTTPException, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from .catalogue import ACCOUNT_ROLE_IDS
 from .routes.invitations import accept
@@ -27,10 +27,24 @@ class FaultRule(BaseModel):
     method: str | None = None
     path: str | None = None  # a regular expression, searched in the request path
     count: int = Field(default=1, ge=1)
+    # Fault only every n-th matching request (the others go on to later rules, then the API):
+    # a steady fault rate for a whole run, deterministic from one run to the next.
+    every: int = Field(default=1, ge=1)
+    _matches: int = PrivateAttr(default=0)  # matching requests seen, for `every`
     status: int | None = Field(default=None, ge=400, le=599)
     retry_after: float | None = Field(default=None, ge=0)
     latency: float = Field(default=0.0, ge=0)
     drop_response: bool = False
+
+
+class EmulatorOptions(BaseModel):
+    """Behaviour switches for what the official document leaves open (seed ``options``,
+    ``PATCH /_emulator/options``; a reset goes back to the seed's)."""
+
+    model_config = ConfigDict(extra="forbid")
+    # Refuse every /api/me/... request made with a service-account (bot) key, with a 403:
+    # one of the answers the real service may give (issue 11, item 13).
+    refuse_me_for_bots: bool = False
 
 
 class AcceptBody(BaseModel):
@@ -70,7 +84,22 @@ async def add_fault(request: Request, rule: FaultRule) -> dict[str, Any]:
 
 @router.delete("/faults", status_code=204)
 async def clear_faults(request: Request) -> None:
-    _emulator(request).faults.clear()
+    _emulator(request).clear_faults()
+
+
+@router.get("/options")
+async def read_options(request: Request) -> dict[str, Any]:
+    return _emulator(request).options.model_dump()
+
+
+@router.patch("/options")
+async def update_options(request: Request, body: dict[str, Any] = Body(...)) -> dict[str, Any]:
+    emulator = _emulator(request)
+    try:
+        emulator.options = EmulatorOptions.model_validate({**emulator.options.model_dump(), **body})
+    except ValueError as exc:  # pydantic's ValidationError is a ValueError
+        raise HTTPException(422, f"invalid options: {exc}") from exc
+    return emulator.options.model_dump()
 
 
 @router.post("/reset", status_code=204)

@@ -31,6 +31,43 @@ def _check_email(value: str) -> str:
 
 EmailStr = Annotated[str, AfterValidator(_check_email), WithJsonSchema({"type": "string", "format": "email"})]
 
+# Input rules the API applies beyond the schema's types and lengths. They are validators,
+# not JSON-schema keywords, so the emulator's /openapi.json still matches the official one.
+#
+# DOCUMENTED: account handles hold "only lowercase letters, numbers, and dashes"
+# (AccountUpdate.handle). EMULATOR ASSUMPTION: workspace handles follow the same rule
+# (the document only says "a unique handle"; the UI and the issue tracker say the same).
+_HANDLE_RE = re.compile(r"^[a-z0-9-]+$")
+# EMULATOR ASSUMPTION: SSO domains are DNS names (labels of letters, digits and inner dashes,
+# at least one dot); the document types them as plain strings.
+_DOMAIN_RE = re.compile(r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$", re.IGNORECASE)
+# DOCUMENTED (in words): the account link is "an external url, e.g. https://prefect.io/".
+# EMULATOR ASSUMPTION: http(s) with a host; an empty string clears it.
+_URL_RE = re.compile(r"^https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?$", re.IGNORECASE)
+
+
+def _check_handle(value: str) -> str:
+    if not _HANDLE_RE.match(value):
+        raise ValueError("a handle holds only lowercase letters, numbers and dashes, and is not empty")
+    return value
+
+
+def _check_domain(value: str) -> str:
+    if not _DOMAIN_RE.match(value):
+        raise ValueError("value is not a valid domain name")
+    return value
+
+
+def _check_url(value: str) -> str:
+    if value and not _URL_RE.match(value):
+        raise ValueError("value is not a valid http(s) URL")
+    return value
+
+
+Handle = Annotated[str, Field(max_length=5000), AfterValidator(_check_handle)]
+DomainName = Annotated[str, AfterValidator(_check_domain)]
+Url5000 = Annotated[str, Field(max_length=5000), AfterValidator(_check_url)]
+
 # Optional text inputs carry the official length limits.
 Str5000 = Annotated[str, Field(max_length=5000)]
 Str500 = Annotated[str, Field(max_length=500)]
@@ -425,9 +462,9 @@ class AccountSettings(Loose):
 
 class AccountUpdate(Strict):
     name: Str5000 | None = None
-    handle: Str5000 | None = None
+    handle: Handle | None = None
     location: Str5000 | None = None
-    link: Str5000 | None = None
+    link: Url5000 | None = None
     workos_directory_ids: list[str] | None = None
     workos_organization_id: Str5000 | None = None
     workos_connection_ids: list[str] | None = None
@@ -508,12 +545,12 @@ class WorkspaceInvitationCreate(Strict):
 class WorkspaceCreate(Strict):
     name: str = Field(max_length=5000)
     description: str | None = Field(default="", max_length=5000)
-    handle: str = Field(max_length=5000)
+    handle: Handle
 
 
 class WorkspaceUpdate(Strict):
     name: Str5000 | None = None
-    handle: Str5000 | None = None
+    handle: Handle | None = None
     description: Str5000 | None = ""
     default_workspace_role_id: UUID | None = None
 

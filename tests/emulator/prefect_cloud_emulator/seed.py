@@ -5,6 +5,7 @@ Seed format (see README.md):
     account: {id: <uuid, optional>, handle, name, plan_type, plan_tier (optional)}
     users: [{email, handle, first_name, last_name, account_role, api_key (optional)}]
     workspaces: [{handle, name, description (optional)}]      # extension, optional
+    options: {refuse_me_for_bots: false}                      # extension, optional
 """
 
 from __future__ import annotations
@@ -79,6 +80,8 @@ class Seed(BaseModel):
     account: SeedAccount
     users: list[SeedUser] = Field(default_factory=list)
     workspaces: list[SeedWorkspace] = Field(default_factory=list)
+    # Behaviour switches (hooks.EmulatorOptions), validated by the app, not by the store.
+    options: dict[str, Any] = Field(default_factory=dict)
 
 
 def build_store(seed: dict[str, Any]) -> Store:

@@ -198,6 +198,16 @@ class Conflict(Exception):
     """A uniqueness violation; the routes turn it into a 409."""
 
 
+class LastOwner(Exception):
+    """A change that would leave an account without an active Owner; the app answers 422.
+
+    EMULATOR ASSUMPTION: the official document declares no such error. 422 with a string
+    ``detail`` is what the API answers for its other lock-out guard (an IP allowlist
+    that would shut the caller out, docs/reference "Business-rule rejection"), so the
+    same shape is used here rather than a 409, which the API uses for uniqueness.
+    """
+
+
 # --------------------------------------------------------------------------
 # Store
 # --------------------------------------------------------------------------
@@ -444,6 +454,30 @@ class Store:
     def membership_of(self, account_id: UUID, actor_id: UUID) -> MembershipRec | None:
         membership_id = self.membership_by_actor.get((account_id, actor_id))
         return self.memberships[membership_id] if membership_id else None
+
+    def guard_last_owner(self, changes: dict[UUID, tuple[UUID, bool] | None]) -> None:
+        """Refuses (``LastOwner``) changes that leave an account with no active Owner.
+
+        ``changes`` maps membership ids to their ``(account_role_id, active)`` after the
+        change, or ``None`` for a removal. Owners are active memberships with the built-in
+        Owner role, users and bots alike (a bot key can still administer the account).
+        """
+        owner = catalogue.ACCOUNT_ROLE_IDS["Owner"]
+        accounts = {self.memberships[mid].account_id for mid in changes if mid in self.memberships}
+        for account_id in accounts:
+            before = after = 0
+            for m in self.memberships.values():
+                if m.account_id != account_id:
+                    continue
+                before += m.account_role_id == owner and m.active
+                state = changes[m.id] if m.id in changes else (m.account_role_id, m.active)
+                after += state is not None and state[0] == owner and state[1]
+            if before and not after:
+                handle = self.accounts[account_id].handle if account_id in self.accounts else account_id
+                raise LastOwner(
+                    f"Account {handle!r} must keep at least one active Owner: this change would remove, demote or "
+                    "deactivate the last one. Make another member an Owner first."
+                )
 
     def delete_membership(self, rec: MembershipRec) -> None:
         """Removes the member and, as the real API does, the actor's workspace

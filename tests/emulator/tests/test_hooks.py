@@ -342,3 +342,48 @@ def test_fault_rules_apply_in_order_and_expire_independently(emu):
     assert emu.owner.post(f"{ACCT}/teams/filter", json={}).status_code == 429
     expect(emu.owner.post(f"{ACCT}/bots/filter", json={}), 200)
     expect(emu.owner.post(f"{ACCT}/teams/filter", json={}), 200)
+
+
+def test_fault_every_nth_matching_request(emu):
+    emu.add_fault(path=r"/api/me/$", count=2, status=503, every=3)
+    statuses = [emu.owner.get("/api/me/").status_code for _ in range(8)]
+    assert statuses == [200, 200, 503, 200, 200, 503, 200, 200]
+
+
+def test_a_tagged_path_is_served_and_logged_with_its_tag(emu):
+    emu.hooks.delete("/_emulator/requests")
+    expect(emu.owner.get("/_tag/case-1/api/me/"), 200)
+    expect(emu.owner.get("/api/me/"), 200)
+    entries = emu.request_log()
+    assert [(e["path"], e.get("tag")) for e in entries] == [("/api/me/", "case-1"), ("/api/me/", None)]
+
+
+def test_the_cli_serves_https(tmp_path):
+    trustme = pytest.importorskip("trustme")
+    authority = trustme.CA()
+    certificate = authority.issue_cert("127.0.0.1")
+    certificate.cert_chain_pems[0].write_to_path(str(tmp_path / "cert.pem"))
+    certificate.private_key_pem.write_to_path(str(tmp_path / "key.pem"))
+    authority.cert_pem.write_to_path(str(tmp_path / "ca.pem"))
+    port = es.free_port()
+    env = dict(os.environ, PYTHONPATH=str(es.EMULATOR_DIR), PYTHONUNBUFFERED="1")
+    args = ["--port", str(port), "--ssl-certfile", str(tmp_path / "cert.pem"), "--ssl-keyfile", str(tmp_path / "key.pem")]
+    proc = _start_cli(args, env)
+    base = f"https://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert proc.poll() is None, proc.stdout.read()
+            try:
+                response = requests.get(base + "/_emulator/requests", verify=str(tmp_path / "ca.pem"), timeout=5)
+                break
+            except requests.ConnectionError:
+                assert time.monotonic() < deadline, "the emulator did not come up over HTTPS"
+                time.sleep(0.1)
+        assert response.status_code == 200
+        with pytest.raises(requests.exceptions.SSLError):
+            requests.get(base + "/_emulator/requests", timeout=5)  # not signed by a CA it knows
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out = proc.communicate(timeout=30)[0]
+    assert f"https://127.0.0.1:{port}/api" in out, out

@@ -23,6 +23,7 @@ from ..models import (
     AccountSettingsUpdate,
     AccountUpdate,
     DistinctValuesResponse,
+    DomainName,
     RateLimitGroupedUsageResponse,
     RateLimitStatusResponse,
     RateLimitUsageResponse,
@@ -116,7 +117,7 @@ async def read_account_domains(account_id: UUID, caller: Caller = CallerDep) -> 
 
 @router.patch(A + "/domains", status_code=204)
 async def update_account_domains(
-    account_id: UUID, domain_names: list[str] = Body(..., embed=True), caller: Caller = CallerDep
+    account_id: UUID, domain_names: list[DomainName] = Body(..., embed=True), caller: Caller = CallerDep
 ) -> Response:
     rec = caller.account(account_id, "update:account")
     now = caller.store.now()

@@ -64,7 +64,9 @@ async def update_bot(account_id: UUID, id: UUID, bot: BotUpdate, caller: Caller 
     if bot.account_role_id is not None:
         membership = store.membership_of(account_id, rec.actor_id)
         if membership is not None:
-            membership.account_role_id = _account_role_id(caller, account_id, bot.account_role_id)
+            role_id = _account_role_id(caller, account_id, bot.account_role_id)
+            store.guard_last_owner({membership.id: (role_id, membership.active)})
+            membership.account_role_id = role_id
             membership.updated = store.now()
     if bot.name is not None:
         store.rename_bot(rec, bot.name)
@@ -74,7 +76,9 @@ async def update_bot(account_id: UUID, id: UUID, bot: BotUpdate, caller: Caller 
 
 @router.delete(A + "/bots/{id}", status_code=204)
 async def delete_bot(account_id: UUID, id: UUID, caller: Caller = CallerDep) -> Response:  # noqa: A002
-    caller.store.delete_bot(_bot(caller, account_id, id, "delete:bot"))
+    rec = _bot(caller, account_id, id, "delete:bot")
+    caller.store.guard_last_owner(dict.fromkeys(caller.store.memberships_of_actor.get(rec.actor_id, {})))
+    caller.store.delete_bot(rec)
     return Response(status_code=204)
 
 

@@ -157,6 +157,7 @@ async def leave_account(account_id: UUID, caller: Caller = CallerDep) -> Respons
     caller.account(account_id)
     membership = caller.membership(account_id)
     assert membership is not None
+    caller.store.guard_last_owner({membership.id: None})
     caller.store.delete_membership(membership)
     return Response(status_code=204)
 
@@ -265,7 +266,9 @@ async def update_user(id: UUID, user: UserUpdate, caller: Caller = CallerDep) ->
 
 @router.delete("/users/{id}", status_code=204)
 async def delete_user(id: UUID, caller: Caller = CallerDep) -> Response:  # noqa: A002
-    caller.store.delete_user(_self(caller, id))
+    user = _self(caller, id)
+    caller.store.guard_last_owner(dict.fromkeys(caller.store.memberships_of_actor.get(user.actor_id, {})))
+    caller.store.delete_user(user)
     return Response(status_code=204)
 
 

@@ -183,6 +183,7 @@ async def update_account_membership(
     role = caller.store.account_roles.get(account_membership.account_role_id)
     if role is None or role.account_id not in (None, account_id):
         not_found("Account role")
+    caller.store.guard_last_owner({m.id: (role.id, m.active)})
     m.account_role_id = role.id
     m.updated = caller.store.now()
     return Response(status_code=204)
@@ -190,7 +191,9 @@ async def update_account_membership(
 
 @router.delete(A + "/account_memberships/{id}", status_code=204)
 async def delete_account_membership(account_id: UUID, id: UUID, caller: Caller = CallerDep) -> Response:  # noqa: A002
-    caller.store.delete_membership(_membership(caller, account_id, id, "delete:account_membership"))
+    m = _membership(caller, account_id, id, "delete:account_membership")
+    caller.store.guard_last_owner({m.id: None})
+    caller.store.delete_membership(m)
     return Response(status_code=204)
 
 
@@ -202,6 +205,7 @@ async def toggle_account_membership_active(
     caller: Caller = CallerDep,
 ) -> Response:
     m = _membership(caller, account_id, id, "update:account_membership")
+    caller.store.guard_last_owner({m.id: (m.account_role_id, account_membership.active)})
     m.active = account_membership.active
     m.updated = caller.store.now()
     return Response(status_code=204)
@@ -214,6 +218,7 @@ async def bulk_set_account_membership_active(
     caller.account(account_id, "update:account_membership")
     # Validate every id first so that a bad id changes nothing.
     targets = [_membership(caller, account_id, mid, "update:account_membership") for mid in body.membership_ids]
+    caller.store.guard_last_owner({m.id: (m.account_role_id, body.active) for m in targets})
     now = caller.store.now()
     for m in targets:
         m.active = body.active

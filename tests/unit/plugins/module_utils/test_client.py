@@ -4,6 +4,8 @@ Retries (Retry-After, 5xx, give-up), lost responses on writes, pagination over
 several pages, error mapping, and that no key ever shows in an error.
 """
 
+import time
+
 import pytest
 
 from ansible_collections.prefect.cloud.plugins.module_utils._api.client import PrefectCloudClient
@@ -166,3 +168,88 @@ def test_an_unreachable_server_fails_after_the_retries():
     assert "could not connect" in str(info.value)
     assert len(waits) == 2
     assert OWNER_KEY not in str(info.value)
+
+
+# -- a write whose response times out is ambiguous (issue 11, item 3) -------------------------
+
+def _requests_after_latency(emulator, mark, path_suffix, latency):
+    """The log entries for ``path_suffix`` once a delayed request has been processed."""
+    deadline = time.monotonic() + latency + 5
+    while time.monotonic() < deadline:
+        entries = [e for e in emulator.log(mark) if e["path"].endswith(path_suffix)]
+        if entries:
+            return entries
+        time.sleep(0.1)
+    return []
+
+
+def test_a_timed_out_create_is_ambiguous_and_sent_once(emulator, make_client):
+    emulator.fault(method="POST", path="/workspaces/$", count=1, latency=1.5)
+    mark = emulator.last_seq()
+    client = make_client(timeout=0.5)
+    with pytest.raises(AmbiguousWriteError) as info:
+        client.post(ACCOUNT + "/workspaces/", json={"name": "W", "handle": "slow"})
+    assert "timed out" in str(info.value)
+    assert "may or may not have been applied" in str(info.value)
+    assert client.waits == []
+    posts = [e for e in _requests_after_latency(emulator, mark, "/workspaces/", 1.5) if e["method"] == "POST"]
+    assert [e["status"] for e in posts] == [201]
+    # The server did apply it: exactly one workspace, which only a read can tell.
+    assert [w["handle"] for w in client.list_all(ACCOUNT + "/workspaces/filter")] == ["slow"]
+
+
+def test_a_timed_out_read_is_retried(emulator, make_client):
+    emulator.fault(path="/me/accounts$", count=1, latency=1.5)
+    client = make_client(timeout=0.5)
+    assert client.get("/me/accounts")[0]["account_id"] == ACCOUNT_ID
+    assert len(client.waits) == 1 and "timed out" in client.warnings[0]
+
+
+# -- plain messages (issue 11, item 11) --------------------------------------------------------
+
+def test_surrounding_whitespace_around_the_key_is_removed(emulator, make_client):
+    client = make_client(api_key=" %s\n" % OWNER_KEY)
+    assert client.get("/me/")["email"] == "owner@unit.test"
+
+
+@pytest.mark.parametrize("key", [OWNER_KEY[:10] + "\n" + OWNER_KEY[10:], OWNER_KEY[:10] + " " + OWNER_KEY[10:],
+                                 OWNER_KEY + "\x00", "pnu_ключ", "\n"])
+def test_a_key_that_cannot_be_a_header_fails_before_any_request(emulator, make_client, key):
+    mark = emulator.last_seq()
+    with pytest.raises(ValueError) as info:
+        make_client(api_key=key)
+    text = str(info.value)
+    assert "api_key" in text
+    assert "InvalidHeader" not in text and "connection lost" not in text
+    assert OWNER_KEY[:10] not in text
+    assert emulator.log(mark) == []
+
+
+def test_a_retry_after_beyond_the_budget_is_not_waited_for_and_says_so(emulator, make_client):
+    emulator.fault(path="/me/accounts$", count=1, status=429, retry_after=300)
+    client = make_client()
+    with pytest.raises(PrefectCloudHTTPError) as info:
+        client.get("/me/accounts")
+    text = str(info.value)
+    assert info.value.status == 429
+    assert "asked to wait 300 s" in text and "120 s retry budget" in text and "not retried" in text
+    assert "gave up after" not in text
+    assert client.waits == []
+
+
+def test_a_retry_after_beyond_the_budget_later_counts_the_retries_made(emulator, make_client):
+    emulator.fault(path="/me/accounts$", count=1, status=503, retry_after=1)
+    emulator.fault(path="/me/accounts$", count=1, status=503, retry_after=500)
+    client = make_client()
+    with pytest.raises(PrefectCloudHTTPError) as info:
+        client.get("/me/accounts")
+    assert "asked to wait 500 s" in str(info.value) and "gave up after 1 retry" in str(info.value)
+    assert client.waits == [1.0]
+
+
+def test_no_retry_at_all_says_why(emulator, make_client):
+    emulator.fault(path="/me/accounts$", count=1, status=503)
+    client = make_client(max_retries=0)
+    with pytest.raises(PrefectCloudHTTPError) as info:
+        client.get("/me/accounts")
+    assert "not retried: max_retries is 0" in str(info.value)

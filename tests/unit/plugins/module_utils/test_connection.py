@@ -2,6 +2,8 @@
 
 import pytest
 
+from ansible.module_utils.errors import AnsibleFallbackNotFound
+
 from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import PrefectCloudError
 from ansible_collections.prefect.cloud.plugins.module_utils._api.table import TEAM
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.connection import (
@@ -9,7 +11,9 @@ from ansible_collections.prefect.cloud.plugins.module_utils._engine.connection i
     account_id_from_memberships,
     check_connection_options,
     connection_settings,
+    validate_certs_from_environment,
 )
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import common_argument_spec
 
 from unit_seed import ACCOUNT_ID, OWNER_KEY
 
@@ -47,6 +51,32 @@ def test_api_url_must_be_http(url):
     with pytest.raises(ValueError) as info:
         connection_settings({"api_url": url}, {})
     assert "api_url" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [(None, None), ("", None), ("true", False), ("1", False), ("yes", False), ("false", True), ("0", True), (" off ", True)],
+)
+def test_validate_certs_from_prefect_insecure_skip_verify(value, expected):
+    environ = {} if value is None else {"PREFECT_API_TLS_INSECURE_SKIP_VERIFY": value}
+    assert validate_certs_from_environment(environ) is expected
+
+
+def test_an_unreadable_insecure_skip_verify_names_the_variable():
+    with pytest.raises(ValueError) as info:
+        validate_certs_from_environment({"PREFECT_API_TLS_INSECURE_SKIP_VERIFY": "sometimes"})
+    assert "PREFECT_API_TLS_INSECURE_SKIP_VERIFY" in str(info.value)
+
+
+def test_the_module_option_falls_back_to_the_inverted_variable(monkeypatch):
+    spec = common_argument_spec()
+    assert spec["ca_path"]["fallback"][1] == ["PREFECT_API_SSL_CERT_FILE"]
+    strategy = spec["validate_certs"]["fallback"][0]
+    monkeypatch.setenv("PREFECT_API_TLS_INSECURE_SKIP_VERIFY", "true")
+    assert strategy() is False
+    monkeypatch.delenv("PREFECT_API_TLS_INSECURE_SKIP_VERIFY")
+    with pytest.raises(AnsibleFallbackNotFound):
+        strategy()
 
 
 # -- the connection: account resolution and the caller, read at most once ----------------------
