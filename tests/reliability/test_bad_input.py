@@ -50,7 +50,7 @@ CASES = [
     case("bot-name-blank", "bot", {"name": "   "}, "name", ITEM8),
     case("bot-name-dict", "bot", {"name": {"a": 1}}, "name", ITEM8),
     case("bot-name-overlong", "bot", {"name": LONG}, "name", ITEM8),
-    case("bot-expiration-overflow", "bot", {"name": "b", "api_key_expiration": "99999999d"}, "api_key_expiration", ITEM9),
+    case("bot-expiration-overflow", "bot", {"name": "b", "api_key_expiration": "99999999d"}, "api_key_expiration"),
     case("bot-expiration-garbage", "bot", {"name": "b", "api_key_expiration": "next week"}, "api_key_expiration"),
     case("bot-old-key-seconds-negative", "bot", {"name": "b", "rotate_api_key": True, "old_key_expires_in_seconds": -1},
          "old_key_expires_in_seconds"),
@@ -60,7 +60,7 @@ CASES = [
     # api_key
     case("api_key-name-empty", "api_key", {"name": ""}, "name"),
     case("api_key-name-overlong", "api_key", {"name": LONG}, "name", ITEM8),
-    case("api_key-expiration-overflow", "api_key", {"name": "k", "expiration": "99999999d"}, "expiration", ITEM9),
+    case("api_key-expiration-overflow", "api_key", {"name": "k", "expiration": "99999999d"}, "expiration"),
     case("api_key-expiration-garbage", "api_key", {"name": "k", "expiration": "forever-ish"}, "expiration"),
     # invitation
     case("invitation-email-invalid", "invitation", {"email": "not an email"}, "email"),
@@ -81,7 +81,7 @@ CASES = [
     case("account_member-email-empty", "account_member", {"email": "", "account_role": "Member"}, "email"),
     case("account_member-email-spaces", "account_member", {"email": " mia@acme.io ", "account_role": "Member"}, "email", ITEM10),
     case("account_member-role-unknown", "account_member", {"email": "mia@acme.io", "account_role": "member"}, "account_role",
-         ITEM10, reads=True),
+         reads=True),
     case("account_member-state-unknown", "account_member", {"email": "mia@acme.io", "state": "gone"}, "state"),
     # team
     case("team-name-empty", "team", {"name": ""}, "name"),

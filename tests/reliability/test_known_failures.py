@@ -58,7 +58,6 @@ def test_a_bot_rotating_its_own_key_gets_the_new_key(fresh, tmp_path):
     assert fresh.api("POST", "/accounts/%s/workspaces/filter" % ACCOUNT_ID, key=new_key, json={}).status_code == 200
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11 item 2: recovery does not survive a second ambiguous write; the re-run gives no key")
 def test_a_bot_whose_create_is_lost_twice_still_gets_a_key(fresh, tmp_path):
     fresh.fault(method="POST", path=r"/bots/$", count=1, status=502)
     fresh.fault(method="POST", path=r"/bots/$", count=1, drop_response=True)
@@ -90,7 +89,6 @@ def test_a_timed_out_api_key_create_is_not_duplicated(fresh, tmp_path):
     assert not second.get("warnings")
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11 item 3: a timed-out invitation create is POSTed again")
 def test_a_timed_out_invitation_is_not_duplicated(fresh, tmp_path):
     fresh.fault(method="POST", path=r"/invitations/$", count=1, latency=2.5)
     task = {"prefect.cloud.invitation": {"email": "slow@acme.io", "account_role": "Member", "request_timeout": 1}}
@@ -102,7 +100,6 @@ def test_a_timed_out_invitation_is_not_duplicated(fresh, tmp_path):
     assert len(pending) == 1
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11 item 12: a 409 on create (another run created it) fails instead of re-reading")
 def test_two_runs_creating_the_same_workspace_both_succeed(fresh, tmp_path):
     # The first create to arrive is held for 6 s (read, then answered late), so that the other
     # run reads "absent", creates the workspace, and the held one then meets a 409.
