@@ -79,11 +79,13 @@ ANSIBLE_NOCOLOR: "true"
 YAML
 )
 unset key
-# site.yml writes the deployer keys it mints to platform_key_dir: here, the job's own folder.
-cat >"$pdd/env/extravars" <<YAML
----
-platform_key_dir: "$job/deployer-keys"
-YAML
+# The job template's extra variables: the example declaration, whose keys go to demo_key_dir:
+# here, the job's own folder.
+{
+    echo "---"
+    sed '/^---$/d' "$top/playbooks/vars/acme.yml"
+    echo "demo_key_dir: \"$job/deployer-keys\""
+} >"$pdd/env/extravars"
 
 for run in converge unchanged; do
     echo "==> ansible-runner run (ident $run)"

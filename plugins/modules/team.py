@@ -13,6 +13,7 @@ description:
   - Only the options you set are compared and changed. Without O(purge_members), listed members are
     added and nobody is removed; with it, the member kinds you list (O(users), O(bots) or both) are
     made exactly what you list, and a kind you leave out is never touched.
+  - With O(teams), one task converges many teams at once (one read for all of them, one write per change).
   - Teams need an Enterprise plan.
 author:
   - prefect.cloud maintainers (@prefect-cloud-ansible)
@@ -20,8 +21,8 @@ options:
   name:
     description:
       - The team name, unique within the account. It identifies the team.
+      - Required unless O(teams) is given; mutually exclusive with O(teams).
     type: str
-    required: true
   description:
     description:
       - A description of the team. V("") clears it. When the team is created without it, it is empty.
@@ -42,6 +43,38 @@ options:
         bots that are not listed are removed from the team (V([]) removes every bot).
     type: list
     elements: str
+  teams:
+    description:
+      - Many teams in one task, each with the options of a single team. Mutually exclusive with O(name),
+        O(description), O(users) and O(bots); O(purge_members) applies to each entry, O(state) stays V(present)
+        (give each entry its own O(teams[].state)).
+      - Every listed team is found with one read; a team is read again only when it is about to change,
+        and nothing is written for a team that already matches.
+      - Entries are checked before any request; a bad entry fails the task naming it (C(teams[2].users)).
+    type: list
+    elements: dict
+    version_added: 0.1.0
+    suboptions:
+      name:
+        description: The team name.
+        type: str
+        required: true
+      description:
+        description: The description. Unset leaves it as it is (empty on create).
+        type: str
+      users:
+        description: Users who should be members, by email or user id (see O(users)).
+        type: list
+        elements: str
+      bots:
+        description: Bots that should be members, by name or bot id (see O(bots)).
+        type: list
+        elements: str
+      state:
+        description: V(present) creates or updates the team, V(absent) deletes it.
+        type: str
+        choices: [present, absent]
+        default: present
   purge_members:
     description:
       - Whether members that are not listed are removed, for each kind of member you list.
@@ -105,13 +138,57 @@ EXAMPLES = r"""
       prefect.cloud.team:
         name: data-engineering
         state: absent
+
+    - name: Every team of the account in one task, members exactly as listed
+      prefect.cloud.team:
+        teams:
+          - name: data-engineering
+            description: Builds and runs the pipelines
+            users: [alice@acme.io, carol@acme.io]
+            bots: []
+          - name: analysts
+            users: [dan@acme.io]
+            bots: []
+          - name: interns
+            state: absent
+        purge_members: true
 """
 
 RETURN = r"""
+teams:
+  description:
+    - With O(teams), the listed teams after the task (in check mode, as predicted), in the order listed;
+      teams with O(teams[].state=absent) are left out.
+  returned: when O(teams) is given
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: Team id (null in a check-mode prediction of a new team).
+      type: str
+      sample: 0b7b6c4e-5a7d-4c1e-8f0e-3d2a1b0c9e8f
+    name:
+      description: The team name.
+      type: str
+      sample: data-engineers
+    description:
+      description: The description.
+      type: str
+      sample: Builds and runs the data pipelines
+    users:
+      description: Emails of the users who are members, in lower case, sorted.
+      type: list
+      elements: str
+      sample: [alice@acme.io]
+    bots:
+      description: Names of the bots that are members, sorted.
+      type: list
+      elements: str
+      sample: [deployer-prod]
 team:
   description:
     - The team after the task; in check mode, the predicted team. Empty when absent.
-  returned: always
+  returned: when O(name) is given
   type: dict
   contains:
     id:
@@ -199,7 +276,9 @@ team:
       type: str
       sample: '2026-03-02T14:05:12.871093Z'
 diff:
-  description: The team before and after (name, description, users, bots), in diff mode.
+  description:
+    - The team before and after (name, description, users, bots), in diff mode.
+    - With O(teams), C(before) and C(after) hold C(teams), the list of those teams.
   returned: when diff mode is on
   type: dict
   sample:
@@ -226,7 +305,8 @@ msg:
 
 from ansible_collections.prefect.cloud.plugins.module_utils._api.table import ACCOUNT_MEMBER, BOT, TEAM, is_uuid
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
-from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile import Resource, run_resource
+from ansible_collections.prefect.cloud.plugins.module_utils._api.secrets import sanitize
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile import UPDATE, Plan, Resource, run_resource
 from ansible_collections.prefect.cloud.plugins.module_utils._resources.members import (
     BOT as BOT_MEMBER,
     USER as USER_MEMBER,
@@ -346,19 +426,206 @@ class Team(Resource):
         return None
 
 
+def _check_members(params, where):
+    """Refuse malformed users and bots of one team (``where`` prefixes the option names)."""
+    for ref in params.get("users") or []:
+        if not ref or not (is_uuid(ref) or "@" in ref):
+            raise ValueError("%susers: %r is neither an email nor a user id" % (where, ref))
+    for ref in params.get("bots") or []:
+        if not ref or not ref.strip():
+            raise ValueError("%sbots: a bot name must not be empty" % where)
+
+
+class BulkTeams(Resource):
+    """Many teams: ``teams``, each ``{name, description, users, bots, state}``; ``purge_members`` applies to each.
+
+    One filter read finds every listed team with its membership rows; a team is read again only
+    when it is about to change (removals go by the actor ids of its current members). The plan's
+    changes are one entry per team to create, update or delete.
+    """
+
+    api_resource = TEAM
+    result_key = "teams"
+    noun = "teams"
+
+    @classmethod
+    def parse_options(cls, params):
+        for option in ("name", "description", "users", "bots"):
+            if params[option] is not None:
+                raise ValueError("%s cannot be combined with teams: give it in each entry of teams" % option)
+        if params["state"] != "present":
+            raise ValueError("state applies to name; with teams, give each entry its own state")
+        seen = {}
+        for index, entry in enumerate(params["teams"]):
+            where = "teams[%d]." % index
+            name = entry.get("name")
+            if not name or not name.strip():
+                raise ValueError("%sname is required and must not be empty" % where)
+            if name in seen:
+                raise ValueError("teams[%d] repeats the team %r of teams[%d]: list each team once" % (index, name, seen[name]))
+            seen[name] = index
+            _check_members(entry, where)
+        return params
+
+    def describe(self):
+        return "%d team(s)" % len(self.params["teams"])
+
+    def read(self):
+        rows = self.resolver.find_many(TEAM, [entry["name"] for entry in self.params["teams"]])
+        return {entry["name"]: rows.get(entry["name"]) for entry in self.params["teams"]}
+
+    def team_view(self, raw):
+        users, bots = member_names(raw)
+        return {"name": raw["name"], "description": raw.get("description") or "", "users": users, "bots": bots}
+
+    def view(self, raw):
+        return {"teams": [self.team_view(row) for row in raw.values() if row is not None]}
+
+    def _named(self, resource, label, refs_of):
+        """Every id the entries give for ``resource`` mapped to its natural key, in one read."""
+        ids = sorted(set(ref for entry in self.params["teams"] for ref in refs_of(entry) or [] if is_uuid(ref)))
+        found = self.resolver.find_many(resource, ids) if ids else {}
+        return {ref: found[ref][label] for ref in ids if ref in found}
+
+    def plan(self, before_raw, before, state):
+        purge = self.params["purge_members"]
+        emails = self._named(ACCOUNT_MEMBER, "email", lambda entry: entry.get("users"))
+        bot_names = self._named(BOT, "name", lambda entry: entry.get("bots"))
+        teams, changes = [], []
+        for entry in self.params["teams"]:
+            row = before_raw[entry["name"]]
+            current = self.team_view(row) if row is not None else None
+            if entry.get("state") == "absent":
+                if row is not None:
+                    changes.append({"action": "delete", "name": entry["name"], "row": row})
+                continue
+            desired = dict(current) if current else {"name": entry["name"], "description": "", "users": [], "bots": []}
+            if entry.get("description") is not None:
+                desired["description"] = entry["description"]
+            if entry.get("users") is not None:
+                given = set(emails.get(ref, ref).lower() for ref in entry["users"])
+                desired["users"] = sorted(given if purge else given | set(desired["users"]))
+            if entry.get("bots") is not None:
+                given = set(bot_names.get(ref, ref) for ref in entry["bots"])
+                desired["bots"] = sorted(given if purge else given | set(desired["bots"]))
+            teams.append(desired)
+            if desired != current:
+                base = current or {"users": [], "bots": [], "description": ""}
+                changes.append({
+                    "action": "create" if row is None else "update",
+                    "name": entry["name"],
+                    "row": row,
+                    "desired": desired,
+                    "add_users": [u for u in desired["users"] if u not in base["users"]],
+                    "add_bots": [b for b in desired["bots"] if b not in base["bots"]],
+                })
+        return Plan(before_raw, before, {"teams": teams}, changes, action=UPDATE if changes else None)
+
+    def check_references(self, plan):
+        users = sorted(set(u for change in plan.changes if change["action"] != "delete" for u in change["add_users"]))
+        bots = sorted(set(b for change in plan.changes if change["action"] != "delete" for b in change["add_bots"]))
+        if users:
+            self.resolver.require_many(ACCOUNT_MEMBER, users)
+        if bots:
+            self.resolver.require_many(BOT, bots)
+
+    def update(self, plan):
+        for change in plan.changes:
+            if change["action"] == "delete":
+                self.api.delete(TEAM, id=change["row"]["id"])
+            elif change["action"] == "create":
+                self._create(change)
+            else:
+                self._update(change)
+        return None
+
+    def _add_members(self, team_id, users, bots):
+        """One request adding every new member: users by user id, bots by bot id."""
+        members = []
+        if users:
+            rows = self.resolver.require_many(ACCOUNT_MEMBER, users)
+            members.extend({"member_id": rows[u]["user_id"], "member_type": USER_MEMBER} for u in users)
+        if bots:
+            rows = self.resolver.require_many(BOT, bots)
+            members.extend({"member_id": rows[b]["id"], "member_type": BOT_MEMBER} for b in bots)
+        if members:
+            self.call("add_members", json={"members": members}, id=team_id)
+
+    def _create(self, change):
+        desired = change["desired"]
+        body = {"name": desired["name"], "description": desired["description"]}
+        raw = self.write_recovering(lambda: self.call("create", json=body), recover=lambda: self._find(desired["name"]))
+        self._add_members(raw["id"], desired["users"], desired["bots"])
+
+    def _find(self, name):
+        return self.resolver.find(TEAM, name)
+
+    def _update(self, change):
+        # The filter row may lag behind: what is removed is worked out from the team itself.
+        raw = self.api.get_or_none(TEAM, id=change["row"]["id"])
+        if raw is None:
+            raw = self.write_recovering(
+                lambda: self.call("create", json={"name": change["name"], "description": change["desired"]["description"]}),
+                recover=lambda: self._find(change["name"]),
+            )
+        current = self.team_view(raw)
+        desired = change["desired"]
+        if desired["description"] != current["description"]:
+            # A full replacement: the name goes with it, or the request is refused.
+            self.call("replace", json={"name": raw["name"], "description": desired["description"]}, id=raw["id"])
+        self._add_members(
+            raw["id"],
+            [u for u in desired["users"] if u not in current["users"]],
+            [b for b in desired["bots"] if b not in current["bots"]],
+        )
+        leaving_users = sorted(set(current["users"]) - set(desired["users"]))
+        leaving_bots = sorted(set(current["bots"]) - set(desired["bots"]))
+        for actor_id in members_to_remove(raw, leaving_users, leaving_bots):
+            self.api.delete(TEAM, "remove_member", id=raw["id"], actor_id=actor_id)
+
+    def public(self, raw, view):
+        ids = {name: row["id"] for name, row in (raw or {}).items() if row is not None}
+        return sanitize([dict(team, id=ids.get(team["name"])) for team in (view or {}).get("teams", [])])
+
+    def message(self, plan):
+        if not plan.changed:
+            return "%s unchanged" % self.describe()
+        counts = {}
+        for change in plan.changes:
+            counts[change["action"]] = counts.get(change["action"], 0) + 1
+        done = ", ".join("%d %s" % (counts[a], VERB[a]) for a in ("create", "update", "delete") if a in counts)
+        return "%s: %s" % (self.describe(), done)
+
+
+VERB = {"create": "created", "update": "updated", "delete": "deleted"}
+
+
 def main():
     module = PrefectCloudModule(
         argument_spec={
-            "name": {"type": "str", "required": True},
+            "name": {"type": "str"},
             "description": {"type": "str"},
             "users": {"type": "list", "elements": "str"},
             "bots": {"type": "list", "elements": "str"},
+            "teams": {
+                "type": "list",
+                "elements": "dict",
+                "options": {
+                    "name": {"type": "str", "required": True},
+                    "description": {"type": "str"},
+                    "users": {"type": "list", "elements": "str"},
+                    "bots": {"type": "list", "elements": "str"},
+                    "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
+                },
+            },
             "purge_members": {"type": "bool", "default": False},
             "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
         },
-        required_if=[("purge_members", True, ("users", "bots"), True)],
+        mutually_exclusive=[("name", "teams")],
+        required_one_of=[("name", "teams")],
+        required_if=[("purge_members", True, ("users", "bots", "teams"), True)],
     )
-    run_resource(module, Team)
+    run_resource(module, BulkTeams if module.params["teams"] is not None else Team)
 
 
 if __name__ == "__main__":
