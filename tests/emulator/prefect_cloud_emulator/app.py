@@ -113,6 +113,10 @@ class EmulatorMiddleware:
         method, path = scope["method"], scope["path"]
         rule = emulator.take_fault(method, path)
         if rule is not None and rule.latency:
+            # A slow service has the whole request before it is slow: read the body first, so
+            # that a client giving up meanwhile (a timeout) leaves the request to complete, as it
+            # would on a real server, instead of cancelling it.
+            receive = await self._buffered(receive)
             await asyncio.sleep(rule.latency)
         if rule is not None and rule.status is not None and not rule.drop_response:
             await self._send_fault(rule, send)
@@ -140,6 +144,21 @@ class EmulatorMiddleware:
             emulator.log(method, path, status)
         if method in WRITE_METHODS and status < 400:
             emulator.save()
+
+    @staticmethod
+    async def _buffered(receive: Receive) -> Receive:
+        """A ``receive`` that replays the request body read now, then defers to the connection."""
+        messages: list[Message] = []
+        while True:
+            message = await receive()
+            messages.append(message)
+            if message["type"] != "http.request" or not message.get("more_body"):
+                break
+
+        async def replay() -> Message:
+            return messages.pop(0) if messages else await receive()
+
+        return replay
 
     @staticmethod
     async def _send_fault(rule: hooks.FaultRule, send: Send) -> None:
