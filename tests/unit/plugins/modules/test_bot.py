@@ -196,7 +196,7 @@ def test_a_bot_rotating_its_own_key_reads_the_result_with_the_new_key(run_module
 
 
 def test_a_key_minted_is_returned_even_when_the_read_after_fails(emulator, run_module, make_client):
-    created, _ = make_admin_bot(make_client, "unreadable")
+    created = make_admin_bot(make_client, "unreadable")[0]
     emulator.fault(method="GET", path="/bots/%s$" % created["id"], count=1, status=403)
     result = run_module(bot_module, name="unreadable", rotate_api_key=True)
     assert not result["failed"], result["msg"]
@@ -208,7 +208,7 @@ def test_a_key_minted_is_returned_even_when_the_read_after_fails(emulator, run_m
 
 
 def test_a_bot_whose_own_rotation_answer_is_lost_says_what_to_do(emulator, run_module, make_client):
-    _, own_key = make_admin_bot(make_client)
+    own_key = make_admin_bot(make_client)[1]
     emulator.fault(method="POST", path="/rotate_api_key$", count=1, drop_response=True)
     result = run_module(bot_module, api_key=own_key, account=ACCOUNT_ID, name="self-rotator", rotate_api_key=True)
     assert result["failed"]
