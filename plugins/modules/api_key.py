@@ -52,6 +52,15 @@ attributes:
     support: partial
     details:
       - Check mode predicts creation, replacement and deletion but cannot mint a key, so RV(api_key) is not returned.
+notes:
+  - "What is guaranteed: a key minted by a run is returned by that run (when the read after the creation
+    fails, with a warning and the creation's answer as the object). A creation whose answer is lost or
+    times out is looked for (a slow one is waited for) before anything is sent again; a key made by a
+    request whose answer never arrived can never be shown, so it is deleted and a new one created."
+  - "What is not: Prefect Cloud lets any number of keys share a name, so it cannot refuse a second one.
+    The module reads the keys of this name at the start of the run and again right before it creates
+    one, which makes a duplicate from two runs of the same task at the same moment unlikely, not
+    impossible. A later run warns when several keys share the name; O(state=absent) deletes them all."
 seealso:
   - module: prefect.cloud.api_key_info
   - module: prefect.cloud.bot
@@ -132,10 +141,16 @@ msg:
 
 import datetime
 
-from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import Refusal
+from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import PrefectCloudError, Refusal
 from ansible_collections.prefect.cloud.plugins.module_utils._api.table import USER_API_KEY
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
-from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile import DELETE, UNDONE, Resource, run_resource
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile import (
+    DELETE,
+    UNDONE,
+    ObjectExists,
+    Resource,
+    run_resource,
+)
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.values import (
     RequestedExpiration,
     format_datetime,
@@ -225,14 +240,33 @@ class UserApiKey(Resource):
                 )
 
     def create(self, plan):
+        self.refuse_if_made_meanwhile()
         body = {"name": self.params["name"]}
         if self.options["expiration"] is not None:
             body["expiration"] = self.options["expiration"].wire(self.client.server_now())
         # Key names are not unique: a create whose outcome stays unknown is never resent blindly.
         created = self.write_recovering(lambda: self.keys("create", json=body), recover=self.discard_lost_key, unique=False)
         self.extra_result["api_key"] = created.pop("key")
-        # The creation response has no mask; the stored key's metadata has.
-        return self.api.get_or_none(USER_API_KEY, user_id=self.module.connection.me()["id"], id=created["id"]) or created
+        # The creation response has no mask; the stored key's metadata has. Should that read
+        # fail, the response stands in for it: the key just minted must reach the user.
+        try:
+            return self.api.get_or_none(USER_API_KEY, user_id=self.module.connection.me()["id"], id=created["id"]) or created
+        except PrefectCloudError as exc:
+            self.module.warn("could not read %s after creating it (%s); the result is the creation's answer" % (self.describe(), exc))
+            return created
+
+    def refuse_if_made_meanwhile(self):
+        """Look again right before minting: another run may have made a key of this name since the read.
+
+        The API lets any number of keys share a name, so this narrows the window in which two
+        concurrent runs both create one; it cannot close it.
+        """
+        known = set(r["id"] for r in self.named_rows)
+        rows = self.keys_named()
+        made = [row for row in rows if row["id"] not in known]
+        if made:
+            self.named_rows = rows
+            raise ObjectExists(max(made, key=lambda r: r.get("created") or ""))
 
     def discard_lost_key(self):
         """A key created by a request whose response was lost can never be shown: delete it and create anew.

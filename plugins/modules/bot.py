@@ -86,6 +86,15 @@ notes:
     module finds the bot by name instead of creating a second one. The key in that lost response
     can not be recovered, so the module rotates the key at once (the lost key stops working) and
     returns the new one, with a warning."
+  - "A creation that fails at a gateway (HTTP 502) or whose answer is lost is looked for by name before
+    it is sent again, up to three sends in all, so a fault never makes a second bot."
+  - "A key minted by a run is always returned by that run: when the read of the bot after the write
+    fails, the module warns and returns the answer of the write as RV(bot) (without the key's mask)."
+  - "A bot may rotate its own key (the task authenticates with the bot's key): the bot is read after the
+    rotation with the new key. Without O(old_key_expires_in_seconds) the old key stops working at once,
+    so if the answer carrying the new key is lost in transit, no key of the bot is left to anyone; the
+    task fails saying so, and the key must be rotated with another API key. Set
+    O(old_key_expires_in_seconds) when a bot rotates its own key."
   - Tasks that can mint a key should set C(no_log) so that the key does not reach the logs.
 seealso:
   - module: prefect.cloud.bot_info
@@ -246,7 +255,9 @@ msg:
 
 import datetime
 
+from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import PrefectCloudError, PrefectCloudHTTPError
 from ansible_collections.prefect.cloud.plugins.module_utils._api.table import ACCOUNT_ROLE, BOT
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.connection import Connection
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile import Resource, run_resource
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.values import (
@@ -256,6 +267,7 @@ from ansible_collections.prefect.cloud.plugins.module_utils._engine.values impor
     parse_duration,
     requested_expiration_label,
 )
+from ansible_collections.prefect.cloud.plugins.module_utils._resources.caller import key_matches_mask
 
 MAX_OLD_KEY_SECONDS = 172800
 
@@ -348,8 +360,18 @@ class Bot(Resource):
             self.extra_result["api_key"] = secret
         return secret
 
-    def rotate(self, raw, old_key_seconds):
-        """Rotate the key of ``raw``; a lost response is recovered without leaving a stray working key."""
+    def is_callers_key(self, raw):
+        """Whether the active key of the bot ``raw`` is the key this task authenticates with."""
+        connection = self.module.connection
+        return connection.is_bot_key and key_matches_mask(connection.api_key, (raw.get("api_key") or {}).get("masked_key"))
+
+    def rotate(self, raw, old_key_seconds, locks_out=False):
+        """Rotate the key of ``raw``; a lost response is recovered without leaving a stray working key.
+
+        Returns the rotation's answer (the bot with its new key's metadata, the key itself taken
+        out into ``api_key``). ``locks_out``: the rotation ends the key this task authenticates
+        with, so nothing can be read with it afterwards.
+        """
         body = {"api_key_expiration": self.expiration_text(), "old_key_expires_in_seconds": old_key_seconds}
         previous_key_id = (raw.get("api_key") or {}).get("id")
 
@@ -357,14 +379,44 @@ class Bot(Resource):
             return self.call("rotate_key", json=payload, id=raw["id"])
 
         def recover():
-            current = self.api.get_or_none(BOT, id=raw["id"])
+            try:
+                current = self.api.get_or_none(BOT, id=raw["id"])
+            except PrefectCloudHTTPError as exc:
+                if locks_out and exc.status == 401:
+                    raise PrefectCloudError(
+                        "%s rotated the key this task authenticates with, and the answer carrying the new key "
+                        "was lost: the old key no longer works and the new one cannot be read again. Rotate the "
+                        "bot's key with another API key; set old_key_expires_in_seconds when a bot rotates its "
+                        "own key, so that its old key outlives a lost answer" % self.describe()
+                    ) from None
+                raise
             if current is None or (current.get("api_key") or {}).get("id") == previous_key_id:
                 return None  # the rotation did not happen: send it again
             # It happened, but its key was lost: rotate once more, ending the lost key at once.
             self.module.warn("the new key of %s was lost in transit; rotated it again" % self.describe())
             return send({"api_key_expiration": body["api_key_expiration"], "old_key_expires_in_seconds": 0})
 
-        self.keep_key(self.write_recovering(lambda: send(body), recover, create=False))
+        response = self.write_recovering(lambda: send(body), recover, create=False)
+        self.keep_key(response)
+        return response
+
+    def read_after_minting(self, bot_id, response, locks_out=False):
+        """The bot after a create or a rotation, read without ever losing the key just minted.
+
+        When a rotation ended the caller's own key, the read uses the new key. Should the read
+        fail all the same, the answer of the write stands in for it (it lacks only the new
+        key's mask), so that the new key still reaches the user.
+        """
+        try:
+            if locks_out:
+                with_new_key = dict(self.params, api_key=self.extra_result["api_key"], account=self.module.account_id)
+                return Connection(with_new_key, warn=self.module.warn).api.call(BOT, "get", id=bot_id)
+            return self.call("get", id=bot_id)
+        except PrefectCloudError as exc:
+            self.module.warn(
+                "could not read %s after minting its key (%s); the result is the answer of the write" % (self.describe(), exc)
+            )
+            return response
 
     def create(self, plan):
         body = {"name": plan.desired["name"], "api_key_expiration": self.expiration_text()}
@@ -378,8 +430,8 @@ class Bot(Resource):
                 "%s was created but the response with its API key was lost; "
                 "rotated its key at once so that a working key can be returned" % self.describe()
             )
-            self.rotate(raw, 0)
-        raw = self.call("get", id=raw["id"])
+            raw = self.rotate(raw, 0)
+        raw = self.read_after_minting(raw["id"], raw)
         self.resolver.remember(BOT, raw)
         return raw
 
@@ -388,9 +440,13 @@ class Bot(Resource):
         if desired["account_role"] != before["account_role"]:
             role = self.resolver.require_role(ACCOUNT_ROLE, desired["account_role"])
             self.call("update", json={"account_role_id": role["id"]}, id=raw["id"])
-        if desired["active_key"].get("rotated"):
-            self.rotate(raw, self.params["old_key_expires_in_seconds"])
-        return self.call("get", id=raw["id"])
+        if not desired["active_key"].get("rotated"):
+            return self.call("get", id=raw["id"])
+        grace = self.params["old_key_expires_in_seconds"]
+        # A bot rotating its own key with no grace period ends the key this task sends.
+        locks_out = not grace and self.is_callers_key(raw)
+        response = self.rotate(raw, grace, locks_out)
+        return self.read_after_minting(raw["id"], response, locks_out)
 
 
 def main():

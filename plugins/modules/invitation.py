@@ -53,6 +53,12 @@ options:
 notes:
   - Accepting an invitation needs the code from the invitation email, which the API never returns,
     so automation cannot accept invitations on someone's behalf.
+  - "An invitation whose answer is lost or times out is looked for (a slow one is waited for) and
+    never sent again blindly: when it does not show up, the task fails saying so, and the next run
+    looks before it sends."
+  - "Prefect Cloud does not refuse a second pending invitation for the same address. The module reads
+    the pending invitations at the start of the run and again right before it sends one, which makes a
+    second invitation from two runs of the same task at the same moment unlikely, not impossible."
 extends_documentation_fragment:
   - prefect.cloud.common
   - prefect.cloud.attributes
@@ -173,7 +179,14 @@ from ansible_collections.prefect.cloud.plugins.module_utils._api.table import (
     WORKSPACE_ROLE,
 )
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
-from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile import CREATE, DELETE, UPDATE, Resource, run_resource
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile import (
+    CREATE,
+    DELETE,
+    UPDATE,
+    ObjectExists,
+    Resource,
+    run_resource,
+)
 from ansible_collections.prefect.cloud.plugins.module_utils._resources.access import find_grants
 from ansible_collections.prefect.cloud.plugins.module_utils._resources.invitations import (
     invitation_resource,
@@ -303,6 +316,11 @@ class Invitation(Resource):
         return None
 
     def create(self, plan):
+        # Look again right before sending: another run may have sent this invitation since the
+        # read. Nothing in the API refuses a second one, so this narrows the window, no more.
+        sent_meanwhile = self.recover()
+        if sent_meanwhile is not None:
+            raise ObjectExists({"pending": [sent_meanwhile]})
         if self.workspace is not None:
             return self.write_recovering(
                 lambda: self.call("create", json={"email": self.email}, **self.scope_ids()), self.recover, unique=False

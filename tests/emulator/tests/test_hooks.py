@@ -129,6 +129,19 @@ def test_fault_latency(emu):
     assert min(fast) < 0.3, fast
 
 
+def test_fault_latency_completes_a_write_whose_client_gave_up(emu):
+    emu.add_fault(method="POST", path=r"/teams/$", count=1, latency=1.0)
+    with pytest.raises(requests.exceptions.Timeout):
+        requests.post(f"{emu.base_url}{ACCT}/teams/", json={"name": "late"},
+                      headers={"Authorization": f"Bearer {es.OWNER_KEY}"}, timeout=0.3)
+    deadline = time.monotonic() + 10
+    rows = []
+    while not rows and time.monotonic() < deadline:
+        time.sleep(0.2)
+        rows = expect(emu.owner.post(f"{ACCT}/teams/filter", json={"teams": {"name": {"any_": ["late"]}}}), 200)
+    assert [r["name"] for r in rows] == ["late"], "the slow write was committed after the client gave up"
+
+
 def test_drop_response_commits_write_but_client_sees_connection_error(emu):
     emu.add_fault(method="POST", path=r"/teams/$", count=1, drop_response=True)
     with pytest.raises(requests.exceptions.ConnectionError):

@@ -6,9 +6,12 @@ import pytest
 
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile import Plan
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.values import format_datetime
+from ansible_collections.prefect.cloud.plugins.module_utils._resources.caller import key_matches_mask
 from ansible_collections.prefect.cloud.plugins.modules import bot as bot_module
 
 from fake_api import RecordingClient
+from prefect_cloud_emulator.catalogue import ACCOUNT_ROLE_IDS
+from unit_seed import ACCOUNT_ID
 
 # The server's clock, years away from the local one: expirations are judged by it alone.
 SERVER_NOW = datetime.datetime(2031, 6, 1, 12, 0, 0, tzinfo=datetime.timezone.utc)
@@ -168,3 +171,46 @@ def test_a_fixed_expiration_already_past_by_the_server_clock_fails_cleanly(emula
     emulator.hook("POST", "/clock", json={"advance_seconds": 3 * 86400})
     result = run_module(bot_module, name="late", api_key_expiration=moment)
     assert result["failed"] and "api_key_expiration" in result["msg"]
+
+
+ACCOUNT_PATH = "/accounts/%s" % ACCOUNT_ID
+
+
+def make_admin_bot(make_client, name="self-rotator"):
+    """A bot that may manage bots, and its key."""
+    created = make_client().post(ACCOUNT_PATH + "/bots/", json={"name": name, "account_role_id": str(ACCOUNT_ROLE_IDS["Admin"])})
+    return created, created["api_key"]["key"]
+
+
+def test_a_bot_rotating_its_own_key_reads_the_result_with_the_new_key(run_module, make_client):
+    created, own_key = make_admin_bot(make_client)
+    result = run_module(bot_module, api_key=own_key, account=ACCOUNT_ID, name="self-rotator", rotate_api_key=True)
+    assert not result["failed"], result["msg"]
+    assert result["changed"] and result["warnings"] == []
+    new_key = result["api_key"]
+    assert new_key.startswith("pnb_") and new_key != own_key
+    # The bot as read after the rotation, with the new key (the old one died with it).
+    assert result["bot"]["api_key"]["id"] != created["api_key"]["id"]
+    assert key_matches_mask(new_key, result["bot"]["api_key"]["masked_key"])
+    assert make_client(api_key=new_key).get("/me/workspaces") is not None
+
+
+def test_a_key_minted_is_returned_even_when_the_read_after_fails(emulator, run_module, make_client):
+    created = make_admin_bot(make_client, "unreadable")[0]
+    emulator.fault(method="GET", path="/bots/%s$" % created["id"], count=1, status=403)
+    result = run_module(bot_module, name="unreadable", rotate_api_key=True)
+    assert not result["failed"], result["msg"]
+    assert result["changed"] and result["api_key"].startswith("pnb_")
+    assert any("could not read" in warning for warning in result["warnings"])
+    # The rotation's own answer stands in for the read: the new key's metadata, never the key.
+    assert result["bot"]["api_key"]["id"] != created["api_key"]["id"]
+    assert result["api_key"] not in repr(result["bot"])
+
+
+def test_a_bot_whose_own_rotation_answer_is_lost_says_what_to_do(emulator, run_module, make_client):
+    own_key = make_admin_bot(make_client)[1]
+    emulator.fault(method="POST", path="/rotate_api_key$", count=1, drop_response=True)
+    result = run_module(bot_module, api_key=own_key, account=ACCOUNT_ID, name="self-rotator", rotate_api_key=True)
+    assert result["failed"]
+    assert "rotated the key this task authenticates with" in result["msg"]
+    assert "old_key_expires_in_seconds" in result["msg"]

@@ -4,6 +4,7 @@ import pytest
 
 from ansible_collections.prefect.cloud.plugins.modules import invitation, workspace_access
 
+from prefect_cloud_emulator.catalogue import ACCOUNT_ROLE_IDS
 from unit_seed import ACCOUNT_ID
 
 ACCOUNT = "/accounts/%s" % ACCOUNT_ID
@@ -137,3 +138,34 @@ def test_a_missing_workspace_fails_is_assumed_in_check_mode_and_is_nothing_to_re
     assert check["changed"] and any("nowhere" in w and "check mode" in w for w in check["warnings"])
     absent = run_module(invitation, email=DANA, workspace="nowhere", state="absent")
     assert not absent["changed"] and not absent["failed"]
+
+
+def test_an_invitation_sent_by_another_run_after_the_read_is_not_sent_again(monkeypatch, emulator, run_module, make_client):
+    guard = invitation.Invitation.guard
+
+    def another_run_sends_it_meanwhile(resource, plan):
+        # Between this run's read and its create, a concurrent run of the same task invites dana.
+        make_client().post(ACCOUNT + "/invitations/", json=[{"email": DANA, "account_role_id": str(ACCOUNT_ROLE_IDS["Member"])}])
+        guard(resource, plan)
+
+    monkeypatch.setattr(invitation.Invitation, "guard", another_run_sends_it_meanwhile)
+    mark = emulator.last_seq()
+    result = run_module(invitation, email=DANA)
+    assert not result["failed"], result["msg"]
+    sent = [entry for entry in emulator.log(mark) if entry["method"] == "POST" and entry["path"].endswith("/invitations/")]
+    assert len(sent) == 1, "only the other run's"
+    assert not result["changed"] and result["msg"] == "invitation for 'dana@example.com' already pending"
+    assert any("meanwhile" in warning for warning in result["warnings"])
+    assert [row["email"] for row in pending(make_client)] == [DANA]
+
+
+def test_a_timed_out_invitation_is_waited_for_and_sent_once(emulator, run_module, make_client):
+    # The service stores the invitation 2 s after the request, which gave up after 1 s.
+    emulator.fault(method="POST", path="/invitations/$", count=1, latency=2)
+    result = run_module(invitation, email=DANA, request_timeout=1)
+    assert not result["failed"], result["msg"]
+    assert result["changed"] and writes(result) == [("POST", "/invitations/", False)]
+    assert [row["id"] for row in pending(make_client)] == [result["invitation"]["id"]]
+
+    again = run_module(invitation, email=DANA)
+    assert not again["changed"] and writes(again) == []
