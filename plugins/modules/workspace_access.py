@@ -464,7 +464,8 @@ class _AccessBase(Resource):
         if access.stuck:
             raise Refusal(
                 "refusing to change access to workspace %r: the caller's own grants change - %s - and in no order of the "
-                "writes does it keep %s, which changing %s needs; change them in separate tasks"
+                "writes does it still hold %s when changing %s, which needs it; an account Owner or Admin (who manages "
+                "every workspace) can make this change"
                 % (self.workspace_label(), changes, access.stuck.needs, access.stuck.changes[0].label)
             )
         what = "refusing to change" if not self.params["allow_caller_lockout"] else "changing"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from ansible_collections.prefect.cloud.plugins.modules import bot, team, workspace_access
+from ansible_collections.prefect.cloud.plugins.modules import bot, team, workspace_access, workspace_role
 from ansible_collections.prefect.cloud.plugins.modules.workspace_access import parse_access_options
 
 from unit_seed import ACCOUNT_ID, MEMBER_KEY
@@ -325,3 +325,17 @@ def test_a_bot_is_refused_demoting_its_own_last_managing_grant(run_module, acces
     other = run_module(workspace_access, workspace="dev", grants=[{"bot": "ci", "workspace_role": "Runner"}], api_key=key)
     assert other["changed"] and not other["failed"], other["msg"]
     assert not any(key in w for w in other["warnings"]) and key not in result["msg"]
+
+
+def test_changes_that_no_order_lets_the_caller_send_are_refused_even_when_lockout_is_allowed(run_module, accessors):
+    # The user grant alone lets the caller write team access, the team grant alone user access:
+    # whichever demotion goes first, the other can no longer be sent.
+    run_module(workspace_role, name="teams-steward", scopes=["manage_workspace_teams", "see_workspace_users", "see_workspace_service_accounts"])
+    run_module(workspace_role, name="users-steward", scopes=["manage_workspace_users", "see_workspace_service_accounts"])
+    run_module(team, name="ops", users=[MEMBER])
+    run_module(workspace_access, workspace="dev", grants=[
+        {"user": MEMBER, "workspace_role": "teams-steward"}, {"team": "ops", "workspace_role": "users-steward"},
+    ])
+    result = run_module(workspace_access, workspace="dev", grants=DEMOTE_BOTH, allow_caller_lockout=True, api_key=MEMBER_KEY)
+    assert result["failed"] and "in no order of the writes does it still hold" in result["msg"], result["msg"]
+    assert writes(result) == []
