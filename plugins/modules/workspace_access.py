@@ -470,8 +470,8 @@ class _AccessBase(Resource):
             )
         what = "refusing to change" if not self.params["allow_caller_lockout"] else "changing"
         message = (
-            "%s access to workspace %r: the caller would lose %s, the right to manage the workspace's access it holds "
-            "through its own grants - %s" % (what, self.workspace_label(), ", ".join(access.lost), changes)
+            "%s access to workspace %r: the caller would lose the right to manage the workspace's access (%s) that it "
+            "holds through its own grants - %s" % (what, self.workspace_label(), ", ".join(access.lost), changes)
         )
         if not self.params["allow_caller_lockout"]:
             raise Refusal(

@@ -257,9 +257,9 @@ def test_exclusive_refuses_to_demote_every_grant_the_caller_manages_access_throu
     result = run_module(workspace_access, workspace="dev", grants=DEMOTE_BOTH, exclusive=True, api_key=MEMBER_KEY, check_mode=check_mode)
     assert result["failed"], result
     assert result["msg"] == (
-        "refusing to change access to workspace 'dev': the caller would lose manage_workspace_service_accounts, "
-        "manage_workspace_teams, manage_workspace_users, the right to manage the workspace's access it holds through "
-        "its own grants - user 'member@unit.test' (Owner -> Viewer) and team 'ops' (Owner -> Viewer). Keep one of them "
+        "refusing to change access to workspace 'dev': the caller would lose the right to manage the workspace's access "
+        "(manage_workspace_service_accounts, manage_workspace_teams, manage_workspace_users) that it holds through its "
+        "own grants - user 'member@unit.test' (Owner -> Viewer) and team 'ops' (Owner -> Viewer). Keep one of them "
         "with a role that manages access, or set allow_caller_lockout: true to do it anyway"
     )
     assert writes(result) == []
