@@ -14,6 +14,8 @@ description:
   - "Guards against locking the account out: the last active Owner (among users) is never removed,
     demoted or deactivated, and the caller's own membership is never removed or deactivated unless
     O(allow_self_removal=true). A guard that stops a task fails it in check mode too."
+  - After an Owner is demoted, deactivated or removed, the active Owners are counted again; if none is left,
+    the task fails (reporting C(changed)) with what happened and how to repair it.
 author:
   - prefect.cloud maintainers (@prefect-cloud-ansible)
 options:
@@ -43,6 +45,12 @@ options:
     type: str
     choices: [present, absent]
     default: present
+notes:
+  - The last-Owner guard counts the active Owners before its write, and the API gives no way to make that count
+    and the write one step. Two runs demoting, deactivating or removing two different Owners at the same time can
+    each see the other Owner still there, and together leave the account without one (unless Prefect Cloud itself
+    refuses the second write). The count after the write turns that into a loud failure rather than a silent
+    success; it cannot undo it. Do not change several Owners from parallel runs.
 extends_documentation_fragment:
   - prefect.cloud.common
   - prefect.cloud.attributes
@@ -141,7 +149,7 @@ msg:
   sample: account member 'dan@acme.io' updated
 """
 
-from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import Refusal
+from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import PrefectCloudHTTPError, Refusal
 from ansible_collections.prefect.cloud.plugins.module_utils._api.table import ACCOUNT_MEMBER, ACCOUNT_ROLE
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile import DELETE, Resource, run_resource
@@ -153,6 +161,11 @@ class AccountMember(Resource):
     result_key = "account_member"
     identity = "email"
     noun = "account member"
+
+    def __init__(self, module, options=None):
+        super().__init__(module, options)
+        #: what the planned change does to an active Owner ("demote", "deactivate", "remove"), if anything
+        self.owner_loss = None
 
     @classmethod
     def parse_options(cls, params):
@@ -194,6 +207,8 @@ class AccountMember(Resource):
         losing_owner = raw.get("account_role_name") == "Owner" and raw.get("active") and (
             removing or deactivating or desired["account_role"] != "Owner"
         )
+        if losing_owner:
+            self.owner_loss = action
         if losing_owner and self.active_user_owners() <= 1:
             raise Refusal(
                 "refusing to %s %s: they are the account's last active Owner, and the account would have no owner left"
@@ -213,6 +228,37 @@ class AccountMember(Resource):
         body.update(only_users=True, active=True)
         return self.call("count", json=body)
 
+    def recheck_owners(self):
+        """After an Owner lost that role, count the active Owners again, and fail loudly if none is left.
+
+        The guard counted before the write; a run elsewhere demoting, deactivating or removing the other
+        Owner between that count and this write leaves the account with none, which only a count after
+        both writes can tell.
+        """
+        if self.owner_loss is None:
+            return
+        try:
+            left = self.active_user_owners()
+        except PrefectCloudHTTPError as exc:
+            if exc.status not in (401, 403, 404):
+                raise
+            # The caller gave up its own right to read the account (deactivated or removed itself).
+            self.module.warn(
+                "%s: could not count the account's active Owners after the change (HTTP %d); make sure one is left"
+                % (self.describe(), exc.status)
+            )
+            return
+        if left == 0:
+            past = {"demote": "demoted", "deactivate": "deactivated", "remove": "removed"}[self.owner_loss]
+            self.module.fail(
+                "%s was %s, and the account now has no active Owner: another Owner lost that role between this task's "
+                "check that one would be left and its write (a concurrent run, most likely). To repair it, someone "
+                "who may still manage members (an Admin) makes a member Owner again - prefect.cloud.account_member "
+                "with account_role: Owner - or, if no one can, asks Prefect support"
+                % (self.params["email"], past),
+                changed=True,
+            )
+
     def update(self, plan):
         raw, before, desired = plan.before_raw, plan.before, plan.desired
         after = dict(raw)
@@ -225,8 +271,14 @@ class AccountMember(Resource):
             after["active"] = desired["active"]
             if plan.changes["deactivate"] and CallerIdentity(self.module.connection).is_user(raw.get("user_id"), raw.get("email")):
                 # The caller just deactivated itself and may no longer read the account: report what was written.
+                self.recheck_owners()
                 return after
+        self.recheck_owners()
         return None
+
+    def delete(self, plan):
+        super().delete(plan)
+        self.recheck_owners()
 
 
 def main():

@@ -11,7 +11,10 @@ description:
   - Ensures that a user, a service account (bot) or a team holds a workspace role in a workspace, or holds none.
   - Either one grant (O(user), O(bot) or O(team) with O(workspace_role)), or many at once with O(grants).
   - With O(grants), the workspace's access lists are read once (every page) and the changes are sent in
-    at most one request per kind of accessor, plus one request per revoked grant.
+    at most one request per kind of accessor, plus one request per revoked grant; changes to the caller's own
+    grants are sent apart, last.
+  - A change that would take away the caller's own right to manage the workspace's access is refused before
+    anything is sent, in check mode too, unless O(allow_caller_lockout=true). See O(allow_caller_lockout).
   - With O(exclusive=true), every user, bot and team grant on the workspace that O(grants) does not list
     is revoked, except the caller's own access, which is kept with a warning.
   - Access a user or a bot has through a team is not a grant of that user or bot, and is left alone.
@@ -81,6 +84,23 @@ options:
       - Only valid with O(grants) and O(state=present).
     type: bool
     default: false
+  allow_caller_lockout:
+    description:
+      - Allow a change that takes away the caller's own right to manage the workspace's access.
+      - Writing user grants needs the workspace scope C(manage_workspace_users), bot grants
+        C(manage_workspace_service_accounts) and team grants C(manage_workspace_teams). The caller holds the scopes
+        of the role of its own user (or bot) grant and of the grants of the teams it is in; an account Owner or
+        Admin (account permission C(administrate:workspace)) holds them all in every workspace, whatever its grants.
+      - When a demotion or revocation of one of these grants (O(exclusive) never revokes them, but O(grants) may
+        list them with another role, O(state=absent) may revoke them, and so may the single form) would leave the
+        caller without a scope of those three that it holds now, the task fails before any write and names the
+        grants, unless this is V(true). With V(true) it goes ahead with a warning, and the caller may then need
+        someone else to give its access back.
+      - Whatever this says, the writes are ordered so that the caller still holds the scope each one needs when it
+        is sent - other accessors' grants first, then the caller's own, demotions that keep the most last - and a
+        change that no order allows is refused before any write.
+    type: bool
+    default: false
   state:
     description:
       - V(present) grants the role (changing the role of an existing grant in place); V(absent) revokes the grant.
@@ -91,6 +111,10 @@ notes:
   - Revoking the last workspace access of a user whose account role is Collaborator also removes that user
     from the account (a Prefect Cloud rule).
   - Workspace access needs a Prefect Cloud plan with role-based access control; team access needs Enterprise.
+  - The caller's own grants are found as O(exclusive) describes. For a service-account key whose C(GET /me/...)
+    requests are refused, an account role is read from the bot's own record once the bot is recognised; a bot
+    that is not recognised is not taken to be an account Owner or Admin, so its change may be refused when it
+    would not lock it out.
 extends_documentation_fragment:
   - prefect.cloud.common
   - prefect.cloud.attributes
@@ -240,7 +264,7 @@ msg:
   sample: user 'alice@acme.io' in workspace 'prod' updated
 """
 
-from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import ReferenceNotFound, Refusal
+from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import PrefectCloudHTTPError, ReferenceNotFound, Refusal
 from ansible_collections.prefect.cloud.plugins.module_utils._api.secrets import sanitize
 from ansible_collections.prefect.cloud.plugins.module_utils._api.table import WORKSPACE, WORKSPACE_ROLE
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
@@ -249,11 +273,15 @@ from ansible_collections.prefect.cloud.plugins.module_utils._resources.access im
     ACCESSOR_LOOKUP,
     ACCESSORS,
     AccessLists,
+    AccessWrite,
+    CallerAccessPlan,
+    GrantChange,
     accessor_id,
     accessor_name,
     accessor_of,
     describe_row,
     find_grants,
+    managing_scopes,
     norm,
     read_access_list,
     revoke_access,
@@ -302,6 +330,10 @@ def parse_access_options(params):
     return params
 
 
+# What a bulk write returns when its result cannot be read back: the plan's prediction stands.
+WRITTEN_AS_PLANNED = object()
+
+
 class _AccessBase(Resource):
     result_key = "workspace_access"
 
@@ -312,6 +344,8 @@ class _AccessBase(Resource):
     def __init__(self, module, options=None):
         super().__init__(module, options)
         self._workspace = None
+        #: whether the planned change takes the caller's right to manage access away (allow_caller_lockout)
+        self.locks_caller_out = False
 
     def workspace_row(self):
         """The workspace (raises ReferenceNotFound when it does not exist)."""
@@ -338,6 +372,126 @@ class _AccessBase(Resource):
 
     def upsert(self, accessor, pairs):
         return upsert_access(self.api, self.workspace_row()["id"], accessor, pairs)
+
+    def send(self, writes):
+        for write in writes:
+            write.send(self.api, self.workspace_row()["id"])
+
+    # -- the caller's own right to manage the workspace's access ----------------------------
+
+    def role_scopes(self, role_id):
+        """The scopes of a workspace role, with those of the role it inherits from."""
+        role = self.resolver.role(WORKSPACE_ROLE, role_id) or {}
+        scopes = set(role.get("scopes") or [])
+        inherited = self.resolver.role(WORKSPACE_ROLE, role.get("inherited_role_id"))
+        if inherited:
+            scopes |= set(inherited.get("scopes") or [])
+        return scopes
+
+    def change(self, accessor, ident, label, before_role_id, role_ref):
+        """A ``GrantChange`` to the role ``role_ref``.
+
+        A role that does not exist yet (check mode: an earlier task may create it) has no
+        scopes to judge by, so the guard takes it to keep those of the role before.
+        """
+        role = self.resolver.role(WORKSPACE_ROLE, role_ref)
+        return GrantChange(ident, label, before_role_id, role["id"] if role else before_role_id)
+
+    def all_access_lists(self):
+        workspace_id = self.workspace_row()["id"]
+        return AccessLists(self.workspace_row(), {a: read_access_list(self.api, workspace_id, a) for a in ACCESSORS})
+
+    def plan_writes(self, writes, lists=None):
+        """``writes`` in the order to send them, after refusing those that cut the caller off.
+
+        Only a write that takes an access-managing scope away from a grant can cut the caller
+        off, so unless one does, and that grant is the caller's, nothing more is read.
+        """
+        lowering = [
+            (write.accessor, change.ident)
+            for write in writes
+            for change in write.changes
+            if change.before_role_id is not None
+            and set(managing_scopes(self.role_scopes(change.before_role_id)))
+            - (self.role_scopes(change.after_role_id) if change.after_role_id is not None else set())
+        ]
+        if not lowering:
+            return writes
+        caller = CallerIdentity(self.module.connection)
+        if not self._any_of_callers(caller, lowering):
+            return writes
+        held = self._callers_grants(caller, lists or self.all_access_lists(), writes)
+        access = CallerAccessPlan(held, writes, self.role_scopes)
+        if (access.lost or access.stuck) and not caller.administrates_workspaces():
+            self._refuse_or_warn(access)
+        return access.ordered
+
+    def _any_of_callers(self, caller, keys):
+        for accessor, ident in keys:
+            if accessor == "user" and caller.is_user(user_id=ident):
+                return True
+            if accessor == "bot" and caller.is_bot(ident):
+                return True
+        return bool(caller.teams_with_caller([ident for accessor, ident in keys if accessor == "team"]))
+
+    def _callers_grants(self, caller, lists, writes):
+        """``{(accessor, id): role id or None}``: the caller's user or bot and its teams, with their grants here."""
+        written = {key for write in writes for key in write.keys()}
+
+        def candidates(accessor):
+            ids = [accessor_id(accessor, row).lower() for row in lists.rows.get(accessor, [])]
+            return list(dict.fromkeys(ids + [ident for kind, ident in sorted(written) if kind == accessor]))
+
+        own = []
+        if caller.is_bot_key:
+            bot_id = caller.find_bot(candidates("bot"))
+            own += [("bot", bot_id.lower())] if bot_id else []
+        else:
+            own.append(("user", caller.me()["id"].lower()))
+        own += [("team", team_id.lower()) for team_id in caller.teams_with_caller(candidates("team"))]
+        held = {}
+        for accessor, ident in own:
+            row = lists.find(accessor, ident)
+            held[(accessor, ident)] = row["workspace_role_id"] if row is not None else None
+        return held
+
+    def _refuse_or_warn(self, access):
+        changes = " and ".join(
+            "%s (%s -> %s)"
+            % (change.label, self.role_name(change.before_role_id) or "no grant", self.role_name(change.after_role_id) or "no grant")
+            for change in access.own_changes()
+        )
+        if access.stuck:
+            raise Refusal(
+                "refusing to change access to workspace %r: the caller's own grants change - %s - and in no order of the "
+                "writes does it still hold %s when changing %s, which needs it; an account Owner or Admin (who manages "
+                "every workspace) can make this change"
+                % (self.workspace_label(), changes, access.stuck.needs, access.stuck.changes[0].label)
+            )
+        what = "refusing to change" if not self.params["allow_caller_lockout"] else "changing"
+        message = (
+            "%s access to workspace %r: the caller would lose the right to manage the workspace's access (%s) that it "
+            "holds through its own grants - %s" % (what, self.workspace_label(), ", ".join(access.lost), changes)
+        )
+        if not self.params["allow_caller_lockout"]:
+            raise Refusal(
+                message + ". Keep one of them with a role that manages access, or set allow_caller_lockout: true to do it anyway"
+            )
+        self.module.warn(message + " (allow_caller_lockout is set)")
+        self.locks_caller_out = True
+
+    def read_after_lockout(self, read):
+        """``read()`` after the writes, or ``None`` when the caller just gave up the right to read the access."""
+        try:
+            return read()
+        except PrefectCloudHTTPError as exc:
+            if not self.locks_caller_out or exc.status not in (403, 404):
+                raise
+            self.module.warn(
+                "the access to workspace %r could not be read back (HTTP %d) now that the caller may no longer manage it: "
+                "the result shows what was written" % (self.workspace_label(), exc.status)
+            )
+            return None
 
     def revoke(self, accessor, row):
         revoke_access(self.api, self.workspace_row()["id"], accessor, row)
@@ -381,6 +535,20 @@ class SingleAccess(_AccessBase):
             raise ReferenceNotFound(self.accessor, self.ref)
         self.require_role(self.params["workspace_role"])
 
+    def guard(self, plan):
+        row = plan.before_raw
+        if row is None:
+            return  # a new grant only adds
+        if plan.desired is None:
+            write = AccessWrite.revocation(self.accessor, row)
+        else:
+            change = self.change(
+                self.accessor, accessor_id(self.accessor, row), describe_row(self.accessor, row),
+                row["workspace_role_id"], self.params["workspace_role"],
+            )
+            write = AccessWrite(self.accessor, [change])
+        self.plan_writes([write])
+
     def create(self, plan):
         ident = self.resolve_accessors(self.accessor, [self.ref])[self.ref][0]
         self.upsert(self.accessor, [(ident, self.require_role(self.params["workspace_role"])["id"])])
@@ -389,7 +557,10 @@ class SingleAccess(_AccessBase):
     def update(self, plan):
         role_id = self.require_role(self.params["workspace_role"])["id"]
         self.upsert(self.accessor, [(accessor_id(self.accessor, plan.before_raw), role_id)])
-        return None
+        if not self.locks_caller_out:
+            return None
+        after = self.read_after_lockout(self.read)
+        return after if after is not None else dict(plan.before_raw, workspace_role_id=role_id)
 
     def delete(self, plan):
         self.revoke(self.accessor, plan.before_raw)
@@ -507,23 +678,41 @@ class BulkAccess(_AccessBase):
         for role_ref in plan.changes["roles"]:
             self.require_role(role_ref)
 
-    def _apply(self, changes):
+    def writes(self, plan):
+        """The requests of the plan: one upsert per kind of accessor, then one per revocation."""
+        if plan.desired is None:
+            return [AccessWrite.revocation(accessor, row) for accessor, row in self.listed_rows(plan.before_raw)]
+        lists = plan.before_raw if plan.before_raw is not None else AccessLists(None, {})
+        writes = []
         for accessor in ACCESSORS:
-            pairs = [(ident, self.require_role(role_ref)["id"]) for ident, _ref, role_ref in changes["upsert"][accessor]]
-            self.upsert(accessor, pairs)
-        for accessor, row in changes["revoke"]:
-            self.revoke(accessor, row)
-        return self.read()
+            changes = []
+            for ident, ref, role_ref in plan.changes["upsert"][accessor]:
+                if ident is None:
+                    continue  # missing (check mode only): no grant of it to judge
+                row = lists.find(accessor, ident)
+                label = describe_row(accessor, row) if row is not None else "%s %r" % (accessor, ref)
+                changes.append(self.change(accessor, ident, label, row["workspace_role_id"] if row is not None else None, role_ref))
+            if changes:
+                writes.append(AccessWrite(accessor, changes))
+        writes += [AccessWrite.revocation(accessor, row) for accessor, row in plan.changes["revoke"]]
+        return writes
+
+    def guard(self, plan):
+        plan.changes["writes"] = self.plan_writes(self.writes(plan), lists=plan.before_raw)
 
     def create(self, plan):
-        return self._apply(plan.changes)
+        return self.update(plan)
 
     def update(self, plan):
-        return self._apply(plan.changes)
+        self.send(plan.changes["writes"])
+        # Read back; when the caller gave up the right to, what was written stands in (see view_after).
+        return self.read_after_lockout(self.read) or WRITTEN_AS_PLANNED
+
+    def view_after(self, plan, after_raw):
+        return plan.desired if after_raw is WRITTEN_AS_PLANNED else self.view(after_raw)
 
     def delete(self, plan):
-        for accessor, row in self.listed_rows(plan.before_raw):
-            self.revoke(accessor, row)
+        self.send(plan.changes["writes"])
 
     def public(self, raw, view):
         return sanitize(view or {})
@@ -545,6 +734,7 @@ def main():
             "workspace_role": {"type": "str"},
             "grants": {"type": "list", "elements": "dict", "options": grant_options},
             "exclusive": {"type": "bool", "default": False},
+            "allow_caller_lockout": {"type": "bool", "default": False},
             "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
         },
         mutually_exclusive=[("user", "bot", "team", "grants")],

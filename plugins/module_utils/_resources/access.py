@@ -136,3 +136,133 @@ def revoke_access(api, workspace_id, accessor, row):
     """Remove one grant: team access by team id, user and bot access by the access row's id."""
     ids = {"team_id": row["team_id"]} if accessor == "team" else {"id": row["id"]}
     api.delete(ACCESS_LISTS[accessor], "revoke", workspace_id=workspace_id, **ids)
+
+
+
+# -- the caller's right to manage the workspace's access ---------------------------------------
+#
+# Each access list is written with its own workspace scope. A caller holds the scopes of its
+# own user (or bot) grant and of the grants of every team it is in - or all of them, when its
+# account role administrates workspaces. A change to the caller's own grants can take a scope
+# away; the writes below are planned so that none is sent without the scope it needs, and a
+# plan that takes the caller's right away can be refused before anything is sent.
+
+# The scope that writing each kind of grant needs.
+MANAGE_SCOPES = {
+    "user": "manage_workspace_users",
+    "bot": "manage_workspace_service_accounts",
+    "team": "manage_workspace_teams",
+}
+
+
+def managing_scopes(scopes):
+    """The access-managing scopes among ``scopes``, sorted."""
+    return sorted(set(scopes) & set(MANAGE_SCOPES.values()))
+
+
+class GrantChange:
+    """One grant a write changes: the accessor's id, its role before (``None``: no grant) and after."""
+
+    def __init__(self, ident, label, before_role_id, after_role_id):
+        self.ident = ident.lower()
+        self.label = label
+        self.before_role_id = before_role_id
+        self.after_role_id = after_role_id
+
+
+class AccessWrite:
+    """One request of an access change: an upsert of grants of one kind, or one revocation."""
+
+    def __init__(self, accessor, changes, revoked_row=None):
+        self.accessor = accessor
+        self.changes = list(changes)
+        self.revoked_row = revoked_row
+
+    @classmethod
+    def revocation(cls, accessor, row):
+        change = GrantChange(accessor_id(accessor, row), describe_row(accessor, row), row["workspace_role_id"], None)
+        return cls(accessor, [change], revoked_row=row)
+
+    @property
+    def needs(self):
+        return MANAGE_SCOPES[self.accessor]
+
+    def keys(self):
+        return [(self.accessor, change.ident) for change in self.changes]
+
+    def only(self, keys, keep):
+        """This write restricted to the grants whose key is (``keep``) or is not in ``keys``; ``None`` if empty."""
+        changes = [c for c in self.changes if ((self.accessor, c.ident) in keys) == keep]
+        if not changes:
+            return None
+        if len(changes) == len(self.changes):
+            return self
+        return AccessWrite(self.accessor, changes, self.revoked_row)
+
+    def applied_to(self, held):
+        """``held`` (``{(accessor, id): role id or None}``) after this write."""
+        result = dict(held)
+        for change in self.changes:
+            key = (self.accessor, change.ident)
+            if key in result:
+                result[key] = change.after_role_id
+        return result
+
+    def send(self, api, workspace_id):
+        if self.revoked_row is not None:
+            revoke_access(api, workspace_id, self.accessor, self.revoked_row)
+        else:
+            upsert_access(api, workspace_id, self.accessor, [(c.ident, c.after_role_id) for c in self.changes])
+
+
+class CallerAccessPlan:
+    """What a list of writes does to the caller's own grants, and an order to send them in.
+
+    ``held`` maps each of the caller's accessors (its user or bot, its teams) on the workspace
+    to the role id of its grant there (``None``: no grant yet); ``scopes_of(role_id)`` gives a
+    role's scopes. The writes that touch none of them go first, in the order given; the
+    caller's own follow, each chosen so that the caller still holds the scope it needs and as
+    many access-managing scopes as possible stay for the rest.
+    """
+
+    def __init__(self, held, writes, scopes_of):
+        self.held = dict(held)
+        self.scopes_of = scopes_of
+        own_keys = set(held)
+        self.others = [part for part in (w.only(own_keys, keep=False) for w in writes) if part is not None]
+        pending = [part for part in (w.only(own_keys, keep=True) for w in writes) if part is not None]
+        self.own = []
+        #: the first of the caller's writes that would be sent without the scope it needs, if any
+        self.stuck = None
+        state = self.held
+        while pending:
+            allowed = [w for w in pending if w.needs in self.scopes(state)]
+            if allowed:
+                chosen = max(allowed, key=lambda w: (len(managing_scopes(self.scopes(w.applied_to(state)))), -pending.index(w)))
+            else:
+                chosen = pending[0]
+                self.stuck = self.stuck or chosen
+            pending.remove(chosen)
+            self.own.append(chosen)
+            state = chosen.applied_to(state)
+        self.after = state
+
+    def scopes(self, held):
+        found = set()
+        for role_id in held.values():
+            if role_id is not None:
+                found |= self.scopes_of(role_id)
+        return found
+
+    @property
+    def ordered(self):
+        return self.others + self.own
+
+    @property
+    def lost(self):
+        """The access-managing scopes the caller holds now and would not hold after the writes."""
+        return sorted(set(managing_scopes(self.scopes(self.held))) - set(self.scopes(self.after)))
+
+    def own_changes(self):
+        """The changes to the caller's own grants."""
+        return [change for write in self.own for change in write.changes]

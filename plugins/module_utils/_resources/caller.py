@@ -17,7 +17,11 @@ nothing asks nothing.
 """
 
 from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import PrefectCloudHTTPError, Refusal
-from ansible_collections.prefect.cloud.plugins.module_utils._api.table import BOT, TEAM
+from ansible_collections.prefect.cloud.plugins.module_utils._api.table import ACCOUNT_ROLE, BOT, ME, TEAM
+
+# The account permission that gives its holders (the Owner and Admin account roles) Owner
+# scopes in every workspace of the account, whatever their workspace grants.
+ADMINISTRATE_WORKSPACES = "administrate:workspace"
 
 
 def key_matches_mask(key, masked):
@@ -53,6 +57,8 @@ class CallerIdentity:
         self._me = None
         self._me_read = False
         self._bot_keys = {}
+        self._administrates = None
+        self.bot_id = None
 
     @property
     def is_bot_key(self):
@@ -94,12 +100,44 @@ class CallerIdentity:
             return False
         return any(key_matches_mask(self._key, masked) for masked in self._masks_of_bot(bot_id))
 
+    def find_bot(self, bot_ids):
+        """The id among ``bot_ids`` that is the calling bot (``None`` for a user key or no match)."""
+        if not self.is_bot_key:
+            return None
+        if self.bot_id is None:
+            self.bot_id = next((bot_id for bot_id in bot_ids if self.is_bot(bot_id)), None)
+        return self.bot_id
+
     def _masks_of_bot(self, bot_id):
         if bot_id not in self._bot_keys:
             keys = self.api.get_or_none(BOT, "keys", id=bot_id) or {}
             rows = [keys.get("active_key")] + list(keys.get("rotating_keys") or [])
             self._bot_keys[bot_id] = [row.get("masked_key") for row in rows if row and row.get("masked_key")]
         return self._bot_keys[bot_id]
+
+    # -- account role ---------------------------------------------------------
+
+    def administrates_workspaces(self):
+        """Whether the caller's account role manages every workspace (Owner, Admin: ``administrate:workspace``).
+
+        Asked of ``GET /me/accounts/{id}/permissions``. Where that is refused for a bot key,
+        the bot's own account role is looked up instead - once the bot is known (``find_bot``);
+        an unknown bot is taken not to administrate, the side that refuses rather than locks out.
+        """
+        if self._administrates is None:
+            try:
+                permissions = self.api.call(ME, "permissions", account_id=self.connection.account_id) or []
+            except PrefectCloudHTTPError as exc:
+                if not self.is_bot_key or exc.status not in (401, 403, 404, 422):
+                    raise
+                permissions = self._bot_permissions()
+            self._administrates = ADMINISTRATE_WORKSPACES in permissions
+        return self._administrates
+
+    def _bot_permissions(self):
+        bot = self.api.get_or_none(BOT, id=self.bot_id) if self.bot_id else None
+        role = self.connection.resolver.role(ACCOUNT_ROLE, bot.get("account_role_name")) if bot else None
+        return (role or {}).get("permissions") or []
 
     # -- teams --------------------------------------------------------------
 

@@ -2,6 +2,9 @@
 
 from ansible_collections.prefect.cloud.plugins.module_utils._resources.access import (
     AccessLists,
+    AccessWrite,
+    CallerAccessPlan,
+    GrantChange,
     find_grants,
     read_access_list,
     revoke_access,
@@ -95,3 +98,46 @@ def test_grants_are_found_by_id_or_name_emails_without_case():
     assert lists.find("bot", "deployer") is None  # bot names are case-sensitive
     assert lists.find("team", "ops")["team_id"] == "t1"
     assert [kind for kind, _row in lists.all()] == ["user", "bot", "team"]
+
+
+# -- planning the caller's own writes ---------------------------------------------------------
+
+USERS, BOTS, TEAMS = "manage_workspace_users", "manage_workspace_service_accounts", "manage_workspace_teams"
+ROLE_SCOPES = {"owner": {USERS, BOTS, TEAMS, "see_flows"}, "users": {USERS}, "teams": {TEAMS}, "viewer": {"see_flows"}}
+
+
+def upsert(accessor, ident, before, after):
+    return AccessWrite(accessor, [GrantChange(ident, "%s %r" % (accessor, ident), before, after)])
+
+
+def plan_for(held, writes):
+    return CallerAccessPlan(held, writes, lambda role: ROLE_SCOPES[role])
+
+
+def test_others_writes_go_first_and_the_callers_own_keep_the_most_scopes_longest():
+    others = upsert("user", "ALICE", "viewer", "owner")
+    demote_own_user = upsert("user", "me", "owner", "viewer")
+    promote_own_team = upsert("team", "t1", "viewer", "owner")
+    plan = plan_for({("user", "me"): "owner", ("team", "t1"): "viewer"}, [demote_own_user, promote_own_team, others])
+    assert plan.ordered == [others, promote_own_team, demote_own_user]
+    assert plan.lost == [] and plan.stuck is None
+
+
+def test_an_upsert_is_split_into_others_grants_and_the_callers_own():
+    batch = AccessWrite("team", [GrantChange("t1", "team 't1'", "owner", "viewer"), GrantChange("t2", "team 't2'", "owner", "viewer")])
+    plan = plan_for({("user", "me"): "owner", ("team", "t1"): "owner"}, [batch])
+    assert [[c.ident for c in w.changes] for w in plan.ordered] == [["t2"], ["t1"]]
+
+
+def test_losing_a_managing_scope_is_reported():
+    plan = plan_for({("user", "me"): "owner"}, [upsert("user", "me", "owner", "users")])
+    assert plan.lost == [BOTS, TEAMS] and plan.stuck is None
+
+
+def test_writes_that_take_each_others_scope_have_no_order_and_are_stuck():
+    # The user grant alone gives the team scope, the team grant alone the user scope: whichever goes first,
+    # the other can no longer be written.
+    writes = [upsert("user", "me", "teams", "viewer"), upsert("team", "t1", "users", "viewer")]
+    plan = plan_for({("user", "me"): "teams", ("team", "t1"): "users"}, writes)
+    assert plan.stuck is not None and len(plan.ordered) == 2
+    assert plan.lost == [TEAMS, USERS]

@@ -5,7 +5,7 @@ The unit seed has one Owner (owner@unit.test, whose key the tests use) and two M
 
 import pytest
 
-from ansible_collections.prefect.cloud.plugins.modules import account_member
+from ansible_collections.prefect.cloud.plugins.modules import account_member, bot
 
 from unit_seed import ACCOUNT_ID
 
@@ -123,3 +123,47 @@ def test_removing_someone_else_needs_no_permission_flag(emulator, run_module):
     assert result["changed"] and result["msg"] == "account member 'alice@unit.test' deleted"
     assert [method for method, _path in writes_since(emulator, mark)] == ["DELETE"]
     assert not run_module(account_member, email=ALICE, state="absent")["changed"]
+
+
+MEMBER_ROLE_ID = "a0000000-0000-4000-8000-000000000003"
+
+
+def demote_directly(make_client, email):
+    """Another run, elsewhere: ``email`` demoted to Member straight through the API, as the Owner."""
+    client = make_client()
+    rows = client.post("/accounts/%s/account_memberships/filter" % ACCOUNT_ID, json={})
+    membership = next(row for row in rows if row["email"] == email)
+    client.patch("/accounts/%s/account_memberships/%s" % (ACCOUNT_ID, membership["id"]), json={"account_role_id": MEMBER_ROLE_ID})
+
+
+def test_an_owner_lost_to_a_concurrent_run_after_the_guard_counted_fails_loudly(emulator, run_module, make_client, monkeypatch):
+    # Alice and Olive are Owners; an Admin bot demotes Alice while, between its count and its write, another run
+    # demotes Olive: each run saw another Owner left, and together they leave none.
+    assert run_module(account_member, email=ALICE, account_role="Owner")["changed"]
+    admin_key = run_module(bot, name="steward", account_role="Admin")["api_key"]
+    counted = account_member.AccountMember.guard
+
+    def guard_then_race(self, plan):
+        counted(self, plan)
+        demote_directly(make_client, OWNER)
+
+    monkeypatch.setattr(account_member.AccountMember, "guard", guard_then_race)
+    mark = emulator.last_seq()
+    result = run_module(account_member, email=ALICE, account_role="Member", api_key=admin_key)
+    assert result["failed"] and result["changed"], result
+    patches = [e for e in emulator.log(mark) if e["method"] == "PATCH"]
+    if all(e["status"] < 300 for e in patches):
+        # The server took both writes: only the count after them can tell.
+        assert result["msg"].startswith(
+            "alice@unit.test was demoted, and the account now has no active Owner: another Owner lost that role between"
+        )
+        assert "prefect.cloud.account_member with account_role: Owner" in result["msg"]
+
+
+def test_an_owner_demoted_with_another_left_is_counted_again_and_passes(emulator, run_module):
+    assert run_module(account_member, email=ALICE, account_role="Owner")["changed"]
+    mark = emulator.last_seq()
+    result = run_module(account_member, email=ALICE, state="absent")
+    assert result["changed"] and not result["failed"]
+    counts = [e for e in emulator.log(mark) if e["path"].endswith("/account_memberships/count")]
+    assert len(counts) == 2  # the guard's, and the one after the write

@@ -2,17 +2,20 @@
 
 import pytest
 
-from ansible_collections.prefect.cloud.plugins.modules import bot, team, workspace_access
+from ansible_collections.prefect.cloud.plugins.modules import bot, team, workspace_access, workspace_role
 from ansible_collections.prefect.cloud.plugins.modules.workspace_access import parse_access_options
 
-from unit_seed import ACCOUNT_ID
+from unit_seed import ACCOUNT_ID, MEMBER_KEY
 
 ACCOUNT = "/accounts/%s" % ACCOUNT_ID
 ALICE = "alice@unit.test"
 MEMBER = "member@unit.test"
 OWNER = "owner@unit.test"
 
-SINGLE = {"workspace": "dev", "user": None, "bot": None, "team": None, "workspace_role": None, "grants": None, "exclusive": False, "state": "present"}
+SINGLE = {
+    "workspace": "dev", "user": None, "bot": None, "team": None, "workspace_role": None, "grants": None,
+    "exclusive": False, "allow_caller_lockout": False, "state": "present",
+}
 
 
 def options(**params):
@@ -230,3 +233,109 @@ def test_exclusive_run_by_a_bot_keeps_that_bots_own_grant(run_module, accessors)
     assert result["diff"]["after"]["grants"] == [{"bot": "deployer", "workspace_role": "Owner"}]
     assert [(method, path.split("/")[0]) for method, path, _safe in writes(result)] == [("DELETE", "bot_access")]
     assert not any(accessors["deployer"] in w for w in result["warnings"])
+
+
+# -- the caller's own right to manage the workspace's access ---------------------------------
+
+
+@pytest.fixture
+def member_manages_dev(run_module, accessors):
+    """member@unit.test (account role Member) is workspace Owner of dev through its user grant and team ops; Alice views it."""
+    assert run_module(team, name="ops", users=[MEMBER])["changed"]
+    run_module(workspace_access, workspace="dev", grants=[
+        {"user": MEMBER, "workspace_role": "Owner"},
+        {"team": "ops", "workspace_role": "Owner"},
+        {"user": ALICE, "workspace_role": "Viewer"},
+    ])
+
+
+DEMOTE_BOTH = [{"user": MEMBER, "workspace_role": "Viewer"}, {"team": "ops", "workspace_role": "Viewer"}]
+
+
+@pytest.mark.parametrize("check_mode", [True, False])
+def test_exclusive_refuses_to_demote_every_grant_the_caller_manages_access_through(run_module, member_manages_dev, check_mode):
+    result = run_module(workspace_access, workspace="dev", grants=DEMOTE_BOTH, exclusive=True, api_key=MEMBER_KEY, check_mode=check_mode)
+    assert result["failed"], result
+    assert result["msg"] == (
+        "refusing to change access to workspace 'dev': the caller would lose the right to manage the workspace's access "
+        "(manage_workspace_service_accounts, manage_workspace_teams, manage_workspace_users) that it holds through its "
+        "own grants - user 'member@unit.test' (Owner -> Viewer) and team 'ops' (Owner -> Viewer). Keep one of them "
+        "with a role that manages access, or set allow_caller_lockout: true to do it anyway"
+    )
+    assert writes(result) == []
+
+
+def test_allow_caller_lockout_demotes_the_callers_own_grants_last(run_module, member_manages_dev):
+    result = run_module(
+        workspace_access, workspace="dev", grants=DEMOTE_BOTH, exclusive=True, allow_caller_lockout=True, api_key=MEMBER_KEY,
+    )
+    assert not result["failed"], result["msg"]
+    # Alice's grant goes while the caller may still revoke it; its own grants follow, each sent while it holds the scope.
+    assert [(method, path.split("/")[0]) for method, path, _safe in writes(result)] == [
+        ("DELETE", "user_access"), ("POST", "user_access"), ("PUT", "team_access"),
+    ]
+    assert any("the caller would lose" in w and "allow_caller_lockout is set" in w for w in result["warnings"])
+    # The caller may still read the workspace's access, and the run reported what it left.
+    assert result["workspace_access"]["grants"] == [
+        {"user": MEMBER, "workspace_role": "Viewer"}, {"team": "ops", "workspace_role": "Viewer"},
+    ]
+
+
+def test_a_caller_keeping_one_managing_grant_may_demote_the_other(run_module, member_manages_dev):
+    grants = [{"user": MEMBER, "workspace_role": "Viewer"}, {"team": "ops", "workspace_role": "Owner"}]
+    result = run_module(workspace_access, workspace="dev", grants=grants, exclusive=True, api_key=MEMBER_KEY)
+    assert not result["failed"], result["msg"]
+    assert [(method, path.split("/")[0]) for method, path, _safe in writes(result)] == [("DELETE", "user_access"), ("POST", "user_access")]
+
+
+def test_the_callers_own_writes_are_ordered_so_each_is_sent_with_the_scope_it_needs(run_module, member_manages_dev):
+    # The caller moves its Owner role from its user grant to team ops, which only views now. User grants come
+    # first in the request order; sending that demotion first would leave the caller unable to write team access.
+    run_module(workspace_access, workspace="dev", team="ops", workspace_role="Viewer")
+    grants = [{"user": MEMBER, "workspace_role": "Viewer"}, {"team": "ops", "workspace_role": "Owner"}]
+    result = run_module(workspace_access, workspace="dev", grants=grants, api_key=MEMBER_KEY)
+    assert not result["failed"], result["msg"]
+    assert [(method, path.split("/")[0]) for method, path, _safe in writes(result)] == [("PUT", "team_access"), ("POST", "user_access")]
+    assert result["workspace_access"]["grants"] == [{"user": MEMBER, "workspace_role": "Viewer"}, {"team": "ops", "workspace_role": "Owner"}]
+
+
+@pytest.mark.parametrize("args", [{"workspace_role": "Viewer"}, {"state": "absent"}], ids=["demote", "revoke"])
+def test_the_single_form_refuses_to_take_the_callers_last_managing_grant(run_module, accessors, args):
+    run_module(workspace_access, workspace="dev", user=MEMBER, workspace_role="Owner")
+    for check_mode in (True, False):
+        result = run_module(workspace_access, workspace="dev", user=MEMBER, api_key=MEMBER_KEY, check_mode=check_mode, **args)
+        assert result["failed"] and "refusing to change access to workspace 'dev': the caller would lose" in result["msg"]
+        assert "user 'member@unit.test' (Owner -> " in result["msg"] and writes(result) == []
+    allowed = run_module(workspace_access, workspace="dev", user=MEMBER, api_key=MEMBER_KEY, allow_caller_lockout=True, **args)
+    assert allowed["changed"] and not allowed["failed"]
+
+
+def test_an_account_owner_manages_every_workspace_so_may_demote_its_own_grant(run_module, accessors):
+    run_module(workspace_access, workspace="dev", user=OWNER, workspace_role="Owner")
+    result = run_module(workspace_access, workspace="dev", user=OWNER, workspace_role="Viewer")
+    assert result["changed"] and not result["failed"] and not result["warnings"]
+
+
+def test_a_bot_is_refused_demoting_its_own_last_managing_grant(run_module, accessors):
+    key = run_module(bot, name="steward", account_role="Member")["api_key"]
+    run_module(workspace_access, workspace="dev", grants=[{"bot": "steward", "workspace_role": "Owner"}, {"bot": "ci", "workspace_role": "Owner"}])
+    result = run_module(workspace_access, workspace="dev", grants=[{"bot": "steward", "workspace_role": "Runner"}], api_key=key)
+    assert result["failed"] and "bot 'steward' (Owner -> Runner)" in result["msg"] and writes(result) == []
+    # Another bot's managing grant is no business of the guard's.
+    other = run_module(workspace_access, workspace="dev", grants=[{"bot": "ci", "workspace_role": "Runner"}], api_key=key)
+    assert other["changed"] and not other["failed"], other["msg"]
+    assert not any(key in w for w in other["warnings"]) and key not in result["msg"]
+
+
+def test_changes_that_no_order_lets_the_caller_send_are_refused_even_when_lockout_is_allowed(run_module, accessors):
+    # The user grant alone lets the caller write team access, the team grant alone user access:
+    # whichever demotion goes first, the other can no longer be sent.
+    run_module(workspace_role, name="teams-steward", scopes=["manage_workspace_teams", "see_workspace_users", "see_workspace_service_accounts"])
+    run_module(workspace_role, name="users-steward", scopes=["manage_workspace_users", "see_workspace_service_accounts"])
+    run_module(team, name="ops", users=[MEMBER])
+    run_module(workspace_access, workspace="dev", grants=[
+        {"user": MEMBER, "workspace_role": "teams-steward"}, {"team": "ops", "workspace_role": "users-steward"},
+    ])
+    result = run_module(workspace_access, workspace="dev", grants=DEMOTE_BOTH, allow_caller_lockout=True, api_key=MEMBER_KEY)
+    assert result["failed"] and "in no order of the writes does it still hold" in result["msg"], result["msg"]
+    assert writes(result) == []
