@@ -4,7 +4,7 @@ The emulator answers about a fifth of all requests with 429 + Retry-After, and m
 502/503, slow answers, and lost responses after committed creates and upserts, in a fixed
 pattern (rules with ``every``) so that a failure reproduces. The playbook is run until it
 succeeds (at most three times); then, with the faults off, a re-run must change nothing and
-send no write, and the account must hold exactly what vars/acme.yml declares: no duplicate,
+send no write, and the account must hold exactly what declaration.yml declares: no duplicate,
 nothing missing, every deployer key delivered and working.
 
 Known failures are expected failures (strict): they turn red the moment a fix lands.
@@ -14,7 +14,12 @@ from __future__ import annotations
 
 import pytest
 
+import json
+from pathlib import Path
+
 from conftest import ACCOUNT_ID, PLAYBOOKS, Emulator, run_playbook
+
+DECLARATION = Path(__file__).with_name("declaration.yml")
 
 FAULTS = [
     {"status": 429, "retry_after": 0.2, "every": 5, "count": 100000},
@@ -39,19 +44,20 @@ def is_write(entry):
 def scenario(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("faults")
     key_dir = workdir / "keys"
+    declaration = ("-e", "@%s" % DECLARATION, "-e", json.dumps({"prefect_environments_keys": {"directory": str(key_dir)}}))
     emulator = Emulator(workdir)
     try:
         for rule in FAULTS:
             emulator.fault(**rule)
         faulty_runs = []
         for _ in range(MAX_FAULTY_RUNS):
-            faulty_runs.append(run_playbook(PLAYBOOKS / "site.yml", workdir, emulator, "-e", "platform_key_dir=%s" % key_dir))
+            faulty_runs.append(run_playbook(PLAYBOOKS / "site.yml", workdir, emulator, *declaration))
             if faulty_runs[-1].rc == 0:
                 break
         faulty_log = emulator.log()
         emulator.clear_faults()
         mark = faulty_log[-1]["seq"] if faulty_log else 0
-        clean = run_playbook(PLAYBOOKS / "site.yml", workdir, emulator, "-e", "platform_key_dir=%s" % key_dir)
+        clean = run_playbook(PLAYBOOKS / "site.yml", workdir, emulator, *declaration)
         yield {"emulator": emulator, "faulty_runs": faulty_runs, "faulty_log": faulty_log, "clean": clean,
                "clean_log": emulator.log(mark), "keys": {p.stem: p.read_text().strip() for p in key_dir.glob("*.key")}}
     finally:

@@ -10,7 +10,12 @@ import re
 
 import pytest
 
+import json
+from pathlib import Path
+
 from conftest import PLAYBOOKS, SEED_KEYS, Emulator, run_playbook
+
+DECLARATION = Path(__file__).with_name("declaration.yml")
 
 KEY_SHAPE = re.compile(r"pn[ub]_[A-Za-z0-9]{36}")
 VERBOSE = ("-vvvv", "--diff")
@@ -26,15 +31,17 @@ def runs(tmp_path_factory):
 
         def site(name, *args):
             key_dir = workdir / ("keys-" + name)
-            run = run_playbook(PLAYBOOKS / "site.yml", workdir, emulator, *VERBOSE, "-e", "platform_key_dir=%s" % key_dir, *args)
+            keys = json.dumps({"prefect_environments_keys": {"directory": str(key_dir)}})
+            run = run_playbook(PLAYBOOKS / "site.yml", workdir, emulator, *VERBOSE, "-e", "@%s" % DECLARATION, "-e", keys, *args)
             outputs[name] = run
             minted.update(path.read_text(encoding="utf-8").strip() for path in key_dir.glob("*.key"))
             return run
 
         site("converge")
         site("check", "--check")
-        emulator.reset()  # a fresh account: the failing run mints keys too, then fails
-        site("failing", "-e", '{"platform_invitations": [{"email": "dana@acme.io", "account_role": "NoSuchRole"}]}')
+        emulator.reset()  # a fresh account: the failing run mints keys too, then fails (on the access, after the bots)
+        unknown_role = {"name": "data-engineers", "users": ["olive@acme.io"], "roles": {"dev": "NoSuchRole"}}
+        site("failing", "-e", json.dumps({"prefect_environments_teams": [unknown_role]}))
         yield outputs, minted, emulator.log_text().split("\n", 1)[0]  # the request log (not the banner)
     finally:
         emulator.stop()
