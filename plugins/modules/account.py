@@ -172,6 +172,7 @@ msg:
 from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.prefect.cloud.plugins.module_utils._api.table import ACCOUNT
+from ansible_collections.prefect.cloud.plugins.module_utils._engine import validate
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile import Resource, run_resource
 
@@ -213,8 +214,16 @@ class Account(Resource):
 
     @classmethod
     def parse_options(cls, params):
-        if params["handle"] is not None and not params["handle"]:
-            raise ValueError("handle cannot be empty")
+        validate.check_options(
+            params,
+            {
+                "name": validate.display_name,
+                "handle": validate.handle,
+                "location": validate.text,
+                "link": validate.url,
+                "domains": validate.list_of(validate.domain),
+            },
+        )
         return {"settings": normalise_settings(params["settings"] or {})}
 
     def describe(self):
@@ -277,12 +286,12 @@ def _domain_name(entry):
 def main():
     module = PrefectCloudModule(
         argument_spec={
-            "name": {"type": "str"},
-            "handle": {"type": "str"},
-            "location": {"type": "str"},
-            "link": {"type": "str"},
+            "name": {"type": validate.STRING},
+            "handle": {"type": validate.STRING},
+            "location": {"type": validate.STRING},
+            "link": {"type": validate.STRING},
             "settings": {"type": "dict"},
-            "domains": {"type": "list", "elements": "str"},
+            "domains": {"type": "list", "elements": validate.STRING},
         },
     )
     run_resource(module, Account)

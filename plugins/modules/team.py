@@ -225,6 +225,7 @@ msg:
 """
 
 from ansible_collections.prefect.cloud.plugins.module_utils._api.table import ACCOUNT_MEMBER, BOT, TEAM, is_uuid
+from ansible_collections.prefect.cloud.plugins.module_utils._engine import validate
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile import Resource, run_resource
 from ansible_collections.prefect.cloud.plugins.module_utils._resources.members import (
@@ -242,14 +243,15 @@ class Team(Resource):
 
     @classmethod
     def parse_options(cls, params):
-        if not params["name"].strip():
-            raise ValueError("name must not be empty")
-        for ref in params["users"] or []:
-            if not ref or not (is_uuid(ref) or "@" in ref):
-                raise ValueError("users: %r is neither an email nor a user id" % ref)
-        for ref in params["bots"] or []:
-            if not ref or not ref.strip():
-                raise ValueError("bots: a bot name must not be empty")
+        validate.check_options(
+            params,
+            {
+                "name": validate.identity,
+                "description": validate.text,
+                "users": validate.list_of(validate.user_reference),
+                "bots": validate.list_of(validate.identity),
+            },
+        )
         return params
 
     def read(self):
@@ -349,10 +351,10 @@ class Team(Resource):
 def main():
     module = PrefectCloudModule(
         argument_spec={
-            "name": {"type": "str", "required": True},
-            "description": {"type": "str"},
-            "users": {"type": "list", "elements": "str"},
-            "bots": {"type": "list", "elements": "str"},
+            "name": {"type": validate.STRING, "required": True},
+            "description": {"type": validate.STRING},
+            "users": {"type": "list", "elements": validate.STRING},
+            "bots": {"type": "list", "elements": validate.STRING},
             "purge_members": {"type": "bool", "default": False},
             "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
         },
