@@ -132,10 +132,9 @@ def user_reference(value, option):
     """A user named by email or by id."""
     if is_uuid(value.strip()):
         return identity(value, option)
-    try:
-        return email(value, option)
-    except ValueError:
-        raise ValueError("%s: expected an email address or a user id, got %r" % (option, value)) from None
+    if not EMAIL.match(value.strip()):
+        raise ValueError("%s: expected an email address or a user id, got %r" % (option, value))
+    return email(value, option)
 
 
 def domain(value, option):
