@@ -21,8 +21,9 @@ options:
     type: str
   handle:
     description:
-      - The account handle (lower-case letters, digits and dashes). Renaming it changes the URLs of the
-        account; later tasks that name the account by its old handle will not find it.
+      - The account handle (lower-case letters, digits and dashes; anything else fails before any
+        request). Renaming it changes the URLs of the account; later tasks that name the account by
+        its old handle will not find it.
     type: str
   location:
     description:
@@ -30,7 +31,7 @@ options:
     type: str
   link:
     description:
-      - A web address for the organisation. V("") clears it.
+      - A web address for the organisation, an http(s) URL such as V(https://acme.io). V("") clears it.
     type: str
   settings:
     description:
@@ -44,7 +45,8 @@ options:
     type: dict
   domains:
     description:
-      - The complete list of SSO domains of the account (compared as a set). V([]) removes them all.
+      - The complete list of SSO domains of the account (compared as a set), domain names such as
+        V(acme.io). V([]) removes them all.
     type: list
     elements: str
 extends_documentation_fragment:
