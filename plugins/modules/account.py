@@ -21,8 +21,9 @@ options:
     type: str
   handle:
     description:
-      - The account handle (lower-case letters, digits and dashes). Renaming it changes the URLs of the
-        account; later tasks that name the account by its old handle will not find it.
+      - The account handle (lower-case letters, digits and dashes; anything else fails before any
+        request). Renaming it changes the URLs of the account; later tasks that name the account by
+        its old handle will not find it.
     type: str
   location:
     description:
@@ -30,7 +31,7 @@ options:
     type: str
   link:
     description:
-      - A web address for the organisation. V("") clears it.
+      - A web address for the organisation, an http(s) URL such as V(https://acme.io). V("") clears it.
     type: str
   settings:
     description:
@@ -44,7 +45,8 @@ options:
     type: dict
   domains:
     description:
-      - The complete list of SSO domains of the account (compared as a set). V([]) removes them all.
+      - The complete list of SSO domains of the account (compared as a set), domain names such as
+        V(acme.io). V([]) removes them all.
     type: list
     elements: str
 extends_documentation_fragment:
@@ -172,6 +174,7 @@ msg:
 from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.prefect.cloud.plugins.module_utils._api.table import ACCOUNT
+from ansible_collections.prefect.cloud.plugins.module_utils._engine import validate
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile import Resource, run_resource
 
@@ -213,8 +216,16 @@ class Account(Resource):
 
     @classmethod
     def parse_options(cls, params):
-        if params["handle"] is not None and not params["handle"]:
-            raise ValueError("handle cannot be empty")
+        validate.check_options(
+            params,
+            {
+                "name": validate.display_name,
+                "handle": validate.handle,
+                "location": validate.text,
+                "link": validate.url,
+                "domains": validate.list_of(validate.domain),
+            },
+        )
         return {"settings": normalise_settings(params["settings"] or {})}
 
     def describe(self):
@@ -277,12 +288,12 @@ def _domain_name(entry):
 def main():
     module = PrefectCloudModule(
         argument_spec={
-            "name": {"type": "str"},
-            "handle": {"type": "str"},
-            "location": {"type": "str"},
-            "link": {"type": "str"},
+            "name": {"type": validate.STRING},
+            "handle": {"type": validate.STRING},
+            "location": {"type": validate.STRING},
+            "link": {"type": validate.STRING},
             "settings": {"type": "dict"},
-            "domains": {"type": "list", "elements": "str"},
+            "domains": {"type": "list", "elements": validate.STRING},
         },
     )
     run_resource(module, Account)

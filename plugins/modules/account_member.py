@@ -151,6 +151,7 @@ msg:
 
 from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import PrefectCloudHTTPError, Refusal
 from ansible_collections.prefect.cloud.plugins.module_utils._api.table import ACCOUNT_MEMBER, ACCOUNT_ROLE
+from ansible_collections.prefect.cloud.plugins.module_utils._engine import validate
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile import DELETE, Resource, run_resource
 from ansible_collections.prefect.cloud.plugins.module_utils._resources.caller import CallerIdentity
@@ -169,8 +170,7 @@ class AccountMember(Resource):
 
     @classmethod
     def parse_options(cls, params):
-        if not params["email"].strip():
-            raise ValueError("email cannot be empty")
+        validate.check_options(params, {"email": validate.email, "account_role": validate.identity})
         return params
 
     def read(self):
@@ -284,8 +284,8 @@ class AccountMember(Resource):
 def main():
     module = PrefectCloudModule(
         argument_spec={
-            "email": {"type": "str", "required": True},
-            "account_role": {"type": "str"},
+            "email": {"type": validate.STRING, "required": True},
+            "account_role": {"type": validate.STRING},
             "active": {"type": "bool"},
             "allow_self_removal": {"type": "bool", "default": False},
             "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},

@@ -129,6 +129,7 @@ count:
 
 from ansible_collections.prefect.cloud.plugins.module_utils._api.table import ACCOUNT_MEMBER, ACCOUNT_ROLE
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.info import InfoReader, run_info
+from ansible_collections.prefect.cloud.plugins.module_utils._engine import validate
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
 
 
@@ -137,6 +138,11 @@ class Members(InfoReader):
     result_key = "members"
     filters = {"email": "email"}
     role_filters = {"account_role": ("account_role_id", ACCOUNT_ROLE)}
+
+    @classmethod
+    def parse_options(cls, params):
+        validate.check_options(params, {"email": validate.list_of(validate.email), "account_role": validate.list_of(validate.identity)})
+        return params
 
     def body(self):
         member_type = self.params["member_type"]
@@ -154,8 +160,8 @@ class Members(InfoReader):
 def main():
     module = PrefectCloudModule(
         argument_spec={
-            "email": {"type": "list", "elements": "str"},
-            "account_role": {"type": "list", "elements": "str"},
+            "email": {"type": "list", "elements": validate.STRING},
+            "account_role": {"type": "list", "elements": validate.STRING},
             "active": {"type": "bool"},
             "member_type": {"type": "str", "choices": ["all", "users", "bots"], "default": "all"},
         },

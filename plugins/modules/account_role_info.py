@@ -114,6 +114,7 @@ permissions_catalogue:
 
 from ansible_collections.prefect.cloud.plugins.module_utils._api.table import ACCOUNT_PERMISSIONS, ACCOUNT_ROLE
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.info import InfoReader, run_info
+from ansible_collections.prefect.cloud.plugins.module_utils._engine import validate
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
 
 
@@ -121,6 +122,11 @@ class AccountRoles(InfoReader):
     api_resource = ACCOUNT_ROLE
     result_key = "account_roles"
     filters = {"name": "name"}
+
+    @classmethod
+    def parse_options(cls, params):
+        validate.check_options(params, {"name": validate.list_of(validate.identity)})
+        return params
 
     def decorate(self, row):
         row["is_builtin"] = row.get("account_id") is None
@@ -135,7 +141,7 @@ class AccountRoles(InfoReader):
 def main():
     module = PrefectCloudModule(
         argument_spec={
-            "name": {"type": "list", "elements": "str"},
+            "name": {"type": "list", "elements": validate.STRING},
             "permissions_catalogue": {"type": "bool", "default": False},
         },
     )

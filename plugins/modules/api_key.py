@@ -143,6 +143,7 @@ import datetime
 
 from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import PrefectCloudError, Refusal
 from ansible_collections.prefect.cloud.plugins.module_utils._api.table import USER_API_KEY
+from ansible_collections.prefect.cloud.plugins.module_utils._engine import validate
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile import (
     DELETE,
@@ -166,8 +167,7 @@ class UserApiKey(Resource):
 
     @classmethod
     def parse_options(cls, params):
-        if not params["name"].strip():
-            raise ValueError("name cannot be empty")
+        validate.check_options(params, {"name": validate.identity})
         if params["api_key"].startswith("pnb_"):
             raise ValueError(
                 "prefect.cloud.api_key manages the caller's own user API keys, and api_key is a service-account key; "
@@ -303,8 +303,8 @@ class UserApiKey(Resource):
 def main():
     module = PrefectCloudModule(
         argument_spec={
-            "name": {"type": "str", "required": True},
-            "expiration": {"type": "str"},
+            "name": {"type": validate.STRING, "required": True},
+            "expiration": {"type": validate.STRING},
             "replace": {"type": "bool", "default": False},
             "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
         },

@@ -92,8 +92,9 @@ import datetime
 
 from ansible_collections.prefect.cloud.plugins.module_utils._api.table import USER_API_KEY
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.info import InfoReader, run_info
+from ansible_collections.prefect.cloud.plugins.module_utils._engine import validate
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
-from ansible_collections.prefect.cloud.plugins.module_utils._engine.values import parse_datetime, parse_duration
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.values import parse_datetime
 from ansible_collections.prefect.cloud.plugins.module_utils._resources.caller import key_matches_mask
 
 
@@ -105,8 +106,9 @@ class UserApiKeys(InfoReader):
     def parse_options(cls, params):
         if params["api_key"].startswith("pnb_"):
             raise ValueError("api_key_info lists a user's own keys, and api_key is a service-account key; see prefect.cloud.bot_info")
+        validate.check_options(params, {"name": validate.identity})
         window = params["expires_within"]
-        return {"window": parse_duration(window, "expires_within") if window is not None else None}
+        return {"window": validate.duration(window, "expires_within") if window is not None else None}
 
     def rows(self):
         # The keys live under the caller's user; the name query is a hint, matched exactly below.
@@ -126,7 +128,7 @@ class UserApiKeys(InfoReader):
 
 
 def main():
-    module = PrefectCloudModule(argument_spec={"name": {"type": "str"}, "expires_within": {"type": "str"}})
+    module = PrefectCloudModule(argument_spec={"name": {"type": validate.STRING}, "expires_within": {"type": validate.STRING}})
     run_info(module, UserApiKeys)
 
 

@@ -258,13 +258,13 @@ import datetime
 from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import PrefectCloudError, PrefectCloudHTTPError
 from ansible_collections.prefect.cloud.plugins.module_utils._api.table import ACCOUNT_ROLE, BOT
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.connection import Connection
+from ansible_collections.prefect.cloud.plugins.module_utils._engine import validate
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile import Resource, run_resource
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.values import (
     RequestedExpiration,
     format_datetime,
     parse_datetime,
-    parse_duration,
     requested_expiration_label,
 )
 from ansible_collections.prefect.cloud.plugins.module_utils._resources.caller import key_matches_mask
@@ -280,6 +280,7 @@ class Bot(Resource):
     @classmethod
     def parse_options(cls, params):
         """The option values argument_spec can not check, parsed once, before any request."""
+        validate.check_options(params, {"name": validate.identity, "account_role": validate.identity})
         seconds = params["old_key_expires_in_seconds"]
         if seconds is not None and not 0 <= seconds <= MAX_OLD_KEY_SECONDS:
             raise ValueError(
@@ -290,7 +291,7 @@ class Bot(Resource):
             now = datetime.datetime.now(datetime.timezone.utc)
             options["expiration"] = RequestedExpiration(params["api_key_expiration"], "api_key_expiration", now)
         if params["rotate_if_expires_within"] is not None:
-            options["window"] = parse_duration(params["rotate_if_expires_within"], "rotate_if_expires_within")
+            options["window"] = validate.duration(params["rotate_if_expires_within"], "rotate_if_expires_within")
         return options
 
     # -- reading -----------------------------------------------------------
@@ -452,11 +453,11 @@ class Bot(Resource):
 def main():
     module = PrefectCloudModule(
         argument_spec={
-            "name": {"type": "str", "required": True},
-            "account_role": {"type": "str"},
-            "api_key_expiration": {"type": "str", "no_log": False},
+            "name": {"type": validate.STRING, "required": True},
+            "account_role": {"type": validate.STRING},
+            "api_key_expiration": {"type": validate.STRING, "no_log": False},
             "rotate_api_key": {"type": "bool", "default": False, "no_log": False},
-            "rotate_if_expires_within": {"type": "str"},
+            "rotate_if_expires_within": {"type": validate.STRING},
             "old_key_expires_in_seconds": {"type": "int", "no_log": False},
             "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
         },

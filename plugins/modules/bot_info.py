@@ -187,8 +187,9 @@ count:
 from ansible_collections.prefect.cloud.plugins.module_utils._api.secrets import sanitize
 from ansible_collections.prefect.cloud.plugins.module_utils._api.table import BOT
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.info import InfoReader, run_info
+from ansible_collections.prefect.cloud.plugins.module_utils._engine import validate
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
-from ansible_collections.prefect.cloud.plugins.module_utils._engine.values import parse_datetime, parse_duration
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.values import parse_datetime
 
 
 def seconds_until(timestamp, now):
@@ -213,8 +214,9 @@ class Bots(InfoReader):
 
     @classmethod
     def parse_options(cls, params):
+        validate.check_options(params, {"name": validate.list_of(validate.identity)})
         window = params["expires_within"]
-        return {"window": parse_duration(window, "expires_within") if window is not None else None}
+        return {"window": validate.duration(window, "expires_within") if window is not None else None}
 
     def decorate(self, row):
         now = self.now
@@ -237,8 +239,8 @@ class Bots(InfoReader):
 def main():
     module = PrefectCloudModule(
         argument_spec={
-            "name": {"type": "list", "elements": "str"},
-            "expires_within": {"type": "str"},
+            "name": {"type": "list", "elements": validate.STRING},
+            "expires_within": {"type": validate.STRING},
         },
     )
     run_info(module, Bots)

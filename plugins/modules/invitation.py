@@ -169,8 +169,6 @@ msg:
   sample: invitation for 'dana@example.com' sent
 """
 
-import re
-
 from ansible_collections.prefect.cloud.plugins.module_utils._api.secrets import sanitize
 from ansible_collections.prefect.cloud.plugins.module_utils._api.table import (
     ACCOUNT_MEMBER,
@@ -178,6 +176,7 @@ from ansible_collections.prefect.cloud.plugins.module_utils._api.table import (
     WORKSPACE,
     WORKSPACE_ROLE,
 )
+from ansible_collections.prefect.cloud.plugins.module_utils._engine import validate
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile import (
     CREATE,
@@ -194,7 +193,6 @@ from ansible_collections.prefect.cloud.plugins.module_utils._resources.invitatio
     read_invitations,
 )
 
-EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 DEFAULT_ACCOUNT_ROLE = "Member"
 
 
@@ -203,9 +201,11 @@ class Invitation(Resource):
 
     @classmethod
     def parse_options(cls, params):
-        if not EMAIL_PATTERN.match(params["email"].strip()):
-            raise ValueError("email: expected an email address such as dana@example.com, got %r" % params["email"])
-        return {"email": params["email"].strip().lower()}
+        validate.check_options(
+            params,
+            {"email": validate.email, "workspace": validate.workspace_reference, "account_role": validate.identity},
+        )
+        return {"email": params["email"].lower()}
 
     def __init__(self, module, options=None):
         super().__init__(module, options)
@@ -385,9 +385,9 @@ class Invitation(Resource):
 def main():
     module = PrefectCloudModule(
         argument_spec={
-            "email": {"type": "str", "required": True},
-            "workspace": {"type": "str"},
-            "account_role": {"type": "str"},
+            "email": {"type": validate.STRING, "required": True},
+            "workspace": {"type": validate.STRING},
+            "account_role": {"type": validate.STRING},
             "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
         },
         mutually_exclusive=[("workspace", "account_role")],

@@ -133,6 +133,7 @@ count:
 
 from ansible_collections.prefect.cloud.plugins.module_utils._api.table import ACCOUNT_ROLE, WORKSPACE, WORKSPACE_ROLE
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.info import InfoReader, NothingAsked, run_info
+from ansible_collections.prefect.cloud.plugins.module_utils._engine import validate
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
 from ansible_collections.prefect.cloud.plugins.module_utils._resources.invitations import is_expired, read_invitations
 
@@ -143,6 +144,11 @@ class Invitations(InfoReader):
         "account_role": (ACCOUNT_ROLE, "account_role_id"),
         "workspace_role": (WORKSPACE_ROLE, "workspace_role_id"),
     }
+
+    @classmethod
+    def parse_options(cls, params):
+        validate.check_options(params, {"email": validate.list_of(validate.email), "workspace": validate.workspace_reference})
+        return params
 
     def rows(self):
         if self.params["email"] is not None and not self.params["email"]:
@@ -166,9 +172,9 @@ class Invitations(InfoReader):
 def main():
     module = PrefectCloudModule(
         argument_spec={
-            "email": {"type": "list", "elements": "str"},
+            "email": {"type": "list", "elements": validate.STRING},
             "status": {"type": "list", "elements": "str", "choices": ["PENDING", "ACCEPTED", "REJECTED", "REVOKED"]},
-            "workspace": {"type": "str"},
+            "workspace": {"type": validate.STRING},
         },
     )
     run_info(module, Invitations)

@@ -213,6 +213,7 @@ missing_scopes:
 """
 
 from ansible_collections.prefect.cloud.plugins.module_utils._api.table import ME, is_uuid
+from ansible_collections.prefect.cloud.plugins.module_utils._engine import validate
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
 
 
@@ -272,11 +273,22 @@ def read_me(module):
 def main():
     module = PrefectCloudModule(
         argument_spec={
-            "workspace": {"type": "str"},
-            "require_permissions": {"type": "list", "elements": "str", "default": []},
-            "require_scopes": {"type": "list", "elements": "str", "default": []},
+            "workspace": {"type": validate.STRING},
+            "require_permissions": {"type": "list", "elements": validate.STRING, "default": []},
+            "require_scopes": {"type": "list", "elements": validate.STRING, "default": []},
         },
     )
+    try:
+        validate.check_options(
+            module.params,
+            {
+                "workspace": validate.workspace_reference,
+                "require_permissions": validate.list_of(validate.identity),
+                "require_scopes": validate.list_of(validate.identity),
+            },
+        )
+    except ValueError as exc:
+        module.fail(str(exc))
     module.run(lambda: read_me(module))
 
 

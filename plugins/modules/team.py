@@ -304,6 +304,7 @@ msg:
 """
 
 from ansible_collections.prefect.cloud.plugins.module_utils._api.table import ACCOUNT_MEMBER, BOT, TEAM, is_uuid
+from ansible_collections.prefect.cloud.plugins.module_utils._engine import validate
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
 from ansible_collections.prefect.cloud.plugins.module_utils._api.secrets import sanitize
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile import UPDATE, Plan, Resource, run_resource
@@ -322,14 +323,7 @@ class Team(Resource):
 
     @classmethod
     def parse_options(cls, params):
-        if not params["name"].strip():
-            raise ValueError("name must not be empty")
-        for ref in params["users"] or []:
-            if not ref or not (is_uuid(ref) or "@" in ref):
-                raise ValueError("users: %r is neither an email nor a user id" % ref)
-        for ref in params["bots"] or []:
-            if not ref or not ref.strip():
-                raise ValueError("bots: a bot name must not be empty")
+        _check_team(params)
         return params
 
     def read(self):
@@ -426,14 +420,17 @@ class Team(Resource):
         return None
 
 
-def _check_members(params, where):
-    """Refuse malformed users and bots of one team (``where`` prefixes the option names)."""
-    for ref in params.get("users") or []:
-        if not ref or not (is_uuid(ref) or "@" in ref):
-            raise ValueError("%susers: %r is neither an email nor a user id" % (where, ref))
-    for ref in params.get("bots") or []:
-        if not ref or not ref.strip():
-            raise ValueError("%sbots: a bot name must not be empty" % where)
+def _check_team(params, where=""):
+    """The rules of one team's options (``where`` prefixes the option names: ``teams[2].``)."""
+    validate.check_options(
+        {where + option: params.get(option) for option in ("name", "description", "users", "bots")},
+        {
+            where + "name": validate.identity,
+            where + "description": validate.text,
+            where + "users": validate.list_of(validate.user_reference),
+            where + "bots": validate.list_of(validate.identity),
+        },
+    )
 
 
 class BulkTeams(Resource):
@@ -458,13 +455,11 @@ class BulkTeams(Resource):
         seen = {}
         for index, entry in enumerate(params["teams"]):
             where = "teams[%d]." % index
-            name = entry.get("name")
-            if not name or not name.strip():
-                raise ValueError("%sname is required and must not be empty" % where)
+            _check_team(entry, where)
+            name = entry["name"]
             if name in seen:
                 raise ValueError("teams[%d] repeats the team %r of teams[%d]: list each team once" % (index, name, seen[name]))
             seen[name] = index
-            _check_members(entry, where)
         return params
 
     def describe(self):
@@ -603,18 +598,18 @@ VERB = {"create": "created", "update": "updated", "delete": "deleted"}
 def main():
     module = PrefectCloudModule(
         argument_spec={
-            "name": {"type": "str"},
-            "description": {"type": "str"},
-            "users": {"type": "list", "elements": "str"},
-            "bots": {"type": "list", "elements": "str"},
+            "name": {"type": validate.STRING},
+            "description": {"type": validate.STRING},
+            "users": {"type": "list", "elements": validate.STRING},
+            "bots": {"type": "list", "elements": validate.STRING},
             "teams": {
                 "type": "list",
                 "elements": "dict",
                 "options": {
-                    "name": {"type": "str", "required": True},
-                    "description": {"type": "str"},
-                    "users": {"type": "list", "elements": "str"},
-                    "bots": {"type": "list", "elements": "str"},
+                    "name": {"type": validate.STRING, "required": True},
+                    "description": {"type": validate.STRING},
+                    "users": {"type": "list", "elements": validate.STRING},
+                    "bots": {"type": "list", "elements": validate.STRING},
                     "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
                 },
             },

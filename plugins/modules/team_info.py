@@ -149,6 +149,7 @@ count:
 
 from ansible_collections.prefect.cloud.plugins.module_utils._api.table import TEAM, WORKSPACE_ROLE
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.info import InfoReader, run_info
+from ansible_collections.prefect.cloud.plugins.module_utils._engine import validate
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
 from ansible_collections.prefect.cloud.plugins.module_utils._resources.members import member_names
 
@@ -157,6 +158,11 @@ class Teams(InfoReader):
     api_resource = TEAM
     result_key = "teams"
     filters = {"name": "name"}
+
+    @classmethod
+    def parse_options(cls, params):
+        validate.check_options(params, {"name": validate.list_of(validate.identity)})
+        return params
 
     def decorate(self, row):
         if row.get("memberships") is None or row.get("workspaces") is None:
@@ -171,7 +177,7 @@ class Teams(InfoReader):
 
 
 def main():
-    module = PrefectCloudModule(argument_spec={"name": {"type": "list", "elements": "str"}})
+    module = PrefectCloudModule(argument_spec={"name": {"type": "list", "elements": validate.STRING}})
     run_info(module, Teams)
 
 

@@ -16,6 +16,8 @@ options:
   handle:
     description:
       - The workspace handle, unique within the account. It identifies the workspace.
+      - Lowercase letters, numbers and dashes only, such as V(data-prod); a handle written with
+        whitespace around it is refused rather than stripped.
     type: str
     required: true
   name:
@@ -127,6 +129,7 @@ msg:
 """
 
 from ansible_collections.prefect.cloud.plugins.module_utils._api.table import WORKSPACE, WORKSPACE_ROLE
+from ansible_collections.prefect.cloud.plugins.module_utils._engine import validate
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile import Resource, run_resource
 
@@ -135,6 +138,19 @@ class Workspace(Resource):
     api_resource = WORKSPACE
     result_key = "workspace"
     identity = "handle"
+
+    @classmethod
+    def parse_options(cls, params):
+        validate.check_options(
+            params,
+            {
+                "handle": validate.handle,
+                "name": validate.display_name,
+                "description": validate.text,
+                "default_workspace_role": validate.identity,
+            },
+        )
+        return params
 
     def view(self, raw):
         return {
@@ -182,10 +198,10 @@ class Workspace(Resource):
 def main():
     module = PrefectCloudModule(
         argument_spec={
-            "handle": {"type": "str", "required": True},
-            "name": {"type": "str"},
-            "description": {"type": "str"},
-            "default_workspace_role": {"type": "str"},
+            "handle": {"type": validate.STRING, "required": True},
+            "name": {"type": validate.STRING},
+            "description": {"type": validate.STRING},
+            "default_workspace_role": {"type": validate.STRING},
             "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
         },
     )

@@ -267,6 +267,7 @@ msg:
 from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import PrefectCloudHTTPError, ReferenceNotFound, Refusal
 from ansible_collections.prefect.cloud.plugins.module_utils._api.secrets import sanitize
 from ansible_collections.prefect.cloud.plugins.module_utils._api.table import WORKSPACE, WORKSPACE_ROLE
+from ansible_collections.prefect.cloud.plugins.module_utils._engine import validate
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile import Plan, Resource, run_resource
 from ansible_collections.prefect.cloud.plugins.module_utils._resources.access import (
@@ -339,6 +340,17 @@ class _AccessBase(Resource):
 
     @classmethod
     def parse_options(cls, params):
+        accessor_checks = {
+            "user": validate.user_reference,
+            "bot": validate.identity,
+            "team": validate.identity,
+            "workspace_role": validate.identity,
+        }
+        validate.check_options(params, dict(accessor_checks, workspace=validate.workspace_reference))
+        for index, grant in enumerate(params["grants"] or []):
+            for option, check in accessor_checks.items():
+                if grant.get(option) is not None:
+                    check(grant[option], "grants[%d].%s" % (index, option))
         return parse_access_options(params)
 
     def __init__(self, module, options=None):
@@ -720,18 +732,18 @@ class BulkAccess(_AccessBase):
 
 def main():
     grant_options = {
-        "user": {"type": "str"},
-        "bot": {"type": "str"},
-        "team": {"type": "str"},
-        "workspace_role": {"type": "str"},
+        "user": {"type": validate.STRING},
+        "bot": {"type": validate.STRING},
+        "team": {"type": validate.STRING},
+        "workspace_role": {"type": validate.STRING},
     }
     module = PrefectCloudModule(
         argument_spec={
-            "workspace": {"type": "str", "required": True},
-            "user": {"type": "str"},
-            "bot": {"type": "str"},
-            "team": {"type": "str"},
-            "workspace_role": {"type": "str"},
+            "workspace": {"type": validate.STRING, "required": True},
+            "user": {"type": validate.STRING},
+            "bot": {"type": validate.STRING},
+            "team": {"type": validate.STRING},
+            "workspace_role": {"type": validate.STRING},
             "grants": {"type": "list", "elements": "dict", "options": grant_options},
             "exclusive": {"type": "bool", "default": False},
             "allow_caller_lockout": {"type": "bool", "default": False},

@@ -229,6 +229,7 @@ count:
 from ansible_collections.prefect.cloud.plugins.module_utils._api.secrets import sanitize
 from ansible_collections.prefect.cloud.plugins.module_utils._api.table import WORKSPACE, WORKSPACE_ROLE
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.info import InfoReader, run_info
+from ansible_collections.prefect.cloud.plugins.module_utils._engine import validate
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
 from ansible_collections.prefect.cloud.plugins.module_utils._resources.access import (
     ACCESSORS,
@@ -240,6 +241,19 @@ from ansible_collections.prefect.cloud.plugins.module_utils._resources.access im
 
 class WorkspaceAccess(InfoReader):
     """The three access lists of one workspace: each is read like any other listing."""
+
+    @classmethod
+    def parse_options(cls, params):
+        validate.check_options(
+            params,
+            {
+                "workspace": validate.workspace_reference,
+                "user": validate.list_of(validate.user_reference),
+                "bot": validate.list_of(validate.identity),
+                "team": validate.list_of(validate.identity),
+            },
+        )
+        return params
 
     def rows(self):
         workspace = self.resolver.require(WORKSPACE, self.params["workspace"])
@@ -268,10 +282,10 @@ class WorkspaceAccess(InfoReader):
 def main():
     module = PrefectCloudModule(
         argument_spec={
-            "workspace": {"type": "str", "required": True},
-            "user": {"type": "list", "elements": "str"},
-            "bot": {"type": "list", "elements": "str"},
-            "team": {"type": "list", "elements": "str"},
+            "workspace": {"type": validate.STRING, "required": True},
+            "user": {"type": "list", "elements": validate.STRING},
+            "bot": {"type": "list", "elements": validate.STRING},
+            "team": {"type": "list", "elements": validate.STRING},
         },
     )
     run_info(module, WorkspaceAccess)

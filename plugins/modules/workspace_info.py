@@ -102,6 +102,7 @@ count:
 
 from ansible_collections.prefect.cloud.plugins.module_utils._api.table import WORKSPACE, WORKSPACE_ROLE
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.info import InfoReader, run_info
+from ansible_collections.prefect.cloud.plugins.module_utils._engine import validate
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
 
 
@@ -111,9 +112,14 @@ class Workspaces(InfoReader):
     filters = {"handle": "handle"}
     role_fields = {"default_workspace_role": (WORKSPACE_ROLE, "default_workspace_role_id")}
 
+    @classmethod
+    def parse_options(cls, params):
+        validate.check_options(params, {"handle": validate.list_of(validate.workspace_reference)})
+        return params
+
 
 def main():
-    module = PrefectCloudModule(argument_spec={"handle": {"type": "list", "elements": "str"}})
+    module = PrefectCloudModule(argument_spec={"handle": {"type": "list", "elements": validate.STRING}})
     run_info(module, Workspaces)
 
 

@@ -174,6 +174,7 @@ msg:
 
 from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import Refusal
 from ansible_collections.prefect.cloud.plugins.module_utils._api.table import WORKSPACE_ROLE
+from ansible_collections.prefect.cloud.plugins.module_utils._engine import validate
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile import Resource, run_resource
 from ansible_collections.prefect.cloud.plugins.module_utils._resources.scopes import load_scope_catalogue
@@ -188,12 +189,15 @@ class WorkspaceRole(Resource):
 
     @classmethod
     def parse_options(cls, params):
-        if not params["name"].strip():
-            raise ValueError("name must not be empty")
-        if params["description"] is not None and len(params["description"]) > DESCRIPTION_MAX:
-            raise ValueError("description must be at most %d characters, got %d" % (DESCRIPTION_MAX, len(params["description"])))
-        if params["scopes"] is not None and not all(s and s.strip() for s in params["scopes"]):
-            raise ValueError("scopes must not contain empty names")
+        validate.check_options(
+            params,
+            {
+                "name": validate.identity,
+                "description": lambda value, option: validate.text(value, option, DESCRIPTION_MAX),
+                "scopes": validate.list_of(validate.identity),
+                "inherited_role": validate.clearable(validate.identity),
+            },
+        )
         return params
 
     def __init__(self, module, options=None):
@@ -294,10 +298,10 @@ class WorkspaceRole(Resource):
 def main():
     module = PrefectCloudModule(
         argument_spec={
-            "name": {"type": "str", "required": True},
-            "description": {"type": "str"},
-            "scopes": {"type": "list", "elements": "str"},
-            "inherited_role": {"type": "str"},
+            "name": {"type": validate.STRING, "required": True},
+            "description": {"type": validate.STRING},
+            "scopes": {"type": "list", "elements": validate.STRING},
+            "inherited_role": {"type": validate.STRING},
             "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
         },
     )

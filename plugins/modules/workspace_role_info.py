@@ -155,6 +155,7 @@ scope_catalogue:
 
 from ansible_collections.prefect.cloud.plugins.module_utils._api.table import WORKSPACE_ROLE
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.info import InfoReader, run_info
+from ansible_collections.prefect.cloud.plugins.module_utils._engine import validate
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
 from ansible_collections.prefect.cloud.plugins.module_utils._resources.scopes import read_scope_rows
 
@@ -163,6 +164,11 @@ class WorkspaceRoles(InfoReader):
     api_resource = WORKSPACE_ROLE
     result_key = "workspace_roles"
     filters = {"name": "name"}
+
+    @classmethod
+    def parse_options(cls, params):
+        validate.check_options(params, {"name": validate.list_of(validate.identity)})
+        return params
 
     def criteria(self):
         criteria = super().criteria()
@@ -189,7 +195,7 @@ class WorkspaceRoles(InfoReader):
 def main():
     module = PrefectCloudModule(
         argument_spec={
-            "name": {"type": "list", "elements": "str"},
+            "name": {"type": "list", "elements": validate.STRING},
             "include_builtin": {"type": "bool", "default": True},
             "scopes": {"type": "bool", "default": False},
         },
