@@ -2,10 +2,11 @@
 # Every target sets up what it needs; a fresh machine needs only Python 3 and make.
 #
 #   make demo                          the emulator and the collection at work
-#   make test                          every check: lint, units, sanity, integration (oldest and newest core)
+#   make test                          every check: lint, units, sanity, integration (oldest and newest core), CLI contract
 #   make emulator PORT=8686 SEED=f.yml the emulator in the foreground (built-in demo seed without SEED)
 #   make venv | venv-oldest            the virtual environments (.venv: newest core, .venv-2.16: oldest)
 #   make sanity | units | integration | lint   one kind of check
+#   make cli-contract                  the official Prefect CLI against the emulator (tests/prefect_cli)
 #   make benchmark                     emulator throughput, module cost, access at scale (benchmarks/)
 #   make clean | distclean             remove the caches | and the virtual environments
 
@@ -31,14 +32,14 @@ PYTEST_ARGS ?=
 SANITY_ARGS ?=
 INTEGRATION_ARGS ?=
 
-TEST_STEPS := lint units sanity-newest sanity-oldest integration-newest integration-oldest
+TEST_STEPS := lint units sanity-newest sanity-oldest integration-newest integration-oldest cli-contract
 
 .PHONY: benchmark help venv venv-oldest sanity sanity-newest sanity-oldest units units-newest units-oldest \
         units-emulator integration integration-newest integration-oldest lint test demo emulator \
-        clean distclean
+        cli-contract clean distclean
 
 help:
-	@sed -n '2,11s/^# \{0,1\}//p' Makefile
+	@sed -n '2,12s/^# \{0,1\}//p' Makefile
 
 venv:
 	@tools/bootstrap_venv.sh $(VENV) "$$(tools/find_python.sh $(PY_NEWEST))" '$(CORE_NEWEST)'
@@ -83,6 +84,11 @@ integration-newest: venv
 
 integration-oldest: venv-oldest
 	@tools/integration.sh $(VENV_OLDEST) $(INTEGRATION_ARGS)
+
+# --- the official client: prefect (pinned, own cached venv) drives the emulator ---------------
+# Skips, saying why, only when the prefect package cannot be installed (tests/prefect_cli/run.sh).
+cli-contract: venv
+	@tests/prefect_cli/run.sh $(PYTEST_ARGS)
 
 # --- lint ----------------------------------------------------------------------------------
 # Every linter runs; the target fails at the end if any of them did.
