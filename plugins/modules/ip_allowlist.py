@@ -48,8 +48,8 @@ options:
             V(2001:db8::/48).
           - An address is the network of that one address, so V(10.0.0.1) and V(10.0.0.1/32) are the same
             entry. Networks are compared and shown in canonical form (IPv6 compressed, lower case).
-          - A network with host bits set, such as V(10.0.0.1/24), is refused (Prefect Cloud refuses it
-            too): the message names both the network (V(10.0.0.0/24)) and the single address
+          - A network with host bits set, such as V(10.0.0.1/24), is refused, as Prefect Cloud refuses it
+            too. The message names both the network (V(10.0.0.0/24)) and the single address
             (V(10.0.0.1/32)) it may have meant.
         type: str
         required: true

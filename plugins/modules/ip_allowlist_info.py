@@ -10,7 +10,7 @@ version_added: 0.1.0
 description:
   - Returns the account's IP allowlist, whether it is enforced, and whether it admits the address this
     module runs from (Prefect Cloud's own answer, as if enforcement were on).
-  - For an account without the IP allowlist (an add-on of Enterprise plans) it does not fail:
+  - For an account without the IP allowlist (an add-on of Enterprise plans) it does not fail.
     RV(available) is V(false) and RV(msg) says why, so that one play can read several accounts.
   - The API key needs the C(read:ip_allowlist) account permission (the Owner and Admin roles hold it).
 author:
