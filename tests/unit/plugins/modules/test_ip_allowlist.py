@@ -11,7 +11,6 @@ import pytest
 
 from ansible_collections.prefect.cloud.plugins.module_utils import _ip_allowlist as ipa
 from ansible_collections.prefect.cloud.plugins.module_utils._client import PrefectCloudError, PrefectCloudHTTPError
-from ansible_collections.prefect.cloud.plugins.module_utils._reconcile import reconcile
 from ansible_collections.prefect.cloud.plugins.modules import ip_allowlist as module_under_test
 
 ACCOUNT_PATH = "/accounts/acct"
