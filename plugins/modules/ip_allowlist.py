@@ -394,7 +394,8 @@ class IPAllowlist(Resource):
         try:
             ipa.write_entries(self.client, self.account_path, desired["entries"])
         except PrefectCloudHTTPError as exc:
-            if enforced and exc.status == 422:
+            # Undecided before the write, so a 422 now is Prefect Cloud's lock-out rule speaking.
+            if enforced and exc.status == 422 and self.guard_result["verdict"] == ipa.UNKNOWN:
                 self._decide(ipa.CUT_OFF, "Prefect Cloud refused the new list")
                 raise LockoutRefused(
                     "lock-out guard: Prefect Cloud refused the new %s, which stays as it was: %s"

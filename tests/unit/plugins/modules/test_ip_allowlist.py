@@ -254,3 +254,14 @@ def test_turning_off_goes_first_and_needs_no_guard():
     assert cloud.writes() == [("PATCH", "settings"), ("PUT", "ip_allowlist")]
     assert cloud.asked_my_access() == 0
     assert result["lockout_guard"]["verdict"] == "not_needed"
+
+
+def test_a_422_the_guard_did_not_expect_is_reported_as_the_server_sent_it():
+    class Refusing(FakeCloud):
+        def put(self, path, json=None):
+            raise PrefectCloudHTTPError("PUT /api%s failed: invalid request (HTTP 422): something else" % path,
+                                        status=422, detail="something else")
+
+    cloud = Refusing([entry("127.0.0.1/32")], enforce=True)
+    with pytest.raises(PrefectCloudHTTPError, match="something else"):
+        run(cloud, entries=[{"ip_network": "10.0.0.0/8"}])  # a wider list: admitted before the write
