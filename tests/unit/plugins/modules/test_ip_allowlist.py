@@ -62,7 +62,7 @@ class FakeCloud:
         return [(method, path.rsplit("/", 1)[-1]) for method, path in self.requests if method != "GET"]
 
     def asked_my_access(self):
-        return sum(1 for _, path in self.requests if path.endswith("/my_access"))
+        return sum(1 for request in self.requests if request[1].endswith("/my_access"))
 
 
 class Failed(Exception):
@@ -100,9 +100,14 @@ class FakeModule:
         pass
 
 
-def run(cloud, check_mode=False, **params):
+def run_module(cloud, check_mode=False, **params):
+    """The module (for its warnings) and its result."""
     module = FakeModule(cloud, check_mode=check_mode, **params)
     return module, module_under_test.run(module)
+
+
+def run(cloud, check_mode=False, **params):
+    return run_module(cloud, check_mode=check_mode, **params)[1]
 
 
 def entry(network, enabled=True, description=None):
@@ -113,7 +118,7 @@ def entry(network, enabled=True, description=None):
 
 def test_additive_adds_updates_and_keeps_the_rest():
     cloud = FakeCloud([entry("10.0.0.0/8", description="corporate"), entry("192.168.0.0/16", False, "lab")])
-    _, result = run(cloud, entries=[{"ip_network": "192.168.0.0/16"}, {"ip_network": "203.0.113.7", "description": "ci"}])
+    result = run(cloud, entries=[{"ip_network": "192.168.0.0/16"}, {"ip_network": "203.0.113.7", "description": "ci"}])
     assert result["changed"] is True
     assert result["diff"]["after"]["entries"] == [
         {"ip_network": "10.0.0.0/8", "enabled": True, "description": "corporate"},
@@ -126,10 +131,10 @@ def test_additive_adds_updates_and_keeps_the_rest():
 
 def test_exclusive_keeps_only_what_is_named_and_absent_removes():
     cloud = FakeCloud([entry("10.0.0.0/8"), entry("192.168.0.0/16"), entry("2001:db8::/32")])
-    _, result = run(cloud, exclusive=True, entries=[{"ip_network": "2001:DB8::/32"}, {"ip_network": "10.0.0.0/8", "state": "absent"}])
+    result = run(cloud, exclusive=True, entries=[{"ip_network": "2001:DB8::/32"}, {"ip_network": "10.0.0.0/8", "state": "absent"}])
     assert [e["ip_network"] for e in result["ip_allowlist"]["entries"]] == ["2001:db8::/32"]
     cloud = FakeCloud([entry("10.0.0.0/8"), entry("192.168.0.0/16")])
-    _, result = run(cloud, entries=[{"ip_network": "10.0.0.0/8", "state": "absent"}, {"ip_network": "172.16.0.0/12"}])
+    result = run(cloud, entries=[{"ip_network": "10.0.0.0/8", "state": "absent"}, {"ip_network": "172.16.0.0/12"}])
     assert [e["ip_network"] for e in result["ip_allowlist"]["entries"]] == ["172.16.0.0/12", "192.168.0.0/16"]
     assert cloud.writes() == [("PUT", "ip_allowlist")], "one update for a removal and an addition"
 
@@ -137,7 +142,7 @@ def test_exclusive_keeps_only_what_is_named_and_absent_removes():
 def test_the_same_list_is_no_change_and_no_write():
     cloud = FakeCloud([entry("10.0.0.1/32", description="a"), entry("10.0.0.0/8", False)])
     for check_mode in (False, True):
-        _, result = run(cloud, check_mode=check_mode, exclusive=True,
+        result = run(cloud, check_mode=check_mode, exclusive=True,
                         entries=[{"ip_network": "10.0.0.0/8", "enabled": False}, {"ip_network": "10.0.0.1"}])
         assert result["changed"] is False
         assert result["lockout_guard"]["verdict"] == "not_needed"
@@ -146,9 +151,9 @@ def test_the_same_list_is_no_change_and_no_write():
 
 def test_an_empty_description_clears_it_and_an_absent_one_keeps_it():
     cloud = FakeCloud([entry("10.0.0.0/8", description="corporate")])
-    _, kept = run(cloud, entries=[{"ip_network": "10.0.0.0/8"}])
+    kept = run(cloud, entries=[{"ip_network": "10.0.0.0/8"}])
     assert kept["changed"] is False
-    _, cleared = run(cloud, entries=[{"ip_network": "10.0.0.0/8", "description": ""}])
+    cleared = run(cloud, entries=[{"ip_network": "10.0.0.0/8", "description": ""}])
     assert cleared["changed"] is True
     assert cloud.entries == [{"ip_network": "10.0.0.0/8", "enabled": True, "description": None}]
 
@@ -171,9 +176,9 @@ def test_an_account_without_the_feature_fails_with_a_plain_message():
 
 def test_turning_on_a_list_that_admits_the_caller():
     cloud = FakeCloud([entry("127.0.0.1/32")])
-    _, check = run(cloud, check_mode=True, enforce=True)
+    check = run(cloud, check_mode=True, enforce=True)
     assert (check["changed"], check["lockout_guard"]["verdict"], cloud.writes()) == (True, "admitted", [])
-    _, real = run(cloud, enforce=True)
+    real = run(cloud, enforce=True)
     assert real["diff"] == check["diff"]
     assert cloud.writes() == [("PATCH", "settings")] and cloud.enforce is True
 
@@ -192,7 +197,7 @@ def test_turning_on_a_list_that_does_not_admit_the_caller_is_refused_in_check_mo
 
 def test_allow_lockout_turns_it_on_with_a_warning_and_reports_without_reading_back():
     cloud = FakeCloud([entry("10.0.0.0/8")])
-    module, result = run(cloud, enforce=True, allow_lockout=True)
+    module, result = run_module(cloud, enforce=True, allow_lockout=True)
     assert result["changed"] is True and cloud.enforce is True
     assert result["lockout_guard"]["verdict"] == "cut_off"
     assert any("allow_lockout" in w for w in module.warnings)
@@ -202,11 +207,11 @@ def test_allow_lockout_turns_it_on_with_a_warning_and_reports_without_reading_ba
 
 def test_turning_on_with_a_new_list_writes_it_first_then_asks_again():
     cloud = FakeCloud([entry("10.0.0.0/8")])
-    module, check = run(cloud, check_mode=True, enforce=True, entries=[{"ip_network": "127.0.0.1"}])
+    module, check = run_module(cloud, check_mode=True, enforce=True, entries=[{"ip_network": "127.0.0.1"}])
     assert check["lockout_guard"]["verdict"] == "unknown"
     assert any("check mode cannot tell" in w for w in module.warnings)
     assert cloud.writes() == []
-    _, real = run(cloud, enforce=True, entries=[{"ip_network": "127.0.0.1"}])
+    real = run(cloud, enforce=True, entries=[{"ip_network": "127.0.0.1"}])
     assert real["lockout_guard"]["verdict"] == "admitted"
     assert cloud.writes() == [("PUT", "ip_allowlist"), ("PATCH", "settings")]
     assert cloud.asked_my_access() == 3  # check mode once, the real run before and after the PUT
@@ -224,14 +229,14 @@ def test_turning_on_a_new_list_that_shuts_the_caller_out_leaves_enforcement_off(
 
 def test_while_enforced_a_wider_list_is_admitted_without_a_second_question():
     cloud = FakeCloud([entry("127.0.0.1/32")], enforce=True)
-    _, result = run(cloud, exclusive=True, entries=[{"ip_network": "127.0.0.0/8"}])
+    result = run(cloud, exclusive=True, entries=[{"ip_network": "127.0.0.0/8"}])
     assert result["lockout_guard"]["verdict"] == "admitted"
     assert cloud.asked_my_access() == 1
 
 
 def test_while_enforced_the_servers_refusal_is_reported_and_nothing_changes():
     cloud = FakeCloud([entry("127.0.0.1/32"), entry("10.0.0.0/8")], enforce=True)
-    module, check = run(cloud, check_mode=True, exclusive=True, entries=[{"ip_network": "10.0.0.0/8"}])
+    module, check = run_module(cloud, check_mode=True, exclusive=True, entries=[{"ip_network": "10.0.0.0/8"}])
     assert check["lockout_guard"]["verdict"] == "unknown" and module.warnings
     with pytest.raises(Failed) as refused:
         run(cloud, exclusive=True, entries=[{"ip_network": "10.0.0.0/8"}])
@@ -243,14 +248,14 @@ def test_while_enforced_the_servers_refusal_is_reported_and_nothing_changes():
 
 def test_while_enforced_an_accepted_list_is_admitted_by_the_server():
     cloud = FakeCloud([entry("127.0.0.1/32"), entry("10.0.0.0/8")], enforce=True)
-    _, result = run(cloud, exclusive=True, entries=[{"ip_network": "127.0.0.0/24"}])
+    result = run(cloud, exclusive=True, entries=[{"ip_network": "127.0.0.0/24"}])
     assert result["lockout_guard"]["verdict"] == "admitted"
     assert "accepted" in result["lockout_guard"]["detail"]
 
 
 def test_turning_off_goes_first_and_needs_no_guard():
     cloud = FakeCloud([entry("127.0.0.1/32")], enforce=True)
-    _, result = run(cloud, enforce=False, exclusive=True, entries=[{"ip_network": "10.0.0.0/8"}])
+    result = run(cloud, enforce=False, exclusive=True, entries=[{"ip_network": "10.0.0.0/8"}])
     assert cloud.writes() == [("PATCH", "settings"), ("PUT", "ip_allowlist")]
     assert cloud.asked_my_access() == 0
     assert result["lockout_guard"]["verdict"] == "not_needed"
