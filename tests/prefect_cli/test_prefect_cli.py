@@ -198,12 +198,12 @@ def test_ls_shows_enforcement_and_when_an_address_was_last_seen(cli):
     result = cli("cloud", "ip-allowlist", "ls")
     assert result.rc == 0, result
     assert "Enforcement is ENABLED." in result.out
-    mark = log_mark()
-    result = cli("cloud", "ip-allowlist", "enable", answer="y\n")
-    assert (result.rc, writes_since(mark)) == (0, []), result
-    assert "IP allowlist is already enabled." in result.out
     assert re.search(r"127\.0\.0\.1/32 │ this host │ True │ \d{4}-\d\d-\d\dT", result.out), result
     assert re.search(r"10\.0\.0\.0/8 │ corporate │ True │ Never", result.out), result
+    mark = log_mark()
+    again = cli("cloud", "ip-allowlist", "enable", answer="y\n")
+    assert (again.rc, writes_since(mark)) == (0, []), again
+    assert "IP allowlist is already enabled." in again.out
 
 
 @pytest.mark.parametrize("command", ["remove", "toggle"])
