@@ -143,7 +143,7 @@ def test_the_same_list_is_no_change_and_no_write():
     cloud = FakeCloud([entry("10.0.0.1/32", description="a"), entry("10.0.0.0/8", False)])
     for check_mode in (False, True):
         result = run(cloud, check_mode=check_mode, exclusive=True,
-                        entries=[{"ip_network": "10.0.0.0/8", "enabled": False}, {"ip_network": "10.0.0.1"}])
+                     entries=[{"ip_network": "10.0.0.0/8", "enabled": False}, {"ip_network": "10.0.0.1"}])
         assert result["changed"] is False
         assert result["lockout_guard"]["verdict"] == "not_needed"
     assert cloud.writes() == []
