@@ -3,10 +3,11 @@
 #
 #   make demo                          the emulator and the collection at work
 #   make test                          every check: lint, docs, units, sanity, integration (oldest and newest core),
-#                                      package, awx-run, ee, changelog-check
+#                                      package, awx-run, ee, changelog-check, CLI contract
 #   make emulator PORT=8686 SEED=f.yml the emulator in the foreground (built-in demo seed without SEED)
 #   make venv | venv-oldest            the virtual environments (.venv: newest core, .venv-2.16: oldest)
 #   make sanity | units | integration | lint   one kind of check
+#   make cli-contract                  the official Prefect CLI against the emulator (tests/prefect_cli)
 #   make benchmark                     emulator throughput, module cost, access at scale (benchmarks/)
 #   make docs                          the docs site (plugin pages and guides) into .cache/docs/build/html
 #   make package                       build the tarball, check its files, run it installed against the emulator
@@ -39,17 +40,17 @@ SANITY_ARGS ?=
 INTEGRATION_ARGS ?=
 
 TEST_STEPS := lint docs units sanity-newest sanity-oldest integration-newest integration-oldest \
-              package awx-run ee changelog-check
+              package awx-run ee changelog-check cli-contract
 # Changes judged by make changelog-check: after the latest release tag or the commit that brought
 # the rule, or after this revision when given (make changelog-check FRAGMENTS_SINCE=<rev>).
 FRAGMENTS_SINCE ?=
 
 .PHONY: benchmark help venv venv-oldest sanity sanity-newest sanity-oldest units units-newest units-oldest \
         units-emulator units-tools integration integration-newest integration-oldest lint docs test demo emulator \
-        package awx-run ee changelog changelog-check clean distclean
+        package awx-run ee changelog changelog-check cli-contract clean distclean
 
 help:
-	@sed -n '2,18s/^# \{0,1\}//p' Makefile
+	@sed -n '2,19s/^# \{0,1\}//p' Makefile
 
 venv:
 	@tools/bootstrap_venv.sh $(VENV) "$$(tools/find_python.sh $(PY_NEWEST))" '$(CORE_NEWEST)'
@@ -101,6 +102,11 @@ integration-newest: venv
 
 integration-oldest: venv-oldest
 	@tools/integration.sh $(VENV_OLDEST) $(INTEGRATION_ARGS)
+
+# --- the official client: prefect (pinned, own cached venv) drives the emulator ---------------
+# Skips, saying why, only when the prefect package cannot be installed (tests/prefect_cli/run.sh).
+cli-contract: venv
+	@tests/prefect_cli/run.sh $(PYTEST_ARGS)
 
 # --- lint ----------------------------------------------------------------------------------
 # Every linter runs; the target fails at the end if any of them did.

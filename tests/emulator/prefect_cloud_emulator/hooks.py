@@ -73,6 +73,12 @@ async def clear_faults(request: Request) -> None:
     _emulator(request).faults.clear()
 
 
+@router.get("/seed")
+async def read_seed(request: Request) -> dict[str, Any]:
+    """The seed a reset goes back to, so a test can reset to a variant and then back."""
+    return _emulator(request).seed
+
+
 @router.post("/reset", status_code=204)
 async def reset(request: Request, body: dict[str, Any] | None = Body(None)) -> None:
     seed = (body or {}).get("seed")
