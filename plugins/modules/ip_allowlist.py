@@ -219,6 +219,22 @@ diff:
   description: The allowlist before and after (O(enforce) and the entries without RV(ip_allowlist.entries[].last_seen)), in diff mode.
   returned: when diff mode is on
   type: dict
+  sample:
+    before:
+      enforce: false
+      entries:
+        - ip_network: 198.51.100.0/24
+          enabled: true
+          description: Berlin office
+    after:
+      enforce: true
+      entries:
+        - ip_network: 198.51.100.0/24
+          enabled: true
+          description: Berlin office
+        - ip_network: 203.0.113.7/32
+          enabled: true
+          description: CI runner egress
 msg:
   description: What happened, such as C(IP allowlist of account 'acme' updated).
   returned: always
@@ -226,33 +242,26 @@ msg:
   sample: IP allowlist of account 'acme' updated
 """
 
-from ansible_collections.prefect.cloud.plugins.module_utils import _ip_allowlist as ipa
-from ansible_collections.prefect.cloud.plugins.module_utils._client import (
-    PrefectCloudError,
-    PrefectCloudHTTPError,
-    format_detail,
-)
-from ansible_collections.prefect.cloud.plugins.module_utils._module import PrefectCloudModule
-from ansible_collections.prefect.cloud.plugins.module_utils._reconcile import Resource, reconcile
+from ansible_collections.prefect.cloud.plugins.module_utils._api.client import format_detail
+from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import PrefectCloudHTTPError, Refusal
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile import Resource, run_resource
+from ansible_collections.prefect.cloud.plugins.module_utils._resources import ip_allowlist as ipa
 
 
 def account_label(module):
     return "account %r" % (module.params["account"] or module.account_id)
 
 
-class LockoutRefused(PrefectCloudError):
-    """The guard refused; ``changed`` tells whether the list was written before it did."""
-
-    def __init__(self, message, changed=False):
-        super().__init__(message)
-        self.changed = changed
-
-
 class IPAllowlist(Resource):
-    kind = "ip_allowlist"
+    result_key = "ip_allowlist"
 
-    def __init__(self, module):
-        super().__init__(module)
+    @classmethod
+    def parse_options(cls, params):
+        return {"entries": ipa.normalise_entries(params["entries"])}
+
+    def __init__(self, module, options=None):
+        super().__init__(module, options)
         self.guard_result = {"verdict": "not_needed", "detail": "no check was due", "my_access": None}
         self.extra_result["lockout_guard"] = self.guard_result
 
@@ -260,8 +269,8 @@ class IPAllowlist(Resource):
         return "IP allowlist of %s" % account_label(self.module)
 
     def read(self):
-        settings = ipa.read_settings(self.client, self.account_path, account_label(self.module))
-        return {"enforce": bool(settings[ipa.SETTING]), "entries": ipa.read_entries(self.client, self.account_path)}
+        settings = ipa.read_settings(self.api, account_label(self.module))
+        return {"enforce": bool(settings[ipa.SETTING]), "entries": ipa.read_entries(self.api)}
 
     def view(self, raw):
         entries = [
@@ -272,7 +281,7 @@ class IPAllowlist(Resource):
     def desired(self, before):
         by_network = {e["ip_network"]: dict(e) for e in before["entries"]}
         kept = set()
-        for entry in self.module.entries:
+        for entry in self.options["entries"]:
             network = entry["ip_network"]
             if entry["state"] == "absent":
                 by_network.pop(network, None)
@@ -285,7 +294,7 @@ class IPAllowlist(Resource):
         if self.params["exclusive"]:
             by_network = {network: e for network, e in by_network.items() if network in kept}
         if len(by_network) > ipa.MAX_ENTRIES:
-            raise PrefectCloudError(
+            raise Refusal(
                 "entries: the %s would hold %d entries; Prefect Cloud allows at most %d"
                 % (self.describe(), len(by_network), ipa.MAX_ENTRIES)
             )
@@ -293,25 +302,32 @@ class IPAllowlist(Resource):
         enforce = self.params["enforce"] if self.is_set("enforce") else before["enforce"]
         return {"enforce": enforce, "entries": entries}
 
+    def changes(self, plan):
+        before, desired = plan.before, plan.desired
+        return {
+            "turn_on": desired["enforce"] and not before["enforce"],
+            "turn_off": before["enforce"] and not desired["enforce"],
+            "entries": desired["entries"] != before["entries"],
+        }
+
     # -- the lock-out guard -------------------------------------------------
 
-    def guard(self, raw, desired):
-        before = self.view(raw)
-        turning_on = desired["enforce"] and not before["enforce"]
-        list_changes = desired["entries"] != before["entries"]
+    def guard(self, plan):
+        before, desired, changes = plan.before, plan.desired, plan.changes
         if not desired["enforce"]:
             self._decide("not_needed", "enforcement is off after the task")
             return
-        if not turning_on and not list_changes:
+        if not changes["turn_on"] and not changes["entries"]:
             return
-        access = ipa.my_access(self.client, self.account_path)
+        access = ipa.my_access(self.api)
         self.guard_result["my_access"] = access
         verdict = ipa.lockout_verdict(before["entries"], desired["entries"], access["allowed"])
         if verdict == ipa.ADMITTED:
             self._decide(verdict, self._admitted_reason(before, desired))
         elif verdict == ipa.CUT_OFF:
-            self._cut_off(turning_on, "Prefect Cloud says of the current list: %s" % access["detail"].rstrip("."), changed=False)
-        elif turning_on:
+            why = "Prefect Cloud says of the current list: %s" % access["detail"].rstrip(".")
+            self._cut_off(changes["turn_on"], why, changed=False)
+        elif changes["turn_on"]:
             self._decide(
                 ipa.UNKNOWN,
                 "only the new list can tell: the task writes it first, asks Prefect Cloud again and turns "
@@ -343,6 +359,9 @@ class IPAllowlist(Resource):
             return "the list admits the same networks as the current one, which admits this address"
         return "the new list keeps every enabled network of the current list, which admits this address"
 
+    def _refuse(self, message, changed):
+        return Refusal(message, changed=changed, result={"lockout_guard": self.guard_result})
+
     def _cut_off(self, turning_on, why, changed):
         self._decide(ipa.CUT_OFF, "the resulting list would not admit the address this task runs from")
         if turning_on and self.params["allow_lockout"]:
@@ -358,48 +377,48 @@ class IPAllowlist(Resource):
             else ""
         )
         done = " The entries were written; enforcement stays off." if changed else ""
-        raise LockoutRefused(
+        raise self._refuse(
             "lock-out guard: refusing to %s the %s, as the resulting list would not admit the address this task "
             "runs from (%s). Add an entry for that address%s.%s" % (action, self.describe(), why, hint, done),
-            changed=changed,
+            changed,
         )
 
     # -- writing --------------------------------------------------------------
 
-    def update(self, raw, before, desired):
-        turning_on = desired["enforce"] and not before["enforce"]
-        if before["enforce"] and not desired["enforce"]:
+    def update(self, plan):
+        desired, changes = plan.desired, plan.changes
+        if changes["turn_off"]:
             # Off first: the new list is then not held to Prefect Cloud's lock-out rule.
-            ipa.set_enforcement(self.client, self.account_path, False)
-        list_written = False
-        if desired["entries"] != before["entries"]:
-            self._write(desired, enforced=before["enforce"] and desired["enforce"])
-            list_written = True
-        if turning_on:
+            ipa.set_enforcement(self.api, False)
+        if changes["entries"]:
+            self._write(desired, enforced=plan.before["enforce"] and desired["enforce"])
+        if changes["turn_on"]:
             if self.guard_result["verdict"] == ipa.UNKNOWN:
-                access = ipa.my_access(self.client, self.account_path)
+                access = ipa.my_access(self.api)
                 self.guard_result["my_access"] = access
                 if access["allowed"]:
                     self._decide(ipa.ADMITTED, "Prefect Cloud says the new list admits this address")
                 else:
-                    self._cut_off(True, "Prefect Cloud says of the new list: %s" % access["detail"].rstrip("."), list_written)
-            ipa.set_enforcement(self.client, self.account_path, True)
+                    why = "Prefect Cloud says of the new list: %s" % access["detail"].rstrip(".")
+                    self._cut_off(True, why, changed=changes["entries"])
+            ipa.set_enforcement(self.api, True)
             if self.guard_result["verdict"] == ipa.CUT_OFF:
                 # allow_lockout: this address may no longer read the account, so report what was written.
-                entries = [dict(e, last_seen=None) for e in desired["entries"]] if list_written else raw["entries"]
-                return {"enforce": True, "entries": entries}
+                written = [dict(e, last_seen=None) for e in desired["entries"]]
+                return {"enforce": True, "entries": written if changes["entries"] else plan.before_raw["entries"]}
         return None
 
     def _write(self, desired, enforced):
         try:
-            ipa.write_entries(self.client, self.account_path, desired["entries"])
+            ipa.write_entries(self.api, desired["entries"])
         except PrefectCloudHTTPError as exc:
             # Undecided before the write, so a 422 now is Prefect Cloud's lock-out rule speaking.
             if enforced and exc.status == 422 and self.guard_result["verdict"] == ipa.UNKNOWN:
                 self._decide(ipa.CUT_OFF, "Prefect Cloud refused the new list")
-                raise LockoutRefused(
+                raise self._refuse(
                     "lock-out guard: Prefect Cloud refused the new %s, which stays as it was: %s"
-                    % (self.describe(), format_detail(exc.detail))
+                    % (self.describe(), format_detail(exc.detail)),
+                    False,
                 ) from None
             raise
         if enforced and self.guard_result["verdict"] == ipa.UNKNOWN:
@@ -409,14 +428,6 @@ class IPAllowlist(Resource):
         last_seen = {ipa.canonical(e["ip_network"]): e.get("last_seen") for e in (raw or {}).get("entries") or []}
         entries = [dict(e, last_seen=last_seen.get(e["ip_network"])) for e in view["entries"]]
         return {"enforce": view["enforce"], "entries": entries}
-
-
-def run(module):
-    resource = IPAllowlist(module)
-    try:
-        return reconcile(module, resource)
-    except LockoutRefused as exc:
-        module.fail(str(exc), changed=exc.changed, lockout_guard=resource.guard_result)
 
 
 def main():
@@ -438,11 +449,7 @@ def main():
         },
         required_if=[("exclusive", True, ["entries"])],
     )
-    try:
-        module.entries = ipa.normalise_entries(module.params["entries"])
-    except ValueError as exc:
-        module.fail(str(exc))
-    module.run(lambda: run(module))
+    run_resource(module, IPAllowlist)
 
 
 if __name__ == "__main__":

@@ -106,28 +106,34 @@ msg:
     (the IP allowlist is an add-on of Enterprise plans)"
 """
 
-from ansible_collections.prefect.cloud.plugins.module_utils import _ip_allowlist as ipa
-from ansible_collections.prefect.cloud.plugins.module_utils._module import PrefectCloudModule
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.info import InfoReader, run_info
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
+from ansible_collections.prefect.cloud.plugins.module_utils._resources import ip_allowlist as ipa
 
 
-def read_allowlist(module):
-    label = "account %r" % (module.params["account"] or module.account_id)
-    try:
-        settings = ipa.read_settings(module.client, module.account_path, label)
-    except ipa.FeatureUnavailable as exc:
-        return {"changed": False, "available": False, "ip_allowlist": {}, "msg": str(exc)}
-    entries = ipa.present_entries(ipa.read_entries(module.client, module.account_path))
-    return {
-        "changed": False,
-        "available": True,
-        "ip_allowlist": {"enforce": bool(settings[ipa.SETTING]), "entries": entries},
-        "my_access": ipa.my_access(module.client, module.account_path),
-    }
+class IPAllowlistReader(InfoReader):
+    """One list per account, not a ``/filter``: the reader's shape with its own ``read``."""
+
+    result_key = "ip_allowlist"
+
+    def read(self):
+        label = "account %r" % (self.params["account"] or self.module.account_id)
+        try:
+            settings = ipa.read_settings(self.api, label)
+        except ipa.FeatureUnavailable as exc:
+            return {"changed": False, "available": False, self.result_key: {}, "msg": str(exc)}
+        entries = ipa.present_entries(ipa.read_entries(self.api))
+        return {
+            "changed": False,
+            "available": True,
+            self.result_key: {"enforce": bool(settings[ipa.SETTING]), "entries": entries},
+            "my_access": ipa.my_access(self.api),
+        }
 
 
 def main():
     module = PrefectCloudModule(argument_spec={})
-    module.run(lambda: read_allowlist(module))
+    run_info(module, IPAllowlistReader)
 
 
 if __name__ == "__main__":

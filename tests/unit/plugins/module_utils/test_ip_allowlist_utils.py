@@ -1,12 +1,15 @@
-"""_ip_allowlist: canonical networks, validation of the entries option, and the lock-out verdict."""
+"""_resources/ip_allowlist: canonical networks, validation of the entries option, and the lock-out verdict."""
 
 import ipaddress
 
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from ansible_collections.prefect.cloud.plugins.module_utils import _ip_allowlist as ipa
+from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import Refusal
+from ansible_collections.prefect.cloud.plugins.module_utils._resources import ip_allowlist as ipa
 from prefect_cloud_emulator import allowlist as server_rules
+
+from fake_api import ACCOUNT_ID, FakeConnection, RecordingClient
 
 
 @pytest.mark.parametrize(
@@ -138,3 +141,36 @@ def test_a_decided_verdict_matches_the_server(current, new, address):
         assert server_admits(new, address)
     elif verdict == ipa.CUT_OFF:
         assert not server_admits(new, address)
+
+
+# -- the requests: through the resource table ---------------------------------------------------
+
+
+def test_reads_and_writes_go_through_the_table():
+    settings_path = "/accounts/%s/settings" % ACCOUNT_ID
+    list_path = "/accounts/%s/ip_allowlist" % ACCOUNT_ID
+    client = RecordingClient(
+        answers={
+            ("GET", settings_path): {"enforce_ip_allowlist": False},
+            ("GET", list_path): {"entries": [{"ip_network": "10.0.0.0/8", "enabled": True}]},
+            ("GET", list_path + "/my_access"): {"allowed": True, "detail": "ok"},
+        }
+    )
+    api = FakeConnection(client).api
+    assert ipa.read_settings(api, "account 'acme'") == {"enforce_ip_allowlist": False}
+    assert ipa.read_entries(api) == [{"ip_network": "10.0.0.0/8", "enabled": True}]
+    assert ipa.my_access(api) == {"allowed": True, "detail": "ok"}
+    ipa.write_entries(api, [{"ip_network": "10.0.0.0/8", "enabled": False, "description": ""}])
+    ipa.set_enforcement(api, True)
+    assert client.writes() == [
+        ("PUT", list_path, {"entries": [{"ip_network": "10.0.0.0/8", "enabled": False, "description": None}]}),
+        ("PATCH", settings_path, {"enforce_ip_allowlist": True}),
+    ]
+    assert [s["safe_to_resend"] for s in client.sent if s["method"] != "GET"] == [True, True]
+
+
+def test_an_account_without_the_setting_has_no_allowlist():
+    client = RecordingClient(answers={("GET", "/accounts/%s/settings" % ACCOUNT_ID): {"managed_execution": True}})
+    with pytest.raises(ipa.FeatureUnavailable, match="not available for account 'acme'.*Enterprise") as refused:
+        ipa.read_settings(FakeConnection(client).api, "account 'acme'")
+    assert isinstance(refused.value, Refusal)

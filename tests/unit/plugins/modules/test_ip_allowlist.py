@@ -9,9 +9,11 @@ import ipaddress
 
 import pytest
 
-from ansible_collections.prefect.cloud.plugins.module_utils import _ip_allowlist as ipa
-from ansible_collections.prefect.cloud.plugins.module_utils._client import PrefectCloudError, PrefectCloudHTTPError
-from ansible_collections.prefect.cloud.plugins.modules import ip_allowlist as module_under_test
+from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import PrefectCloudHTTPError
+from ansible_collections.prefect.cloud.plugins.module_utils._api.table import Api
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile import run_resource
+from ansible_collections.prefect.cloud.plugins.modules.ip_allowlist import IPAllowlist
 
 ACCOUNT_PATH = "/accounts/acct"
 DEFAULTS = {"account": "acme", "entries": None, "exclusive": False, "enforce": None, "allow_lockout": False}
@@ -26,6 +28,12 @@ class FakeCloud:
         self.address = ipaddress.ip_address(address)
         self.available = available
         self.requests = []
+
+    def request(self, method, path, json=None, params=None, safe_to_resend=None):
+        """The HTTP client's one entry point, as the resource table's ``Api`` calls it."""
+        if method == "GET":
+            return self.get(path)
+        return {"PUT": self.put, "PATCH": self.patch}[method](path, json=json)
 
     def admits(self, entries):
         enabled = [ipaddress.ip_network(e["ip_network"]) for e in entries if e["enabled"]]
@@ -71,30 +79,32 @@ class Failed(Exception):
         self.result = result
 
 
-class FakeModule:
+class FakeModule(PrefectCloudModule):
+    """The real module runner (its failures included) around the fake cloud, without AnsibleModule."""
+
     diff_mode = True
+    check_mode = False
     account_id = "acct"
-    account_path = ACCOUNT_PATH
+    client = None
+    api = None
 
     def __init__(self, cloud, check_mode=False, **params):
         self.client = cloud
+        self.api = Api(self)
         self.check_mode = check_mode
         self.params = dict(DEFAULTS, **params)
         for entry in self.params["entries"] or []:
             entry.setdefault("enabled", True)
             entry.setdefault("description", None)
             entry.setdefault("state", "present")
-        self.entries = ipa.normalise_entries(self.params["entries"])
         self.warnings = []
-
-    def is_set(self, name):
-        return self.params.get(name) is not None
-
-    def warn(self, message):
-        self.warnings.append(message)
+        self.result = None
 
     def fail(self, msg, **result):
         raise Failed(msg, **result)
+
+    def exit(self, **result):
+        self.result = result
 
     def forget_lookups(self):
         pass
@@ -103,7 +113,8 @@ class FakeModule:
 def run_module(cloud, check_mode=False, **params):
     """The module (for its warnings) and its result."""
     module = FakeModule(cloud, check_mode=check_mode, **params)
-    return module, module_under_test.run(module)
+    run_resource(module, IPAllowlist)
+    return module, module.result
 
 
 def run(cloud, check_mode=False, **params):
@@ -160,14 +171,14 @@ def test_an_empty_description_clears_it_and_an_absent_one_keeps_it():
 
 def test_more_than_25_entries_fail_before_writing():
     cloud = FakeCloud([entry("10.%d.0.0/16" % i) for i in range(20)])
-    with pytest.raises(PrefectCloudError, match="26 entries; Prefect Cloud allows at most 25"):
+    with pytest.raises(Failed, match="26 entries; Prefect Cloud allows at most 25"):
         run(cloud, entries=[{"ip_network": "172.16.%d.0/24" % i} for i in range(6)])
     assert cloud.writes() == []
 
 
 def test_an_account_without_the_feature_fails_with_a_plain_message():
     cloud = FakeCloud(available=False)
-    with pytest.raises(ipa.FeatureUnavailable, match="IP allowlisting is not available for account 'acme'"):
+    with pytest.raises(Failed, match="IP allowlisting is not available for account 'acme'"):
         run(cloud, entries=[{"ip_network": "10.0.0.0/8"}])
     assert cloud.requests == [("GET", ACCOUNT_PATH + "/settings")]
 
@@ -268,5 +279,6 @@ def test_a_422_the_guard_did_not_expect_is_reported_as_the_server_sent_it():
                                         status=422, detail="something else")
 
     cloud = Refusing([entry("127.0.0.1/32")], enforce=True)
-    with pytest.raises(PrefectCloudHTTPError, match="something else"):
+    with pytest.raises(Failed, match="something else") as failed:
         run(cloud, entries=[{"ip_network": "10.0.0.0/8"}])  # a wider list: admitted before the write
+    assert failed.value.result["status"] == 422 and "lockout_guard" not in failed.value.result
