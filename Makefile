@@ -3,11 +3,12 @@
 #
 #   make demo                          the emulator and the collection at work
 #   make test                          every check: lint, docs, units, sanity, integration (oldest and newest core),
-#                                      package, awx-run, ee, changelog-check
+#                                      package, awx-run, ee, changelog-check, CLI contract
 #   make emulator PORT=8686 SEED=f.yml the emulator in the foreground (built-in demo seed without SEED)
 #   make venv | venv-oldest            the virtual environments (.venv: newest core, .venv-2.16: oldest)
 #   make sanity | units | integration | lint   one kind of check
 #   make reliability                   playbooks: TLS, faults, bad input, no key in any output
+#   make cli-contract                  the official Prefect CLI against the emulator (tests/prefect_cli)
 #   make benchmark                     emulator throughput, module cost, access at scale (benchmarks/)
 #   make docs                          the docs site (plugin pages and guides) into .cache/docs/build/html
 #   make package                       build the tarball, check its files, run it installed against the emulator
@@ -40,14 +41,14 @@ SANITY_ARGS ?=
 INTEGRATION_ARGS ?=
 
 TEST_STEPS := lint docs units sanity-newest sanity-oldest integration-newest integration-oldest \
-              package awx-run ee changelog-check reliability
+              package awx-run ee changelog-check reliability cli-contract
 # Changes judged by make changelog-check: after the latest release tag or the commit that brought
 # the rule, or after this revision when given (make changelog-check FRAGMENTS_SINCE=<rev>).
 FRAGMENTS_SINCE ?=
 
 .PHONY: benchmark help venv venv-oldest sanity sanity-newest sanity-oldest units units-newest units-oldest \
         units-emulator units-tools integration integration-newest integration-oldest lint docs test demo emulator \
-        package awx-run ee changelog changelog-check reliability clean distclean
+        package awx-run ee changelog changelog-check reliability cli-contract clean distclean
 
 help:
 	@sed -n '2,19s/^# \{0,1\}//p' Makefile
@@ -109,6 +110,11 @@ integration-oldest: venv-oldest
 reliability: venv
 	@tools/collection_tree.sh >/dev/null; \
 	 $(VENV)/bin/python -m pytest -p no:cacheprovider -n 2 --dist loadfile -rxXs tests/reliability $(PYTEST_ARGS)
+
+# --- the official client: prefect (pinned, own cached venv) drives the emulator ---------------
+# Skips, saying why, only when the prefect package cannot be installed (tests/prefect_cli/run.sh).
+cli-contract: venv
+	@tests/prefect_cli/run.sh $(PYTEST_ARGS)
 
 # --- lint ----------------------------------------------------------------------------------
 # Every linter runs; the target fails at the end if any of them did.

@@ -40,8 +40,9 @@ options:
         V(enforce_ip_allowlist), V(enforce_webhook_authentication), V(self_healing_enabled).
         V(default_result_storage) takes the API's object (or V(null))."
       - An unknown key fails before any request, listing the known ones.
-      - Turning on V(enforce_ip_allowlist) locks out every address that is not in the account's IP allowlist;
-        Prefect Cloud refuses it when the caller's own address is not listed.
+      - Turning on V(enforce_ip_allowlist) locks out every address that is not in the account's IP allowlist,
+        and this module does not check that yours is. Prefer M(prefect.cloud.ip_allowlist) (its O(prefect.cloud.ip_allowlist#module:enforce)
+        option), which manages the list and checks first that enforcing it does not lock you out.
     type: dict
   domains:
     description:
@@ -54,6 +55,7 @@ extends_documentation_fragment:
   - prefect.cloud.attributes
 seealso:
   - module: prefect.cloud.account_info
+  - module: prefect.cloud.ip_allowlist
 """
 
 EXAMPLES = r"""

@@ -73,4 +73,14 @@ class ReferenceNotFound(PrefectCloudError):
 
 
 class Refusal(PrefectCloudError):
-    """The module will not do what was asked: a guard, or input the account shows to be wrong."""
+    """The module will not do what was asked: a guard, or input the account shows to be wrong.
+
+    A refusal may come after part of the task was written (a guard that could only decide
+    once a first write was made): ``changed`` then says so, and the failed task reports it.
+    ``result`` holds fields the failed task returns beside ``msg`` (what the guard decided).
+    """
+
+    def __init__(self, message, changed=False, result=None):
+        super().__init__(message)
+        self.changed = changed
+        self.result = dict(result or {})

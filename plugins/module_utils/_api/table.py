@@ -89,6 +89,7 @@ class ApiResource:
         id_criterion="id",
         fold_case=False,
         list_defaults=None,
+        documented=True,
         **operations
     ):
         self.name = name
@@ -104,6 +105,8 @@ class ApiResource:
         self.id_criterion = id_criterion
         self.fold_case = fold_case
         self.list_defaults = dict(list_defaults or {})
+        # False for routes the official client uses that the OpenAPI document leaves out.
+        self.documented = documented
         self.operations = operations
 
     def operation(self, name):
@@ -136,9 +139,24 @@ ACCOUNT = ApiResource(
     "account",
     get=get(""),
     update=patch(""),
+    settings=get("/settings"),
     update_settings=patch("/settings"),
     domains=get("/domains"),
     update_domains=patch("/domains"),
+)
+
+# The IP allowlist: routes of the official client (``prefect.client.cloud.CloudClient``), not of
+# the OpenAPI document. ``replace`` writes the whole list; ``my_access`` says whether the
+# caller's address passes the current list as if it were enforced. Enforcement itself is the
+# account setting ``enforce_ip_allowlist`` (``ACCOUNT`` ``settings`` / ``update_settings``).
+IP_ALLOWLIST = ApiResource(
+    "ip_allowlist",
+    "IP allowlist",
+    creatable=False,
+    documented=False,
+    get=get("/ip_allowlist"),
+    replace=put("/ip_allowlist"),
+    my_access=get("/ip_allowlist/my_access"),
 )
 
 ME = ApiResource(

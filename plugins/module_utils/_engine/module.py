@@ -16,8 +16,8 @@ from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_requ
 from ansible.module_utils.errors import AnsibleFallbackNotFound
 
 from ansible_collections.prefect.cloud.plugins.module_utils._api.client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
-from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import PrefectCloudError
-from ansible_collections.prefect.cloud.plugins.module_utils._api.secrets import redact_secrets
+from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import PrefectCloudError, Refusal
+from ansible_collections.prefect.cloud.plugins.module_utils._api.secrets import redact_secrets, sanitize
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.connection import (
     CONNECTION_OPTIONS,
     INSECURE_SKIP_VERIFY_ENV,
@@ -131,6 +131,10 @@ class PrefectCloudModule:
 
 def _error_fields(exc):
     fields = {}
+    if isinstance(exc, Refusal):
+        fields.update(sanitize(exc.result))
+        # A refusal that came after a write reports the change that was made.
+        fields["changed"] = bool(exc.changed)
     if exc.status is not None:
         fields["status"] = exc.status
     return fields

@@ -5,6 +5,9 @@ permissions come from the actor's account role; workspace scopes from the
 actor's direct access row, the access rows of its teams, and - for actors
 whose role holds `administrate:workspace` (Owner, Admin) - implicit Owner
 scopes in every workspace of the account.
+
+An account that enforces its IP allowlist answers 403 to every account-scoped
+request from an address the allowlist does not admit (`allowlist.py`).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from uuid import UUID
 
 from fastapi import Depends, HTTPException, Request
 
-from . import catalogue
+from . import allowlist, catalogue
 from .store import AccountRec, ApiKeyRec, BotRec, MembershipRec, Store, UserRec, WorkspaceRec, hash_key
 
 INVALID_CREDENTIALS = "Invalid authentication credentials"
@@ -27,6 +30,8 @@ class Caller:
     key: ApiKeyRec
     user: UserRec | None
     bot: BotRec | None
+    # The requester's address as the server sees it (the peer of the connection).
+    address: allowlist.IPAddress | None = None
 
     @property
     def actor_id(self) -> UUID:
@@ -52,9 +57,17 @@ class Caller:
             raise HTTPException(404, "Account not found.")
         if not membership.active:
             raise HTTPException(403, "Your account membership is not active.")
+        self._pass_ip_allowlist(account)
         if permission and permission not in self.permissions(account_id):
             raise HTTPException(403, f"Missing account permission: {permission}")
         return account
+
+    def _pass_ip_allowlist(self, account: AccountRec) -> None:
+        if not account.ip_allowlist_available:
+            return
+        allowlist.record_seen(account.ip_allowlist, self.address, self.store.now())
+        if account.settings.get("enforce_ip_allowlist") and not allowlist.admits(account.ip_allowlist, self.address):
+            raise HTTPException(403, f"Your IP address ({self.address}) is not allowed to access this account by its IP allowlist.")
 
     # ---- workspace level -----------------------------------------------------------
     def scopes(self, workspace: WorkspaceRec) -> set[str]:
@@ -97,7 +110,7 @@ class Caller:
         return workspace
 
 
-def resolve_caller(store: Store, authorization: str | None) -> Caller:
+def resolve_caller(store: Store, authorization: str | None, host: str | None = None) -> Caller:
     scheme, _, token = (authorization or "").partition(" ")
     key_id = store.key_by_hash.get(hash_key(token.strip())) if scheme.lower() == "bearer" else None
     key = store.api_keys.get(key_id) if key_id else None
@@ -107,7 +120,7 @@ def resolve_caller(store: Store, authorization: str | None) -> Caller:
     bot = store.bots.get(key.owner_id) if key.owner_kind == "bot" else None
     if user is None and bot is None:
         raise HTTPException(401, INVALID_CREDENTIALS)
-    return Caller(store=store, key=key, user=user, bot=bot)
+    return Caller(store=store, key=key, user=user, bot=bot, address=allowlist.parse_address(host))
 
 
 def get_store(request: Request) -> Store:
@@ -122,7 +135,8 @@ async def get_caller(request: Request) -> Caller:
     # The header is read from the request rather than declared as a Header
     # parameter so that it does not show up in the generated OpenAPI (the
     # official document declares no auth parameters either).
-    caller = resolve_caller(get_store(request), request.headers.get("authorization"))
+    host = request.client.host if request.client else None
+    caller = resolve_caller(get_store(request), request.headers.get("authorization"), host)
     if caller.bot is not None and request.url.path.startswith("/api/me/") and request.app.state.emulator.options.refuse_me_for_bots:
         # EMULATOR ASSUMPTION (a switch, off by default): what the real /me/ endpoints answer
         # for a service-account key is not documented; this is the strictest plausible answer.

@@ -102,6 +102,12 @@ async def update_options(request: Request, body: dict[str, Any] = Body(...)) -> 
     return emulator.options.model_dump()
 
 
+@router.get("/seed")
+async def read_seed(request: Request) -> dict[str, Any]:
+    """The seed a reset goes back to, so a test can reset to a variant and then back."""
+    return _emulator(request).seed
+
+
 @router.post("/reset", status_code=204)
 async def reset(request: Request, body: dict[str, Any] | None = Body(None)) -> None:
     seed = (body or {}).get("seed")

@@ -14,7 +14,7 @@ from enum import Enum
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, IPvAnyNetwork, WithJsonSchema
 
 from .catalogue import ACCOUNT_PERMISSIONS, WORKSPACE_SCOPES
 
@@ -481,6 +481,26 @@ class AccountSettingsUpdate(Strict):
     enforce_webhook_authentication: bool | None = None
     self_healing_enabled: bool | None = None
     default_result_storage: AccountDefaultResultStorage | None = None
+
+
+# The IP allowlist routes are not in the official document; these follow the
+# official client (`prefect.client.schemas.objects`), whose names they keep.
+class IPAllowlistEntry(Strict):
+    ip_network: IPvAnyNetwork  # an address or a CIDR network, no host bits set
+    enabled: bool
+    description: str | None = None
+    # Sent back by clients that echo what they read (the official CLI does);
+    # accepted and ignored, as the server keeps it.
+    last_seen: str | None = None
+
+
+class IPAllowlist(Strict):
+    entries: list[IPAllowlistEntry]
+
+
+class IPAllowlistMyAccessResponse(Strict):
+    allowed: bool
+    detail: str
 
 
 class AccountRoleUpdate(Strict):

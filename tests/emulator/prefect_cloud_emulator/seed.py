@@ -2,7 +2,8 @@
 
 Seed format (see README.md):
 
-    account: {id: <uuid, optional>, handle, name, plan_type, plan_tier (optional)}
+    account: {id: <uuid, optional>, handle, name, plan_type, plan_tier (optional),
+              ip_allowlist (optional, default true: false = the account lacks the feature)}
     users: [{email, handle, first_name, last_name, account_role, api_key (optional)}]
     workspaces: [{handle, name, description (optional)}]      # extension, optional
     options: {refuse_me_for_bots: false}                      # extension, optional
@@ -56,6 +57,8 @@ class SeedAccount(BaseModel):
     name: str
     plan_type: AccountPlanType = AccountPlanType.ENTERPRISE
     plan_tier: AccountPlanTier | None = AccountPlanTier.ENTERPRISE
+    # Whether the account has the IP allowlist feature (an Enterprise add-on).
+    ip_allowlist: bool = True
 
 
 class SeedUser(BaseModel):
@@ -92,6 +95,7 @@ def build_store(seed: dict[str, Any]) -> Store:
         "name": spec.account.name,
         "plan_type": spec.account.plan_type.value,
         "plan_tier": spec.account.plan_tier.value if spec.account.plan_tier else None,
+        "ip_allowlist_available": spec.account.ip_allowlist,
     }
     account = store.add_account(**account_fields)
     if spec.account.id is not None:  # keep the seed's id

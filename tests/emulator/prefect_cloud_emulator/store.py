@@ -56,6 +56,17 @@ class DomainRec(Record):
 
 
 @dataclass
+class IPAllowlistEntryRec:
+    """One entry of an account's IP allowlist; `ip_network` in canonical CIDR form."""
+
+    ip_network: str
+    enabled: bool
+    description: str | None = None
+    # Kept by the server: the last time a request came from an address in this network.
+    last_seen: datetime | None = None
+
+
+@dataclass
 class AccountRec(Record):
     handle: str
     name: str
@@ -71,6 +82,10 @@ class AccountRec(Record):
     workos_connection_ids: list[str] = field(default_factory=list)
     settings: dict[str, Any] = field(default_factory=dict)
     domains: list[DomainRec] = field(default_factory=list)
+    # The IP allowlist is a plan feature: without it, the settings carry no
+    # `enforce_ip_allowlist` and the ip_allowlist routes answer 403.
+    ip_allowlist_available: bool = True
+    ip_allowlist: list[IPAllowlistEntryRec] = field(default_factory=list)
 
 
 @dataclass

@@ -104,6 +104,15 @@ REQUIRED_OPERATIONS = [
 ]
 REQUIRED_KEYS = {(m, oc.norm_path(p)) for m, p in REQUIRED_OPERATIONS}
 
+# Operations the emulator serves although the official document lacks them, each with where its
+# wire format comes from. Only these may be served outside the document.
+KNOWN_ADDITIONS = {
+    ("GET", A + "/ip_allowlist"): "official client: prefect/client/cloud.py read_account_ip_allowlist",
+    ("PUT", A + "/ip_allowlist"): "official client: prefect/client/cloud.py update_account_ip_allowlist",
+    ("GET", A + "/ip_allowlist/my_access"): "official client: prefect/client/cloud.py check_ip_allowlist_access",
+}
+KNOWN_ADDITION_KEYS = {(m, oc.norm_path(p)) for m, p in KNOWN_ADDITIONS}
+
 if OFFICIAL is not None:
     OFFICIAL_OPS = oc.operations(OFFICIAL)
     OP_PARAMS = [pytest.param(k, id=f"{k[0]} {v[0]}") for k, v in sorted(OFFICIAL_OPS.items(),
@@ -132,9 +141,22 @@ def test_required_operations_exist_in_official_document(official):
 
 def test_emulator_serves_no_operation_outside_official_document(official, emulator_ops):
     off = oc.operations(official)
-    extra = sorted(f"{m} {v[0]}" for (m, p), v in emulator_ops.items() if (m, p) not in off)
+    extra = sorted(f"{m} {v[0]}" for (m, p), v in emulator_ops.items()
+                   if (m, p) not in off and (m, p) not in KNOWN_ADDITION_KEYS)
     assert not extra, ("the emulator serves /api operations that the official document does "
                        f"not have (wrong method, path or trailing slash?): {extra}")
+
+
+@pytest.mark.parametrize("key", sorted(KNOWN_ADDITIONS), ids=lambda k: f"{k[0]} {k[1]}")
+def test_known_additions_are_served_and_still_missing_from_the_official_document(key, official,
+                                                                                 emulator_ops):
+    """The list above stays honest: each addition is served, and once the official document
+    gains it, this fails so that the operation moves under the full comparison."""
+    method, path = key
+    normalised = (method, oc.norm_path(path))
+    assert normalised in emulator_ops, f"{method} {path} is listed as an addition but not served"
+    assert normalised not in oc.operations(official), (
+        f"{method} {path} is in the official document now: drop it from KNOWN_ADDITIONS")
 
 
 def test_served_operations_cover_the_issue_list(official, emulator_ops):

@@ -1,10 +1,11 @@
 """The Cloud API routes, one module per resource family."""
 
-from . import access, accounts, bots, invitations, me, members, teams, workspaces
+from . import access, accounts, bots, invitations, ip_allowlist, me, members, teams, workspaces
 
 ROUTERS = [
     me.router,
     accounts.router,
+    ip_allowlist.router,
     members.router,
     workspaces.router,
     access.router,

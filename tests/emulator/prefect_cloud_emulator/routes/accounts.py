@@ -9,6 +9,7 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from fastapi import APIRouter, Body, HTTPException, Query as QueryParam, Request, Response
+from fastapi.responses import JSONResponse
 
 from .. import views
 from ..auth import Caller, CallerDep
@@ -35,8 +36,8 @@ from ..models import (
     WorkspaceUsageResponse,
 )
 from ..query import Query
-from ..store import AccountRoleRec, DomainRec
-from .common import A, LIMIT, MULTIPART_FILE, OFFSET, not_found
+from ..store import AccountRec, AccountRoleRec, DomainRec
+from .common import A, IP_ALLOWLIST_UNAVAILABLE, LIMIT, MULTIPART_FILE, OFFSET, not_found
 
 router = APIRouter(prefix="/api")
 
@@ -53,9 +54,30 @@ async def list_permissions(caller: Caller = CallerDep) -> list[str]:
 
 
 # ---- the account ------------------------------------------------------------------
+IP_ALLOWLIST_SETTING = "enforce_ip_allowlist"
+
+
+def settings_view(rec: AccountRec) -> dict[str, Any]:
+    """The account settings with their defaults; an account without the IP
+    allowlist feature has no `enforce_ip_allowlist` (the official CLI reads its
+    absence as "not available for this account")."""
+    settings = AccountSettings.model_validate(rec.settings).model_dump(mode="json")
+    if not rec.ip_allowlist_available:
+        del settings[IP_ALLOWLIST_SETTING]
+    return settings
+
+
+def refuse_unavailable_ip_allowlist(rec: AccountRec, settings: dict[str, Any]) -> None:
+    if not rec.ip_allowlist_available and settings.get(IP_ALLOWLIST_SETTING) is not None:
+        raise HTTPException(403, IP_ALLOWLIST_UNAVAILABLE)
+
+
 @router.get(A, response_model=AccountResponse)
-async def read_account(account_id: UUID, caller: Caller = CallerDep) -> dict[str, Any]:
-    return views.account(caller.account(account_id, "read:account"))
+async def read_account(account_id: UUID, caller: Caller = CallerDep) -> Response:
+    rec = caller.account(account_id, "read:account")
+    body = AccountResponse.model_validate(views.account(rec)).model_dump(mode="json")
+    body["settings"] = settings_view(rec)
+    return JSONResponse(body)
 
 
 @router.patch(A, status_code=204)
@@ -67,6 +89,11 @@ async def update_account(account_id: UUID, account: AccountUpdate, caller: Calle
     for name, value in changes.items():
         if value is None and name in ("name", "handle", "settings"):
             continue  # required fields: an explicit null means "no change"
+        if name == "settings" and not rec.ip_allowlist_available:
+            # AccountSettings always carries enforce_ip_allowlist (default false);
+            # only turning it on is refused, and the key is not stored.
+            if value.pop(IP_ALLOWLIST_SETTING, False):
+                raise HTTPException(403, IP_ALLOWLIST_UNAVAILABLE)
         setattr(rec, name, value)
     rec.updated = caller.store.now()
     return Response(status_code=204)
@@ -95,8 +122,7 @@ async def delete_account(account_id: UUID, caller: Caller = CallerDep) -> Respon
 
 @router.get(A + "/settings")
 async def read_account_settings(account_id: UUID, caller: Caller = CallerDep) -> dict[str, Any]:
-    rec = caller.account(account_id, "read:account")
-    return AccountSettings.model_validate(rec.settings).model_dump(mode="json")
+    return settings_view(caller.account(account_id, "read:account"))
 
 
 @router.patch(A + "/settings", status_code=204)
@@ -104,6 +130,7 @@ async def update_account_settings(account_id: UUID, settings: AccountSettingsUpd
     rec = caller.account(account_id, "update:account")
     # Partial update: only the keys sent (and not null) change.
     changes = {k: v for k, v in settings.model_dump(exclude_unset=True, mode="json").items() if v is not None}
+    refuse_unavailable_ip_allowlist(rec, changes)
     rec.settings = {**rec.settings, **changes}
     rec.updated = caller.store.now()
     return Response(status_code=204)

@@ -16,6 +16,10 @@ OFFSET = Body(0, ge=0)
 A = "/accounts/{account_id}"  # relative to the routers' "/api" prefix
 W = A + "/workspaces/{workspace_id}"
 
+# EMULATOR ASSUMPTION: what Prefect Cloud answers (403) when an account without
+# the IP allowlist feature uses it; the wording follows the official CLI's.
+IP_ALLOWLIST_UNAVAILABLE = "IP allowlisting is not available for this account."
+
 # Multipart uploads (account image, profile image) are accepted and ignored;
 # the schema is declared by hand so that python-multipart is not needed.
 MULTIPART_FILE: dict[str, Any] = {
