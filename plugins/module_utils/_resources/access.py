@@ -138,7 +138,6 @@ def revoke_access(api, workspace_id, accessor, row):
     api.delete(ACCESS_LISTS[accessor], "revoke", workspace_id=workspace_id, **ids)
 
 
-
 # -- the caller's right to manage the workspace's access ---------------------------------------
 #
 # Each access list is written with its own workspace scope. A caller holds the scopes of its
