@@ -80,10 +80,15 @@ def test_a_timed_out_api_key_create_is_not_duplicated(fresh, tmp_path):
     first = _run_task(fresh, tmp_path, task, "to-key-1")
     time.sleep(2)  # the delayed create has been processed by now
     second = _run_task(fresh, tmp_path, task, "to-key-2")
-    assert len(_writes(fresh, "/api_keys")) == 1
+    # The timed-out create did land, but its plaintext key is lost with the response: the module
+    # waits for it to show, deletes it, and mints the one key it can deliver. Never two keys.
+    posts = _writes(fresh, "/api_keys")
+    deletes = [e for e in fresh.log() if e["method"] == "DELETE" and "/api_keys/" in e["path"]]
+    assert len(posts) in (1, 2) and len(deletes) == len(posts) - 1, (posts, deletes)
     keys = [k for k in fresh.api("GET", "/me/api_keys").json() if k["name"] == "to-key"]
     assert len(keys) == 1
-    assert (first.get("api_key") or second.get("api_key")), "the one key must reach the user"
+    assert first.get("api_key"), "the one key must reach the user in the run that made it"
+    assert not second.get("changed") and not second.get("api_key")
     assert not second.get("warnings")
 
 
