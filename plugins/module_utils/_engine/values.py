@@ -133,12 +133,3 @@ def requested_expiration_label(value, option):
     if text.isdigit():
         text += "s"
     return "%s from now" % re.sub(r"\s+", "", text.lower())
-
-
-def is_duration(value):
-    """Whether an expiration option was given as a duration (relative) rather than a moment."""
-    try:
-        parse_duration(value, "value")
-    except ValueError:
-        return False
-    return True
