@@ -27,14 +27,15 @@ CORES = {"newest": TOP / ".venv", "oldest": TOP / ".venv-2.16"}
 
 @pytest.fixture(scope="module")
 def module_utils():
-    """The collection's _module and _client, imported from its tree copy (tools/collection_tree.sh)."""
+    """The collection's engine module, HTTP client and connection settings, imported from its tree copy (tools/collection_tree.sh)."""
     tree = subprocess.run([str(TOP / "tools" / "collection_tree.sh")], check=True, capture_output=True, text=True).stdout
     sys.path.insert(0, str(pathlib.Path(tree.strip()).parents[2]))
     try:
-        from ansible_collections.prefect.cloud.plugins.module_utils import _client, _module
+        from ansible_collections.prefect.cloud.plugins.module_utils._api import client
+        from ansible_collections.prefect.cloud.plugins.module_utils._engine import connection, module
     finally:
         sys.path.pop(0)
-    return _module, _client
+    return module, client, connection
 
 
 def option_environment(module_utils):
@@ -63,8 +64,8 @@ def test_the_fields_are_the_connection_options(module_utils):
 
 def test_an_empty_optional_field_counts_as_unset(module_utils):
     """AWX injects an empty string for an optional field left empty: the defaults must still apply."""
-    _module, _client = module_utils
-    api_url, account = _module.connection_settings({"api_url": "", "api_key": "k", "account": ""}, environ={})
+    _module, _client, _connection = module_utils
+    api_url, account = _connection.connection_settings({"api_url": "", "api_key": "k", "account": ""}, environ={})
     assert api_url == _client.DEFAULT_API_URL
     assert not account
 
