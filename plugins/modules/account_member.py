@@ -16,14 +16,51 @@ description:
     O(allow_self_removal=true). A guard that stops a task fails it in check mode too."
   - After an Owner is demoted, deactivated or removed, the active Owners are counted again; if none is left,
     the task fails (reporting C(changed)) with what happened and how to repair it.
+  - Many members are managed by one task with O(members) (the bulk form), and with O(exclusive) the account's
+    members become exactly those listed.
 author:
   - prefect.cloud maintainers (@prefect-cloud-ansible)
 options:
   email:
     description:
       - The member's email address (or their user id).
+      - Required unless O(members) is given; the two do not combine.
     type: str
-    required: true
+  members:
+    description:
+      - Many members in one task, each entry with the options of a single member. The options of the entries
+        cannot be given at the top level as well; O(allow_self_removal) applies to every entry.
+      - One request reads every listed member (with O(exclusive), one paginated read of all members). Every entry
+        is read, planned and guarded before the first write, and the last-Owner guard judges the entries together
+        (demoting two of two Owners in one task is refused), so a refusal leaves nothing half-done.
+    type: list
+    elements: dict
+    version_added: 0.2.0
+    suboptions:
+      email:
+        description: The member's email address or user id (see O(email)).
+        type: str
+        required: true
+      account_role:
+        description: The account role (see O(account_role)).
+        type: str
+      active:
+        description: Whether the membership is active (see O(active)).
+        type: bool
+      state:
+        description: V(present) or V(absent), for this member.
+        type: str
+        choices: [present, absent]
+        default: present
+  exclusive:
+    description:
+      - With O(members), remove every user member of the account that no entry names.
+      - The caller's own membership is never removed this way, nor the last active Owner (the guard refuses).
+        Service accounts (bots) are not account members here and are never touched.
+      - Check mode lists exactly who would be removed (in C(results) and the diff).
+    type: bool
+    default: false
+    version_added: 0.2.0
   account_role:
     description:
       - The account role, by name (V(Owner), V(Admin), V(Member), or a custom role) or id.
@@ -81,6 +118,17 @@ EXAMPLES = r"""
       prefect.cloud.account_member:
         email: frank@acme.io
         state: absent
+
+    - name: The account's members are exactly these (anyone else is removed, never the caller)
+      prefect.cloud.account_member:
+        members:
+          - email: dan@acme.io
+            account_role: Admin
+          - email: erin@acme.io
+            account_role: Member
+          - email: owner@acme.io
+            account_role: Owner
+        exclusive: true
 """
 
 RETURN = r"""
@@ -142,8 +190,41 @@ diff:
   returned: when diff mode is on
   type: dict
   sample: {before: {email: dan@acme.io, account_role: Admin, active: true}, after: {email: dan@acme.io, account_role: Member, active: true}}
+members:
+  description: With O(members), each listed member after the task (as RV(account_member) describes it), in order.
+  returned: when O(members) is given
+  type: list
+  elements: dict
+  sample:
+    - email: dan@acme.io
+      account_role: Admin
+      active: true
+results:
+  description:
+    - With O(members), what the task did to each member, in the order of the entries; with O(exclusive), then
+      each member removed because no entry names them.
+  returned: when O(members) is given
+  type: list
+  elements: dict
+  contains:
+    email:
+      description: The member's email address (as the entry gives it).
+      type: str
+      sample: dan@acme.io
+    changed:
+      description: Whether the membership changed.
+      type: bool
+      sample: true
+    action:
+      description: V(update), V(delete), or null when nothing was done.
+      type: str
+      sample: update
+    msg:
+      description: What happened to the member.
+      type: str
+      sample: account member 'dan@acme.io' updated
 msg:
-  description: What happened, such as C(account member 'dan@acme.io' updated).
+  description: "What happened, such as C(account member 'dan@acme.io' updated), or with O(members) C(12 account members: 1 updated)."
   returned: always
   type: str
   sample: account member 'dan@acme.io' updated
@@ -152,6 +233,7 @@ msg:
 from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import PrefectCloudHTTPError, Refusal
 from ansible_collections.prefect.cloud.plugins.module_utils._api.table import ACCOUNT_MEMBER, ACCOUNT_ROLE
 from ansible_collections.prefect.cloud.plugins.module_utils._engine import validate
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.bulk import BulkForm, run_bulk
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile import DELETE, Resource, run_resource
 from ansible_collections.prefect.cloud.plugins.module_utils._resources.caller import CallerIdentity
@@ -222,6 +304,39 @@ class AccountMember(Resource):
                     % (action, self.params["email"])
                 )
 
+    # -- the bulk form -------------------------------------------------------
+
+    @classmethod
+    def prefetch(cls, module, entries, exclusive):
+        """Exclusive mode reads every user member (one paginated read) and removes those no entry names."""
+        if not exclusive:
+            return super().prefetch(module, entries, exclusive)
+        rows = module.api.list(ACCOUNT_MEMBER)
+        for row in rows:
+            module.resolver.remember(ACCOUNT_MEMBER, row)
+        listed = set()
+        for found in module.resolver.find_many(ACCOUNT_MEMBER, [params["email"] for params in entries]).values():
+            listed.add(found["user_id"])
+        caller = CallerIdentity(module.connection)
+        unlisted = [
+            {"email": row["email"], "state": "absent"}
+            for row in rows
+            if row["user_id"] not in listed and not caller.is_user(user_id=row.get("user_id"), email=row.get("email"))
+        ]
+        return None, sorted(unlisted, key=lambda params: params["email"].lower())
+
+    @classmethod
+    def guard_many(cls, module, planned):
+        """Owners lost across the entries: each entry's guard saw the others' Owners still there."""
+        losing = [resource for resource, _plan in planned if resource.owner_loss]
+        if len(losing) < 2:
+            return
+        if losing[0].active_user_owners() <= len(losing):
+            raise Refusal(
+                "refusing to %s: together they would leave the account without an active Owner"
+                % ", ".join("%s %s" % (r.owner_loss, r.params["email"]) for r in losing)
+            )
+
     def active_user_owners(self):
         owner = self.resolver.require_role(ACCOUNT_ROLE, "Owner")
         body = ACCOUNT_MEMBER.criteria("account_role_id", [owner["id"]])
@@ -281,17 +396,31 @@ class AccountMember(Resource):
         self.recheck_owners()
 
 
+MEMBER_OPTIONS = {
+    "email": {"type": validate.STRING},
+    "account_role": {"type": validate.STRING},
+    "active": {"type": "bool"},
+    "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
+}
+
+
 def main():
+    entry_options = dict(MEMBER_OPTIONS, email={"type": validate.STRING, "required": True})
     module = PrefectCloudModule(
-        argument_spec={
-            "email": {"type": validate.STRING, "required": True},
-            "account_role": {"type": validate.STRING},
-            "active": {"type": "bool"},
-            "allow_self_removal": {"type": "bool", "default": False},
-            "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
-        },
+        argument_spec=dict(
+            MEMBER_OPTIONS,
+            members={"type": "list", "elements": "dict", "options": entry_options},
+            exclusive={"type": "bool", "default": False},
+            allow_self_removal={"type": "bool", "default": False},
+        ),
+        mutually_exclusive=[("email", "members")],
+        required_one_of=[("email", "members")],
+        required_if=[("exclusive", True, ("members",))],
     )
-    run_resource(module, AccountMember)
+    if module.params["members"] is not None:
+        run_bulk(module, BulkForm(AccountMember, "members", exclusive="exclusive"))
+    else:
+        run_resource(module, AccountMember)
 
 
 if __name__ == "__main__":

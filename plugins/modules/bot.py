@@ -16,14 +16,55 @@ description:
   - Rotation is asked for explicitly with O(rotate_api_key), or conditionally with
     O(rotate_if_expires_within) so that a scheduled play rotates keys only as they near expiry.
   - Only the options you set are compared and changed; an option left unset never changes anything.
+  - Many bots are managed by one task with O(bots) (the bulk form). One read finds them all, every
+    entry is checked before the first write, and the keys minted are returned together in C(api_keys).
 author:
   - prefect.cloud maintainers (@prefect-cloud-ansible)
 options:
   name:
     description:
       - The bot name, unique within the account. It identifies the bot.
+      - Required unless O(bots) is given; the two do not combine.
     type: str
-    required: true
+  bots:
+    description:
+      - Many bots in one task, each entry with the options of a single bot. The options of the
+        entries (O(bots[].name), O(bots[].account_role) and so on) cannot be given at the top level
+        as well.
+      - Every entry is read (one request for all), planned, checked and guarded before the first
+        write, so a bad entry or a missing role fails the task with nothing written.
+      - The keys minted are returned in C(api_keys), by bot name. If a write fails part-way, the task
+        fails and still returns C(api_keys) with the keys minted before the failure, and C(results)
+        with what was done.
+    type: list
+    elements: dict
+    version_added: 0.2.0
+    suboptions:
+      name:
+        description: The bot name (see O(name)).
+        type: str
+        required: true
+      account_role:
+        description: The account role of the bot (see O(account_role)).
+        type: str
+      api_key_expiration:
+        description: When keys minted for this bot expire (see O(api_key_expiration)).
+        type: str
+      rotate_api_key:
+        description: Rotate the key of this bot now (see O(rotate_api_key)).
+        type: bool
+        default: false
+      rotate_if_expires_within:
+        description: Rotate the key of this bot when it expires within this duration (see O(rotate_if_expires_within)).
+        type: str
+      old_key_expires_in_seconds:
+        description: How long the previous key of this bot keeps working after a rotation (see O(old_key_expires_in_seconds)).
+        type: int
+      state:
+        description: V(present) or V(absent), for this bot.
+        type: str
+        choices: [present, absent]
+        default: present
   account_role:
     description:
       - The account role of the bot, by name (such as V(Member) or V(Admin)) or by id.
@@ -153,6 +194,29 @@ EXAMPLES = r"""
       prefect.cloud.bot:
         name: legacy-ci
         state: absent
+
+    - name: Every deployer in one task; keys due within a week are rotated
+      prefect.cloud.bot:
+        bots:
+          - name: deployer-dev
+            api_key_expiration: 30d
+            rotate_if_expires_within: 7d
+          - name: deployer-prod
+            api_key_expiration: 90d
+            rotate_if_expires_within: 7d
+            old_key_expires_in_seconds: 3600
+      register: deployers
+      no_log: true
+
+    - name: Keep each key minted (api_keys maps bot names to keys)
+      ansible.builtin.copy:
+        content: "{{ item.value }}"
+        dest: "/etc/prefect/{{ item.key }}.key"
+        mode: "0600"
+      loop: "{{ deployers.api_keys | default({}) | dict2items }}"
+      loop_control:
+        label: "{{ item.key }}"
+      no_log: true
 """
 
 RETURN = r"""
@@ -246,8 +310,49 @@ diff:
       active_key:
         expiration: '2026-06-10T08:00:00Z'
         rotated: true
+bots:
+  description:
+    - With O(bots), each bot after the task (as RV(bot) describes it; in check mode, the prediction),
+      in the order of the entries. Bots that are absent are left out.
+  returned: when O(bots) is given
+  type: list
+  elements: dict
+  sample:
+    - name: deployer-dev
+      account_role: Member
+      id: 1f0e2d3c-4b5a-4697-8879-6a5b4c3d2e1f
+api_keys:
+  description:
+    - With O(bots), the keys minted by this run, by bot name; the only time they can be read.
+    - Returned by a failed task too, with the keys minted before the failure.
+  returned: when O(bots) is given and this run minted at least one key (never in check mode)
+  type: dict
+  sample:
+    deployer-dev: pnb_************************************
+results:
+  description: With O(bots), what the task did to each bot, in the order of the entries.
+  returned: when O(bots) is given
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: The bot name.
+      type: str
+      sample: deployer-dev
+    changed:
+      description: Whether the bot changed.
+      type: bool
+      sample: true
+    action:
+      description: V(create), V(update), V(delete), or null when nothing was done.
+      type: str
+      sample: create
+    msg:
+      description: What happened to the bot.
+      type: str
+      sample: bot 'deployer-dev' created
 msg:
-  description: What happened, such as C(bot 'prod-deployer' created).
+  description: "What happened, such as C(bot 'prod-deployer' created), or with O(bots) C(2 bots: 1 created)."
   returned: always
   type: str
   sample: bot 'prod-deployer' updated
@@ -259,6 +364,7 @@ from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import P
 from ansible_collections.prefect.cloud.plugins.module_utils._api.table import ACCOUNT_ROLE, BOT
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.connection import Connection
 from ansible_collections.prefect.cloud.plugins.module_utils._engine import validate
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.bulk import BulkForm, run_bulk
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile import Resource, run_resource
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.values import (
@@ -450,19 +556,28 @@ class Bot(Resource):
         return self.read_after_minting(raw["id"], response, locks_out)
 
 
+BOT_OPTIONS = {
+    "name": {"type": validate.STRING},
+    "account_role": {"type": validate.STRING},
+    "api_key_expiration": {"type": validate.STRING, "no_log": False},
+    "rotate_api_key": {"type": "bool", "default": False, "no_log": False},
+    "rotate_if_expires_within": {"type": validate.STRING},
+    "old_key_expires_in_seconds": {"type": "int", "no_log": False},
+    "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
+}
+
+
 def main():
+    entry_options = dict(BOT_OPTIONS, name={"type": validate.STRING, "required": True})
     module = PrefectCloudModule(
-        argument_spec={
-            "name": {"type": validate.STRING, "required": True},
-            "account_role": {"type": validate.STRING},
-            "api_key_expiration": {"type": validate.STRING, "no_log": False},
-            "rotate_api_key": {"type": "bool", "default": False, "no_log": False},
-            "rotate_if_expires_within": {"type": validate.STRING},
-            "old_key_expires_in_seconds": {"type": "int", "no_log": False},
-            "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
-        },
+        argument_spec=dict(BOT_OPTIONS, bots={"type": "list", "elements": "dict", "options": entry_options}),
+        mutually_exclusive=[("name", "bots")],
+        required_one_of=[("name", "bots")],
     )
-    run_resource(module, Bot)
+    if module.params["bots"] is not None:
+        run_bulk(module, BulkForm(Bot, "bots"))
+    else:
+        run_resource(module, Bot)
 
 
 if __name__ == "__main__":

@@ -22,6 +22,8 @@ description:
     reports no change and warns. Change the role of a member with M(prefect.cloud.account_member).
   - With O(state=absent) every pending invitation for the email (to the account, or to O(workspace)) is
     revoked, expired ones included. Members are never touched; remove them with M(prefect.cloud.account_member).
+  - Many invitations are managed by one task with O(invitations) (the bulk form); with O(exclusive), the
+    pending account invitations that no entry names are revoked.
 author:
   - prefect.cloud maintainers (@prefect-cloud-ansible)
 options:
@@ -29,8 +31,41 @@ options:
     description:
       - The email address of the person to invite. It identifies the invitation and is compared
         case-insensitively.
+      - Required unless O(invitations) is given; the two do not combine.
     type: str
-    required: true
+  invitations:
+    description:
+      - Many invitations in one task, each entry with the options of a single invitation. The options of the
+        entries cannot be given at the top level as well.
+      - One request reads the pending account invitations of every entry, and one the account members among
+        them; every entry is planned and checked before the first invitation is sent.
+    type: list
+    elements: dict
+    version_added: 0.2.0
+    suboptions:
+      email:
+        description: The email address of the person to invite (see O(email)).
+        type: str
+        required: true
+      workspace:
+        description: Invite to this workspace instead of the account (see O(workspace)).
+        type: str
+      account_role:
+        description: The account role of an account invitation (see O(account_role)); not with O(invitations[].workspace).
+        type: str
+      state:
+        description: V(present) or V(absent), for this invitation.
+        type: str
+        choices: [present, absent]
+        default: present
+  exclusive:
+    description:
+      - With O(invitations), revoke every pending account invitation whose email no entry names as an account
+        invitation (an entry without O(invitations[].workspace)).
+      - Workspace invitations are never revoked this way. Check mode lists exactly what would be revoked.
+    type: bool
+    default: false
+    version_added: 0.2.0
   workspace:
     description:
       - Invite to this workspace (by handle, or by id) instead of to the account as a whole.
@@ -95,6 +130,14 @@ EXAMPLES = r"""
       prefect.cloud.invitation:
         email: wrong@example.com
         state: absent
+
+    - name: The pending account invitations are exactly these (any other is revoked)
+      prefect.cloud.invitation:
+        invitations:
+          - email: dana@example.com
+          - email: erin@example.com
+            account_role: Admin
+        exclusive: true
 """
 
 RETURN = r"""
@@ -162,6 +205,40 @@ diff:
   returned: when diff mode is on
   type: dict
   sample: {before: {}, after: {email: dana@example.com, workspace: staging, account_role: null, status: pending}}
+invitations:
+  description: With O(invitations), each invitation after the task (as RV(invitation) describes it), in order.
+  returned: when O(invitations) is given
+  type: list
+  elements: dict
+  sample:
+    - email: dana@example.com
+      workspace: null
+      account_role: Member
+      status: pending
+results:
+  description:
+    - With O(invitations), what the task did for each entry, in order; with O(exclusive), then each
+      invitation revoked because no entry names it.
+  returned: when O(invitations) is given
+  type: list
+  elements: dict
+  contains:
+    email:
+      description: The email address (as the entry gives it).
+      type: str
+      sample: dana@example.com
+    changed:
+      description: Whether an invitation was sent or revoked.
+      type: bool
+      sample: true
+    action:
+      description: V(create) (sent), V(update) (sent again with another role), V(delete) (revoked), or null.
+      type: str
+      sample: create
+    msg:
+      description: What happened for the entry.
+      type: str
+      sample: invitation for 'dana@example.com' sent
 msg:
   description: What happened, such as C(invitation for 'dana@example.com' sent).
   returned: always
@@ -177,6 +254,7 @@ from ansible_collections.prefect.cloud.plugins.module_utils._api.table import (
     WORKSPACE_ROLE,
 )
 from ansible_collections.prefect.cloud.plugins.module_utils._engine import validate
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.bulk import BulkForm, run_bulk
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile import (
     CREATE,
@@ -198,6 +276,8 @@ DEFAULT_ACCOUNT_ROLE = "Member"
 
 class Invitation(Resource):
     result_key = "invitation"
+    identity = "email"
+    noun = "invitation"
 
     @classmethod
     def parse_options(cls, params):
@@ -205,6 +285,8 @@ class Invitation(Resource):
             params,
             {"email": validate.email, "workspace": validate.workspace_reference, "account_role": validate.identity},
         )
+        if params.get("workspace") is not None and params.get("account_role") is not None:
+            raise ValueError("account_role cannot be combined with workspace: Prefect Cloud picks the roles of a workspace invitation")
         return {"email": params["email"].lower()}
 
     def __init__(self, module, options=None):
@@ -228,9 +310,44 @@ class Invitation(Resource):
 
     # -- reading -------------------------------------------------------------
 
-    def pending(self):
-        """Every PENDING invitation for the email in scope (the account, or the workspace), oldest first."""
+    @classmethod
+    def entry_key(cls, params):
+        # One account invitation and one per workspace may be out for the same person.
+        return (params["email"].lower(), params.get("workspace"))
+
+    @classmethod
+    def prefetch(cls, module, entries, exclusive):
+        """The pending account invitations of every entry in one read, the members among them in another.
+
+        In exclusive mode the read takes every pending account invitation, and those whose email no
+        account entry names are revoked.
+        """
+        account_emails = [params["email"].lower() for params in entries if params.get("workspace") is None]
+        workspaces = [params["workspace"] for params in entries if params.get("workspace") is not None]
+        if workspaces:
+            module.resolver.find_many(WORKSPACE, workspaces)
+        present = [params["email"] for params in entries if params["state"] == "present"]
+        if present:
+            module.resolver.find_many(ACCOUNT_MEMBER, present)
+        pending = {}
+        if account_emails or exclusive:
+            for row in read_invitations(module.api, None if exclusive else account_emails, ["PENDING"]):
+                if row.get("status") == "PENDING" and row.get("workspace_id") is None and row.get("email"):
+                    pending.setdefault(row["email"].lower(), []).append(row)
+        unlisted = []
+        if exclusive:
+            listed = set(account_emails)
+            unlisted = [{"email": email, "state": "absent"} for email in sorted(pending) if email not in listed]
+        return {"pending": pending}, unlisted
+
+    def pending(self, fresh=True):
+        """Every PENDING invitation for the email in scope (the account, or the workspace), oldest first.
+
+        Not ``fresh``: from a bulk form's one read of every entry's invitations, when it made one.
+        """
         workspace_id = self.workspace["id"] if self.workspace else None
+        if not fresh and workspace_id is None and self.prefetched is not None:
+            return list(self.prefetched["pending"].get(self.email, []))
         rows = read_invitations(self.api, [self.email], ["PENDING"], workspace_id)
         rows = [r for r in rows if (r.get("email") or "").lower() == self.email and r.get("status") == "PENDING"]
         if workspace_id is None:
@@ -238,9 +355,9 @@ class Invitation(Resource):
             rows = [r for r in rows if r.get("workspace_id") is None]
         return rows
 
-    def live_pending(self):
+    def live_pending(self, fresh=True):
         """The pending invitations that can still be accepted (the server's clock decides)."""
-        rows = self.pending()
+        rows = self.pending(fresh)
         now = self.client.server_now()
         self.expired = [r for r in rows if is_expired(r, now)]
         return [r for r in rows if not is_expired(r, now)]
@@ -253,12 +370,12 @@ class Invitation(Resource):
         if self.params["workspace"]:
             self.workspace = self.resolver.require(WORKSPACE, self.params["workspace"])
         if self.params["state"] == "absent":
-            rows = self.pending()
+            rows = self.pending(fresh=False)
             return {"pending": rows} if rows else None
         member = self.resolver.find(ACCOUNT_MEMBER, self.email)
         if member is not None and member.get("active", True) and (self.workspace is None or self.has_workspace_access()):
             return {"member": member}
-        live = self.live_pending()
+        live = self.live_pending(fresh=False)
         return {"pending": live} if live else None
 
     # -- the comparable view -------------------------------------------------
@@ -382,17 +499,30 @@ class Invitation(Resource):
         return sanitize(result)
 
 
+INVITATION_OPTIONS = {
+    "email": {"type": validate.STRING},
+    "workspace": {"type": validate.STRING},
+    "account_role": {"type": validate.STRING},
+    "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
+}
+
+
 def main():
+    entry_options = dict(INVITATION_OPTIONS, email={"type": validate.STRING, "required": True})
     module = PrefectCloudModule(
-        argument_spec={
-            "email": {"type": validate.STRING, "required": True},
-            "workspace": {"type": validate.STRING},
-            "account_role": {"type": validate.STRING},
-            "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
-        },
-        mutually_exclusive=[("workspace", "account_role")],
+        argument_spec=dict(
+            INVITATION_OPTIONS,
+            invitations={"type": "list", "elements": "dict", "options": entry_options},
+            exclusive={"type": "bool", "default": False},
+        ),
+        mutually_exclusive=[("workspace", "account_role"), ("email", "invitations")],
+        required_one_of=[("email", "invitations")],
+        required_if=[("exclusive", True, ("invitations",))],
     )
-    run_resource(module, Invitation)
+    if module.params["invitations"] is not None:
+        run_bulk(module, BulkForm(Invitation, "invitations", exclusive="exclusive"))
+    else:
+        run_resource(module, Invitation)
 
 
 if __name__ == "__main__":

@@ -125,11 +125,11 @@ class PrefectCloudModule:
         try:
             result = body()
         except PrefectCloudError as exc:
-            self.fail(str(exc), **_error_fields(exc))
+            self.fail(str(exc), **error_fields(exc))
         self.exit(**result)
 
 
-def _error_fields(exc):
+def error_fields(exc):
     fields = {}
     if isinstance(exc, Refusal):
         fields.update(sanitize(exc.result))

@@ -118,6 +118,9 @@ class Resource:
     #: how messages name the kind of object (default: the table entry's label)
     noun = None
 
+    #: what a bulk form's one read for all its entries found (``prefetch``), shared by every entry
+    prefetched = None
+
     def __init__(self, module, options=None):
         self.module = module
         self.params = module.params
@@ -133,6 +136,38 @@ class Resource:
         reaches the resource as ``self.options``.
         """
         return params
+
+    # -- the bulk form (bulk.py): many objects of this kind in one task ------
+
+    @classmethod
+    def entry_key(cls, params):
+        """What tells one entry's object from another's (the natural key, normalised)."""
+        value = params[cls.identity]
+        return cls.api_resource.norm(value) if hasattr(cls.api_resource, "norm") else value
+
+    @classmethod
+    def prefetch(cls, module, entries, exclusive):
+        """One read for every entry of a bulk form, before any is planned; ``(shared, unlisted)``.
+
+        The default asks the natural keys of all entries in one batched filter, which fills
+        the lookup cache that each entry's ``read`` then finds its object in. ``shared`` is
+        handed to every entry as ``self.prefetched``. In exclusive mode, ``unlisted`` are the
+        parameters (natural key and ``state: absent``) of the objects no entry names and
+        that may be removed: resources that support exclusive mode override this.
+        """
+        if exclusive:
+            raise NotImplementedError("%s has no exclusive mode" % cls.__name__)
+        if cls.identity and hasattr(cls.api_resource, "norm"):
+            module.resolver.find_many(cls.api_resource, [params[cls.identity] for params in entries])
+        return None, []
+
+    @classmethod
+    def guard_many(cls, module, planned):
+        """Refuse (``Refusal``) what the entries of a bulk form, ``[(resource, plan)]``, would do together."""
+
+    @classmethod
+    def plural_noun(cls):
+        return "%ss" % (cls.noun or cls.api_resource.label)
 
     # -- shortcuts ---------------------------------------------------------
 
@@ -313,44 +348,55 @@ def _read_before(module, resource, state):
         raise
 
 
-def reconcile(module, resource):
-    """Run the flow for ``resource`` and return the module result."""
+def prepare(module, resource):
+    """Read before, plan, check references and guards: everything before a write. Returns ``(before, plan)``."""
     state = module.params.get("state") or "present"
-    check = module.check_mode
-
     before_raw = _read_before(module, resource, state)
     before = resource.view(before_raw) if before_raw is not None else None
     plan = resource.plan(before_raw, before, state)
-
     _check(module, resource, plan)
+    return before, plan
 
+
+def apply(module, resource, before, plan):
+    """Carry out a prepared plan (nothing is written in check mode). Returns ``(plan, after_raw, after)``.
+
+    The plan returned is the one carried out: when the object was created meanwhile by someone
+    else, it is planned again from what is there.
+    """
+    before_raw = plan.before_raw
     if plan.desired is None:
-        after_raw, after = None, None
-        if plan.changed and not check:
+        if plan.changed and not module.check_mode:
             resource.delete(plan)
-    elif not plan.changed:
-        after_raw, after = before_raw, before
-    elif check:
-        after_raw, after = (before_raw or {}), plan.desired
-    else:
-        try:
-            after_raw = _write(module, resource, plan)
-        except ObjectExists as exists:
-            # Created meanwhile by someone else (another run of the same play, say): converge
-            # what is there, and report what this run did to it.
-            module.warn("%s was created meanwhile, elsewhere; this run converges it instead" % resource.describe())
-            before_raw = exists.raw
-            before = resource.view(before_raw)
-            plan = resource.plan(before_raw, before, state)
-            _check(module, resource, plan)
-            after_raw = _write(module, resource, plan) if plan.changed else before_raw
-        after = resource.view_after(plan, after_raw)
+        return plan, None, None
+    if not plan.changed:
+        return plan, before_raw, before
+    if module.check_mode:
+        return plan, (before_raw or {}), plan.desired
+    try:
+        after_raw = _write(module, resource, plan)
+    except ObjectExists as exists:
+        # Created meanwhile by someone else (another run of the same play, say): converge
+        # what is there, and report what this run did to it.
+        module.warn("%s was created meanwhile, elsewhere; this run converges it instead" % resource.describe())
+        before_raw = exists.raw
+        state = module.params.get("state") or "present"
+        plan = resource.plan(before_raw, resource.view(before_raw), state)
+        _check(module, resource, plan)
+        after_raw = _write(module, resource, plan) if plan.changed else before_raw
+    return plan, after_raw, resource.view_after(plan, after_raw)
 
+
+def reconcile(module, resource):
+    """Run the flow for ``resource`` and return the module result."""
+    before, plan = prepare(module, resource)
+    plan, after_raw, after = apply(module, resource, before, plan)
     result = {"changed": plan.changed, "msg": resource.message(plan)}
     result[resource.result_key] = resource.public(after_raw, after) if after is not None else {}
     result.update(resource.extra_result)
     if module.diff_mode:
-        result["diff"] = {"before": before or {}, "after": after or {}}
+        # The plan's own before: the object found meanwhile, when it was planned again.
+        result["diff"] = {"before": plan.before or {}, "after": after or {}}
     return result
 
 

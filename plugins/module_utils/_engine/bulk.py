@@ -1,0 +1,199 @@
+# -*- coding: utf-8 -*-
+# Copyright: prefect.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+#
+# Private module_utils of prefect.cloud: the interface may change in any release.
+"""The bulk form of a resource module: many objects of one kind in one task.
+
+A module's list option (``bots``, ``members``, ``invitations``) holds entries, each with
+the options of the module's single form. Every entry is reconciled by the module's own
+``Resource`` (the same view, plan, guards and writes as the single form), so the bulk
+form keeps the same contract for free; what it adds is the cost of a large declaration:
+
+* one read for every entry at once (``Resource.prefetch``: a batched filter, or the whole
+  list in exclusive mode), where a loop of tasks would send one per object and pay
+  Ansible's start-up per object;
+* every entry is read, planned, reference-checked and guarded before the first write
+  (``Resource.guard_many`` judges the entries together: two Owners demoted by one task), so
+  a refusal or a missing reference leaves nothing half-done;
+* ``exclusive``: the objects of that kind that no entry names are removed (the resource
+  says which it never removes: the caller's own membership, say).
+
+When a write fails part-way, the task fails with the results of the entries done so far,
+including any key minted on the way (``api_keys``), so no key is lost with the failure.
+"""
+
+from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import PrefectCloudError
+from ansible_collections.prefect.cloud.plugins.module_utils._api.secrets import sanitize
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import error_fields
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile import VERBS, apply, prepare
+
+# The order counts are listed in messages.
+ACTIONS = ("create", "update", "delete")
+
+
+class EntryModule:
+    """The module as one entry's ``Resource`` sees it: the entry's options, everything else shared.
+
+    The connection, its lookup cache, check mode and warnings are the module's own, so what
+    one entry looked up (a role, the caller) is not asked for again by the next.
+    """
+
+    def __init__(self, module, params, where):
+        self._module = module
+        self.params = params
+        #: how messages name the entry: ``bots[2]``
+        self.where = where
+
+    def __getattr__(self, name):
+        return getattr(self._module, name)
+
+    def is_set(self, name):
+        return self.params.get(name) is not None
+
+
+class BulkForm:
+    """A module's list option and the ``Resource`` class that reconciles each of its entries.
+
+    ``option``: the list option (``bots``); ``result_key``: where the objects are returned
+    (default: ``option``); ``exclusive``: the option that removes what no entry names, if
+    the module has one.
+    """
+
+    def __init__(self, resource_class, option, result_key=None, exclusive=None):
+        self.resource_class = resource_class
+        self.option = option
+        self.result_key = result_key or option
+        self.exclusive = exclusive
+
+    # -- before any request -------------------------------------------------
+
+    def entry_params(self, module):
+        """The parameters of each entry: the module's, with the entry's options laid over them.
+
+        An option that belongs in the entries must not be given at the top level as well:
+        it would be unclear which one wins. Raises ``ValueError`` naming the option.
+        """
+        spec = module.ansible.argument_spec[self.option]["options"]
+        for name in spec:
+            top = module.params.get(name)
+            if top is not None and top != module.ansible.argument_spec.get(name, {}).get("default"):
+                raise ValueError("%s cannot be combined with %s: give it in each entry of %s" % (name, self.option, self.option))
+        entries = []
+        for entry in module.params[self.option]:
+            params = dict(module.params)
+            params[self.option] = None
+            params.update(entry)
+            entries.append(params)
+        return entries
+
+    def parse(self, module):
+        """``[(where, params, options)]`` for every entry, checked as the single form checks them.
+
+        Raises ``ValueError`` naming the entry; an object listed twice is refused too.
+        """
+        identity = self.resource_class.identity
+        parsed, seen = [], {}
+        for index, params in enumerate(self.entry_params(module)):
+            where = "%s[%d]" % (self.option, index)
+            try:
+                options = self.resource_class.parse_options(params)
+            except ValueError as exc:
+                raise ValueError("%s: %s" % (where, exc)) from None
+            key = self.resource_class.entry_key(params)
+            if key in seen:
+                raise ValueError(
+                    "%s repeats the %s %r of %s: list each once" % (where, identity, params[identity], seen[key])
+                )
+            seen[key] = where
+            parsed.append((where, params, options))
+        return parsed
+
+    # -- the run --------------------------------------------------------------
+
+    def reconcile(self, module, parsed):
+        resource_class = self.resource_class
+        exclusive = bool(self.exclusive and module.params.get(self.exclusive))
+        shared, unlisted = resource_class.prefetch(module, [params for _where, params, _options in parsed], exclusive)
+        for params in unlisted:
+            where = "%s %r (not listed)" % (resource_class.identity, params[resource_class.identity])
+            entry_params = dict(module.params, **{self.option: None})
+            entry_params.update(params)
+            parsed.append((where, entry_params, resource_class.parse_options(entry_params)))
+
+        prepared = []
+        for where, params, options in parsed:
+            entry = EntryModule(module, params, where)
+            resource = resource_class(entry, options)
+            resource.prefetched = shared
+            try:
+                before, plan = prepare(entry, resource)
+            except PrefectCloudError as exc:
+                module.fail("%s: %s" % (where, exc), **error_fields(exc))
+            prepared.append((entry, resource, before, plan))
+        try:
+            resource_class.guard_many(module, [(resource, plan) for _entry, resource, _before, plan in prepared])
+        except PrefectCloudError as exc:
+            module.fail(str(exc), **error_fields(exc))
+
+        done = []
+        for entry, resource, before, plan in prepared:
+            try:
+                done.append((entry, resource) + apply(entry, resource, before, plan))
+            except PrefectCloudError as exc:
+                # Report what was done before the failure (keys minted for earlier entries above all).
+                fields = error_fields(exc)
+                fields.update(self.result(module, done))
+                del fields["msg"]
+                fields["changed"] = bool(fields.get("changed")) or any(plan.changed for _e, _r, plan, _a, _v in done)
+                module.fail("%s: %s" % (entry.where, exc), **fields)
+        return self.result(module, done)
+
+    def result(self, module, done):
+        """The task's result: every object, one result per entry, the keys minted, the diff of what changed."""
+        objects, results, keys = [], [], {}
+        diff_before, diff_after = [], []
+        counts = {}
+        for entry, resource, plan, after_raw, after in done:
+            extra = dict(resource.extra_result)
+            minted = extra.pop("api_key", None)
+            if minted:
+                keys[entry.params[resource.identity]] = minted
+            public = resource.public(after_raw, after) if after is not None else {}
+            if after is not None:
+                objects.append(public)
+            entry_result = {
+                resource.identity: entry.params[resource.identity],
+                "changed": plan.changed,
+                "action": plan.action,
+                "msg": resource.message(plan),
+            }
+            entry_result.update(sanitize(extra))
+            results.append(entry_result)
+            if plan.changed:
+                counts[plan.action] = counts.get(plan.action, 0) + 1
+                diff_before.append(plan.before or {})
+                diff_after.append(after or {})
+        changed = bool(counts)
+        noun = self.resource_class.plural_noun()
+        if changed:
+            msg = "%d %s: %s" % (
+                len(done), noun, ", ".join("%d %s" % (counts[a], VERBS[a]) for a in ACTIONS if a in counts)
+            )
+        else:
+            msg = "%d %s unchanged" % (len(done), noun)
+        result = {"changed": changed, "msg": msg, self.result_key: objects, "results": results}
+        if keys:
+            result["api_keys"] = keys
+        if module.diff_mode:
+            result["diff"] = {"before": {self.result_key: diff_before}, "after": {self.result_key: diff_after}}
+        return result
+
+
+def run_bulk(module, form):
+    """Entry point of a module's bulk form: parse every entry before any request, reconcile, exit."""
+    try:
+        parsed = form.parse(module)
+    except ValueError as exc:
+        module.fail(str(exc))
+    module.run(lambda: form.reconcile(module, parsed))
