@@ -169,6 +169,8 @@ class BulkForm:
                 "msg": resource.message(plan),
             }
             entry_result.update(sanitize(extra))
+            if plan.changed and module.diff_mode:
+                entry_result["diff"] = {"before": plan.before or {}, "after": after or {}}
             results.append(entry_result)
             if plan.changed:
                 counts[plan.action] = counts.get(plan.action, 0) + 1
