@@ -108,6 +108,9 @@ options:
     choices: [present, absent]
     default: present
 notes:
+  - The user, bot and team access lists of the workspace are independent reads, sent at the same time (at most
+    four requests in flight, one connection each). A run that reads all three, such as one with O(grants), so costs
+    about one round trip for them rather than three. Writes are always sent one after the other.
   - Revoking the last workspace access of a user whose account role is Collaborator also removes that user
     from the account (a Prefect Cloud rule).
   - Workspace access needs a Prefect Cloud plan with role-based access control; team access needs Enterprise.
@@ -284,7 +287,7 @@ from ansible_collections.prefect.cloud.plugins.module_utils._resources.access im
     find_grants,
     managing_scopes,
     norm,
-    read_access_list,
+    read_access_lists,
     revoke_access,
     sort_key,
     upsert_access,
@@ -410,8 +413,8 @@ class _AccessBase(Resource):
         return GrantChange(ident, label, before_role_id, role["id"] if role else before_role_id)
 
     def all_access_lists(self):
-        workspace_id = self.workspace_row()["id"]
-        return AccessLists(self.workspace_row(), {a: read_access_list(self.api, workspace_id, a) for a in ACCESSORS})
+        """The user, bot and team grants of the workspace (the three lists are read at the same time)."""
+        return AccessLists(self.workspace_row(), read_access_lists(self.api, self.workspace_row()["id"]))
 
     def plan_writes(self, writes, lists=None):
         """``writes`` in the order to send them, after refusing those that cut the caller off.
@@ -594,8 +597,7 @@ class BulkAccess(_AccessBase):
         return "access to workspace %r" % self.params["workspace"]
 
     def read(self):
-        workspace_id = self.workspace_row()["id"]
-        lists = AccessLists(self.workspace_row(), {a: read_access_list(self.api, workspace_id, a) for a in ACCESSORS})
+        lists = self.all_access_lists()
         if self.params["state"] == "absent" and not self.listed_rows(lists):
             return None
         return lists

@@ -35,6 +35,9 @@ options:
       - Only the grants of these teams, by name or id. Unknown teams are left out.
     type: list
     elements: str
+notes:
+  - The lists (or, with filters, the filtered reads) are independent and sent at the same time, at most four
+    requests in flight. Reading all three so costs about one round trip rather than three.
 extends_documentation_fragment:
   - prefect.cloud.common
   - prefect.cloud.attributes.info_module
@@ -234,8 +237,8 @@ from ansible_collections.prefect.cloud.plugins.module_utils._engine.module impor
 from ansible_collections.prefect.cloud.plugins.module_utils._resources.access import (
     ACCESSORS,
     accessor_name,
-    find_grants,
-    read_access_list,
+    find_grants_of,
+    read_access_lists,
 )
 
 
@@ -259,13 +262,14 @@ class WorkspaceAccess(InfoReader):
         workspace = self.resolver.require(WORKSPACE, self.params["workspace"])
         self.workspace = {k: workspace.get(k) for k in ("id", "handle", "name")}
         filtered = any(self.params[accessor] is not None for accessor in ACCESSORS)
+        # Every list (or every filtered read) is read at the same time.
+        if not filtered:
+            found = read_access_lists(self.api, workspace["id"])
+        else:
+            found = find_grants_of(self.api, workspace["id"], {a: self.params[a] for a in ACCESSORS if self.params[a]})
         rows = []
         for accessor in ACCESSORS:
-            refs = self.params[accessor]
-            if not filtered:
-                grants = read_access_list(self.api, workspace["id"], accessor)
-            else:
-                grants = find_grants(self.api, workspace["id"], accessor, refs) if refs else []
+            grants = found.get(accessor, [])
             grants.sort(key=lambda row, a=accessor: accessor_name(a, row) or "")
             rows.extend((accessor, row) for row in grants)
         return rows

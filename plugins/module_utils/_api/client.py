@@ -21,6 +21,7 @@ import os
 import random
 import re
 import ssl
+import threading
 import time
 
 from ansible.module_utils.ansible_release import __version__ as ANSIBLE_CORE_VERSION
@@ -31,6 +32,7 @@ from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import (
     CertificateVerifyError,
     PrefectCloudHTTPError,
 )
+from ansible_collections.prefect.cloud.plugins.module_utils._api.reads import MAX_CONCURRENT_READS
 
 try:
     import requests
@@ -126,7 +128,19 @@ def tls_verify(validate_certs=True, ca_path=None):
 
 
 class PrefectCloudClient:
-    """Talks to one Prefect Cloud API base URL with one API key."""
+    """Talks to one Prefect Cloud API base URL with one API key.
+
+    Reads may be sent from several threads at once (``read_concurrently``, at most
+    ``max_concurrent_reads``), all through the one session. What that shares is safe:
+    requests' connection pool hands each thread its own connection (the pool holds 10,
+    more than ``max_concurrent_reads``), its cookie jar locks itself, and the session's
+    headers and settings are written only here, before any request. What the client itself
+    keeps across requests - the request count, the server's clock, the warnings it hands
+    on - is changed under ``self._lock`` (see ``_record``).
+    """
+
+    #: how many reads of one run may be in flight at once (the test fakes, used from one thread, have no such attribute)
+    max_concurrent_reads = MAX_CONCURRENT_READS
 
     def __init__(
         self,
@@ -165,6 +179,10 @@ class PrefectCloudClient:
                 "User-Agent": "prefect.cloud-ansible (ansible-core %s)" % ANSIBLE_CORE_VERSION,
             }
         )
+        # Guards the state below, which concurrent reads update from their threads: a "+= 1"
+        # is a read then a write, so two threads may both read 5 and both write 6; and a
+        # warning is checked against those already given before it is added (once each).
+        self._lock = threading.Lock()
         self.request_count = 0
         #: the server's ``Date`` header of the latest response (aware UTC datetime), if it sent one
         self.server_date = None
@@ -206,7 +224,8 @@ class PrefectCloudClient:
         deadline = self._clock() + self.max_retry_wait
         while True:
             attempt += 1
-            self.request_count += 1
+            with self._lock:
+                self.request_count += 1
             try:
                 response = self.session.request(method, url, **kwargs)
             except RequestException as exc:
@@ -241,7 +260,7 @@ class PrefectCloudClient:
                 continue
 
             status = response.status_code
-            self.server_date = _http_date(response.headers.get("Date")) or self.server_date
+            self._saw_date(_http_date(response.headers.get("Date")))
             if status in REFUSED_STATUSES or (status in AMBIGUOUS_STATUSES and safe_to_resend):
                 verdict = self._wait_before_retry(attempt, deadline, response, method, shown_path, "HTTP %d" % status)
                 if verdict is None:
@@ -317,6 +336,19 @@ class PrefectCloudClient:
 
     # -- internals -------------------------------------------------------
 
+    def _saw_date(self, when):
+        """Keep the server's clock from a response's ``Date``.
+
+        One after the other, the latest response's date is the latest date. Responses of
+        concurrent reads arrive in any order, so the later of the dates is kept; a date
+        never moves the clock back.
+        """
+        if when is None:
+            return
+        with self._lock:
+            if self.server_date is None or when >= self.server_date:
+                self.server_date = when
+
     def _wait_before_retry(self, attempt, deadline, response, method, shown_path, reason):
         """Sleep before the next attempt and return ``None``; or, when no retry is
         made, return why not (the end of a message, in plain words)."""
@@ -340,10 +372,12 @@ class PrefectCloudClient:
                        "not retried" if retries_made == 0 else _gave_up(retries_made))
                 )
             return "%s: the %s s retry budget is spent" % (_gave_up(retries_made), _seconds(self.max_retry_wait))
-        self._warn(
-            "%s %s: %s, retrying in %.1f s (retry %d of %d)"
-            % (method, shown_path, reason, delay, attempt, self.max_retries)
-        )
+        with self._lock:
+            # The module's warn() checks its list, then adds to it: one thread at a time.
+            self._warn(
+                "%s %s: %s, retrying in %.1f s (retry %d of %d)"
+                % (method, shown_path, reason, delay, attempt, self.max_retries)
+            )
         self._sleep(delay)
         return None
 

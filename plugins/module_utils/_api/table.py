@@ -18,10 +18,12 @@ Paths are exactly as in the official OpenAPI document: trailing slashes matter (
 mismatch is a redirect, and the client follows none).
 """
 
+import functools
 import re
 import string
 
 from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import PrefectCloudHTTPError
+from ansible_collections.prefect.cloud.plugins.module_utils._api.reads import read_concurrently
 
 UUID_PATTERN = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
@@ -360,6 +362,16 @@ def _placeholders(template):
     return [name for _text, name, _spec, _conversion in string.Formatter().parse(template) if name]
 
 
+class Listing:
+    """One ``/filter`` read, ready to send: its path (account filled in) and body."""
+
+    __slots__ = ("path", "body")
+
+    def __init__(self, path, body):
+        self.path = path
+        self.body = body
+
+
 class Api:
     """The table bound to one connection: the one way above this layer to reach the wire.
 
@@ -409,14 +421,36 @@ class Api:
                 return None
             raise
 
-    def list(self, resource, body=None, **ids):
-        """Every row of the resource's ``/filter`` (all pages), with its default criteria."""
+    def listing(self, resource, body=None, **ids):
+        """The read of every row of the resource's ``/filter``, with its default criteria, ready to send."""
         request = dict(resource.list_defaults)
         request.update(body or {})
-        return self.client.list_all(self.path(resource, resource.listing, ids), request)
+        return Listing(self.path(resource, resource.listing, ids), request)
+
+    def listing_by(self, resource, field, values, body=None, **ids):
+        """The read of the rows whose ``field`` (a filter criterion) is any of ``values``, ready to send."""
+        request = resource.criteria(field, values)
+        request.update(body or {})
+        return self.listing(resource, request, **ids)
+
+    def list(self, resource, body=None, **ids):
+        """Every row of the resource's ``/filter`` (all pages), with its default criteria."""
+        return self.list_many([self.listing(resource, body, **ids)])[0]
 
     def list_by(self, resource, field, values, body=None, **ids):
         """The rows whose ``field`` (a filter criterion) is any of ``values``."""
-        request = resource.criteria(field, values)
-        request.update(body or {})
-        return self.list(resource, request, **ids)
+        return self.list_many([self.listing_by(resource, field, values, body, **ids)])[0]
+
+    def list_many(self, listings):
+        """The rows of each of ``listings`` (made by ``listing``), read at the same time.
+
+        Independent lists cost one round trip together instead of one each (each list's
+        pages still follow one another). The results come in the order of ``listings``,
+        and the first failure in that order is raised, as if they were read one by one.
+        Every path was built before (here, in this thread), so the account is resolved
+        once, and the threads only send reads. A client that does not say how many reads
+        it takes at once (``max_concurrent_reads``) is read one list after the other.
+        """
+        client = self.client
+        reads = [functools.partial(client.list_all, listing.path, listing.body) for listing in listings]
+        return read_concurrently(reads, max_workers=getattr(client, "max_concurrent_reads", 1))

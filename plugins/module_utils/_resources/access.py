@@ -96,30 +96,64 @@ class AccessLists:
 
 def read_access_list(api, workspace_id, accessor):
     """Every grant of one kind of accessor on the workspace (all pages)."""
-    return api.list(ACCESS_LISTS[accessor], workspace_id=workspace_id)
+    return read_access_lists(api, workspace_id, [accessor])[accessor]
+
+
+def read_access_lists(api, workspace_id, accessors=ACCESSORS):
+    """``{accessor: every grant of that kind}`` on the workspace, the lists read at the same time."""
+    accessors = list(accessors)
+    listings = [api.listing(ACCESS_LISTS[accessor], workspace_id=workspace_id) for accessor in accessors]
+    return dict(zip(accessors, api.list_many(listings)))
 
 
 def find_grants(api, workspace_id, accessor, refs):
     """The grants of the accessors ``refs`` name (ids or names), by server-side filter.
 
-    Ids and names are two criteria, so a mixed list costs two reads. The team list takes
-    no criteria: it is read whole and matched here.
+    Ids and names are two criteria, so a mixed list costs two reads (sent at the same
+    time). The team list takes no criteria: it is read whole and matched here.
     """
+    return find_grants_of(api, workspace_id, {accessor: refs})[accessor]
+
+
+def find_grants_of(api, workspace_id, refs_by_accessor):
+    """``{accessor: grants}`` of the accessors ``refs_by_accessor`` names, per kind, as ``find_grants``.
+
+    Every read of every kind is sent at the same time; the rows come in the order
+    ``find_grants`` gives them, kind by kind.
+    """
+    plans = [(accessor, refs, _grant_listings(api, workspace_id, accessor, refs)) for accessor, refs in refs_by_accessor.items()]
+    results = api.list_many([listing for _accessor, _refs, listings in plans for listing in listings])
+    found = {}
+    for accessor, refs, listings in plans:
+        found[accessor] = _matched_grants(accessor, refs, results[: len(listings)])
+        results = results[len(listings):]
+    return found
+
+
+def _grant_listings(api, workspace_id, accessor, refs):
+    """The reads that find the grants of ``refs``: one per criterion (ids, names); the whole team list."""
     resource = ACCESS_LISTS[accessor]
+    if accessor == "team":
+        return [api.listing(resource, workspace_id=workspace_id)]
     ids = [r.lower() for r in refs if is_uuid(r)]
     names = [r for r in refs if not is_uuid(r)]
+    return [
+        api.listing_by(resource, criterion, values, workspace_id=workspace_id)
+        for criterion, values in ((resource.id_criterion, ids), (resource.key, names))
+        if values
+    ]
+
+
+def _matched_grants(accessor, refs, lists):
+    """The grants of ``refs`` among the rows ``_grant_listings`` read, each grant once."""
     if accessor == "team":
-        wanted_names = set(names)
-        return [
-            row
-            for row in read_access_list(api, workspace_id, "team")
-            if row.get("team_id", "").lower() in ids or row.get("team_name") in wanted_names
-        ]
+        ids = {r.lower() for r in refs if is_uuid(r)}
+        names = {r for r in refs if not is_uuid(r)}
+        return [row for row in lists[0] if row.get("team_id", "").lower() in ids or row.get("team_name") in names]
     rows = {}
-    for criterion, values in ((resource.id_criterion, ids), (resource.key, names)):
-        if values:
-            for row in api.list_by(resource, criterion, values, workspace_id=workspace_id):
-                rows[row["id"]] = row
+    for listed in lists:
+        for row in listed:
+            rows[row["id"]] = row
     return list(rows.values())
 
 

@@ -55,6 +55,8 @@ def test_modules_stay_thin(path):
     imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
     imported |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
     assert not {"requests", "urllib", "urllib.request", "http.client"} & imported
+    # Concurrent reads are module_utils' business (_api/reads.py), never a module's.
+    assert not {"threading", "concurrent", "concurrent.futures", "multiprocessing", "asyncio"} & imported
     assert not any(m.startswith("ansible_collections.prefect.cloud.plugins.modules") for m in imported)
     assert "status_code" not in source
     assert '"offset"' not in source and "'offset'" not in source, "pagination belongs to the client"
