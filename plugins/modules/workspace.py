@@ -18,8 +18,35 @@ options:
       - The workspace handle, unique within the account. It identifies the workspace.
       - Lowercase letters, numbers and dashes only, such as V(data-prod); a handle written with
         whitespace around it is refused rather than stripped.
+      - Required unless O(workspaces) is given; the two do not combine.
     type: str
-    required: true
+  workspaces:
+    description:
+      - Many workspaces in one task, each entry with the options of a single workspace. The options of the
+        entries cannot be given at the top level as well.
+      - One request reads every listed workspace; every entry is planned and checked before the first write.
+    type: list
+    elements: dict
+    version_added: 0.2.0
+    suboptions:
+      handle:
+        description: The workspace handle (see O(handle)).
+        type: str
+        required: true
+      name:
+        description: The display name (see O(name)).
+        type: str
+      description:
+        description: A description of the workspace (see O(description)).
+        type: str
+      default_workspace_role:
+        description: The workspace role people who join get (see O(default_workspace_role)).
+        type: str
+      state:
+        description: V(present) or V(absent), for this workspace.
+        type: str
+        choices: [present, absent]
+        default: present
   name:
     description:
       - The display name. When the workspace is created without it, the handle is used.
@@ -67,6 +94,17 @@ EXAMPLES = r"""
       prefect.cloud.workspace:
         handle: scratch
         state: absent
+
+    - name: Every environment's workspace in one task
+      prefect.cloud.workspace:
+        workspaces:
+          - handle: dev
+            name: Development
+          - handle: staging
+            name: Staging
+          - handle: prod
+            name: Production
+            default_workspace_role: Viewer
 """
 
 RETURN = r"""
@@ -121,8 +159,40 @@ diff:
   returned: when diff mode is on
   type: dict
   sample: {before: {}, after: {handle: prod, name: Production, description: Production flows, default_workspace_role: Viewer}}
+workspaces:
+  description: With O(workspaces), each workspace after the task (as RV(workspace) describes it), in order; absent ones are left out.
+  returned: when O(workspaces) is given
+  type: list
+  elements: dict
+  sample:
+    - handle: prod
+      name: Production
+      description: ""
+      default_workspace_role: Viewer
+results:
+  description: With O(workspaces), what the task did to each workspace, in the order of the entries.
+  returned: when O(workspaces) is given
+  type: list
+  elements: dict
+  contains:
+    handle:
+      description: The workspace handle.
+      type: str
+      sample: prod
+    changed:
+      description: Whether the workspace changed.
+      type: bool
+      sample: true
+    action:
+      description: V(create), V(update), V(delete), or null when nothing was done.
+      type: str
+      sample: create
+    msg:
+      description: What happened to the workspace.
+      type: str
+      sample: workspace 'prod' created
 msg:
-  description: What happened, such as C(workspace 'prod' created).
+  description: "What happened, such as C(workspace 'prod' created), or with O(workspaces) C(3 workspaces: 1 created)."
   returned: always
   type: str
   sample: workspace 'prod' created
@@ -130,6 +200,7 @@ msg:
 
 from ansible_collections.prefect.cloud.plugins.module_utils._api.table import WORKSPACE, WORKSPACE_ROLE
 from ansible_collections.prefect.cloud.plugins.module_utils._engine import validate
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.bulk import BulkForm, run_bulk
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile import Resource, run_resource
 
@@ -195,17 +266,26 @@ class Workspace(Resource):
         return self.call("get", id=raw["id"])
 
 
+WORKSPACE_OPTIONS = {
+    "handle": {"type": validate.STRING},
+    "name": {"type": validate.STRING},
+    "description": {"type": validate.STRING},
+    "default_workspace_role": {"type": validate.STRING},
+    "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
+}
+
+
 def main():
+    entry_options = dict(WORKSPACE_OPTIONS, handle={"type": validate.STRING, "required": True})
     module = PrefectCloudModule(
-        argument_spec={
-            "handle": {"type": validate.STRING, "required": True},
-            "name": {"type": validate.STRING},
-            "description": {"type": validate.STRING},
-            "default_workspace_role": {"type": validate.STRING},
-            "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
-        },
+        argument_spec=dict(WORKSPACE_OPTIONS, workspaces={"type": "list", "elements": "dict", "options": entry_options}),
+        mutually_exclusive=[("handle", "workspaces")],
+        required_one_of=[("handle", "workspaces")],
     )
-    run_resource(module, Workspace)
+    if module.params["workspaces"] is not None:
+        run_bulk(module, BulkForm(Workspace, "workspaces"))
+    else:
+        run_resource(module, Workspace)
 
 
 if __name__ == "__main__":
