@@ -30,7 +30,8 @@ The playbooks read their connection from the environment, as they would in CI or
   PREFECT_CLOUD_ACCOUNT_ID=acme
   PREFECT_API_KEY=<the demo owner's key>
 The declaration is playbooks/vars/acme.yml: 3 environments (a workspace and a deployer bot each),
-2 teams with a role per environment, a custom "Deployer" role, 6 people (2 of them get invited).
+2 teams with a role per environment, a custom "Deployer" role, 6 people (2 of them get invited),
+and the account's IP allowlist (2 entries, not enforced).
 
 EOF
 
