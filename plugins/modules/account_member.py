@@ -23,7 +23,7 @@ author:
 options:
   email:
     description:
-      - The member's email address (or their user id).
+      - The member's email address (compared without regard to case).
       - Required unless O(members) is given; the two do not combine.
     type: str
   members:
@@ -38,7 +38,7 @@ options:
     version_added: 0.2.0
     suboptions:
       email:
-        description: The member's email address or user id (see O(email)).
+        description: The member's email address (see O(email)).
         type: str
         required: true
       account_role:
@@ -54,7 +54,8 @@ options:
         default: present
   exclusive:
     description:
-      - With O(members), remove every user member of the account that no entry names.
+      - With O(members), remove every user member of the account that no entry names. With an empty
+        O(members), that is every user member but the caller.
       - The caller's own membership is never removed this way, nor the last active Owner (the guard refuses).
         Service accounts (bots) are not account members here and are never touched.
       - Check mode lists exactly who would be removed (in C(results) and the diff).

@@ -63,6 +63,7 @@ options:
       - With O(invitations), revoke every pending account invitation whose email no entry names as an account
         invitation (an entry without O(invitations[].workspace)).
       - Workspace invitations are never revoked this way. Check mode lists exactly what would be revoked.
+      - With an empty O(invitations), every pending account invitation is revoked.
     type: bool
     default: false
     version_added: 0.2.0
@@ -246,6 +247,7 @@ msg:
   sample: invitation for 'dana@example.com' sent
 """
 
+from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import Refusal
 from ansible_collections.prefect.cloud.plugins.module_utils._api.secrets import sanitize
 from ansible_collections.prefect.cloud.plugins.module_utils._api.table import (
     ACCOUNT_MEMBER,
@@ -325,7 +327,20 @@ class Invitation(Resource):
         account_emails = [params["email"].lower() for params in entries if params.get("workspace") is None]
         workspaces = [params["workspace"] for params in entries if params.get("workspace") is not None]
         if workspaces:
-            module.resolver.find_many(WORKSPACE, workspaces)
+            found = module.resolver.find_many(WORKSPACE, workspaces)
+            # A workspace named by handle in one entry and by id in another is the same invitation.
+            seen = {}
+            for params in entries:
+                row = found.get(params.get("workspace"))
+                if row is None:
+                    continue
+                key = (params["email"].lower(), row["id"])
+                if key in seen and seen[key] != params["workspace"]:
+                    raise Refusal(
+                        "invitations lists %s twice for workspace %r (as %r and as %r): list each invitation once"
+                        % (params["email"], row["handle"], seen[key], params["workspace"])
+                    )
+                seen[key] = params["workspace"]
         present = [params["email"] for params in entries if params["state"] == "present"]
         if present:
             module.resolver.find_many(ACCOUNT_MEMBER, present)

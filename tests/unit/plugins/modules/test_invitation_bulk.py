@@ -83,3 +83,12 @@ def test_an_unknown_role_in_one_entry_sends_no_invitation_at_all(run_module, mak
     result = run_invitations(run_module, [{"email": "dana@example.com"}, {"email": "x@example.com", "account_role": "Emperor"}])
     assert result["failed"] and result["msg"].startswith("invitations[1]: ")
     assert writes(result) == [] and pending(make_client) == []
+
+
+def test_one_workspace_named_by_handle_and_by_id_is_one_invitation_listed_twice(run_module, make_client):
+    created = make_client().post(ACCOUNT + "/workspaces/", json={"name": "Dev", "handle": "dev"})
+    entries = [{"email": "z@example.com", "workspace": "dev"}, {"email": "z@example.com", "workspace": created["id"]}]
+    for check_mode in (True, False):
+        result = run_invitations(run_module, entries, check_mode=check_mode)
+        assert result["failed"] and "lists z@example.com twice for workspace 'dev'" in result["msg"], result["msg"]
+        assert writes(result) == []
