@@ -264,8 +264,9 @@ def run_latency(latency_ms: int, scenarios: list[str], runner: Runner, decl_file
         def record(row: dict):
             row["latency_ms"] = latency_ms
             rows.append(row)
-            print(f"  [{latency_ms:>3} ms] {row['scenario']:<8} {row['wall_s']:>8.1f} s wall, {row['module_runs']:>4} module runs, "
-                  f"changed={row['changed']}, {row['requests']} requests, {row['writes']} writes (load {b.load_average()})", flush=True)
+            print(f"  [{latency_ms:>3} ms] {row['scenario']:<8} {row['wall_s']:>8.1f} s wall, {row['cpu_s']:.1f} s CPU "
+                  f"(emulator {row['emulator_cpu_s']:.1f}), {row['module_runs']:>4} module runs, changed={row['changed']}, "
+                  f"{row['requests']} requests {row['by_method']}, {row['writes']} writes (load {b.load_average()})", flush=True)
 
         if "cold" in scenarios:
             slow_down()
