@@ -9,7 +9,7 @@
 #   make sanity | units | integration | lint   one kind of check
 #   make reliability                   playbooks: TLS, faults, bad input, no key in any output
 #   make cli-contract                  the official Prefect CLI against the emulator (tests/prefect_cli)
-#   make benchmark                     emulator throughput, module cost, access at scale (benchmarks/)
+#   make benchmark                     emulator throughput, module cost, access and the role at scale (benchmarks/)
 #   make docs                          the docs site (plugin pages and guides) into .cache/docs/build/html
 #   make package                       build the tarball, check its files, run it installed against the emulator
 #   make awx-run                       playbooks/site.yml through ansible-runner as AWX runs it (no key leaks)
@@ -39,6 +39,7 @@ SEED ?=
 PYTEST_ARGS ?=
 SANITY_ARGS ?=
 INTEGRATION_ARGS ?=
+ROLE_SCALE_ARGS ?=
 
 TEST_STEPS := lint docs units sanity-newest sanity-oldest integration-newest integration-oldest \
               package awx-run ee changelog-check reliability cli-contract
@@ -174,11 +175,13 @@ test:
 	 echo "=== summary"; cat .cache/test-summary.$$$$; rm -f .cache/test-summary.$$$$; \
 	 if [ -n "$$failed" ]; then echo "=== make test FAILED:$$failed" >&2; exit 1; fi; echo "=== make test passed"
 
-# --- benchmarks (benchmarks/README.md): emulator throughput, module cost, access at scale -----
+# --- benchmarks (benchmarks/README.md): emulator throughput, module cost, access at scale, ----
+# the environments role on ~1,000 objects (figures in .cache/benchmarks/; e.g. ROLE_SCALE_ARGS='--latency-ms 0 --only noop')
 benchmark: venv
 	@$(VENV)/bin/python benchmarks/emulator_throughput.py
 	@$(VENV)/bin/python benchmarks/module_cost.py
 	@$(VENV)/bin/python benchmarks/access_scale.py
+	@$(VENV)/bin/python benchmarks/role_scale.py $(ROLE_SCALE_ARGS)
 
 # --- the demo and the emulator -------------------------------------------------------------
 demo: venv

@@ -80,7 +80,7 @@ class Emulator:
             try:
                 requests.get(f"{self.base}/_emulator/requests", timeout=2)
                 break
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # not listening yet, or too busy starting to answer
                 if time.monotonic() > deadline:
                     self.stop()
                     raise RuntimeError(f"emulator did not answer within {start_timeout}s") from None
