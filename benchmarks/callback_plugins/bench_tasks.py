@@ -67,7 +67,8 @@ class CallbackModule(CallbackBase):
         if rec is None:
             return
         res = result._result
-        if not item and "results" in res:
+        # A bulk module (bot with bots, ...) returns "results" too: only a task with a loop has a summary.
+        if not item and (result._task.loop or result._task.loop_with) and "results" in res:
             # the summary of a loop: its items were counted one by one
             if status == "failed" and not res.get("results"):
                 rec["failed"] += 1
