@@ -234,9 +234,9 @@ msg:
 from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import PrefectCloudHTTPError, Refusal
 from ansible_collections.prefect.cloud.plugins.module_utils._api.table import ACCOUNT_MEMBER, ACCOUNT_ROLE
 from ansible_collections.prefect.cloud.plugins.module_utils._engine import validate
-from ansible_collections.prefect.cloud.plugins.module_utils._engine.bulk import BulkForm, run_bulk
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.bulk import BulkForm, run_either_form
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
-from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile import DELETE, Resource, run_resource
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile import DELETE, Resource
 from ansible_collections.prefect.cloud.plugins.module_utils._resources.caller import CallerIdentity
 
 
@@ -406,22 +406,10 @@ MEMBER_OPTIONS = {
 
 
 def main():
-    entry_options = dict(MEMBER_OPTIONS, email={"type": validate.STRING, "required": True})
-    module = PrefectCloudModule(
-        argument_spec=dict(
-            MEMBER_OPTIONS,
-            members={"type": "list", "elements": "dict", "options": entry_options},
-            exclusive={"type": "bool", "default": False},
-            allow_self_removal={"type": "bool", "default": False},
-        ),
-        mutually_exclusive=[("email", "members")],
-        required_one_of=[("email", "members")],
-        required_if=[("exclusive", True, ("members",))],
-    )
-    if module.params["members"] is not None:
-        run_bulk(module, BulkForm(AccountMember, "members", exclusive="exclusive"))
-    else:
-        run_resource(module, AccountMember)
+    form = BulkForm(AccountMember, "members", exclusive="exclusive")
+    options = form.module_options(MEMBER_OPTIONS)
+    options["argument_spec"]["allow_self_removal"] = {"type": "bool", "default": False}
+    run_either_form(PrefectCloudModule(**options), form)
 
 
 if __name__ == "__main__":

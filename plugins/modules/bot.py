@@ -364,9 +364,9 @@ from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import P
 from ansible_collections.prefect.cloud.plugins.module_utils._api.table import ACCOUNT_ROLE, BOT
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.connection import Connection
 from ansible_collections.prefect.cloud.plugins.module_utils._engine import validate
-from ansible_collections.prefect.cloud.plugins.module_utils._engine.bulk import BulkForm, run_bulk
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.bulk import BulkForm, run_either_form
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
-from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile import Resource, run_resource
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile import Resource
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.values import (
     RequestedExpiration,
     format_datetime,
@@ -568,16 +568,8 @@ BOT_OPTIONS = {
 
 
 def main():
-    entry_options = dict(BOT_OPTIONS, name={"type": validate.STRING, "required": True})
-    module = PrefectCloudModule(
-        argument_spec=dict(BOT_OPTIONS, bots={"type": "list", "elements": "dict", "options": entry_options}),
-        mutually_exclusive=[("name", "bots")],
-        required_one_of=[("name", "bots")],
-    )
-    if module.params["bots"] is not None:
-        run_bulk(module, BulkForm(Bot, "bots"))
-    else:
-        run_resource(module, Bot)
+    form = BulkForm(Bot, "bots")
+    run_either_form(PrefectCloudModule(**form.module_options(BOT_OPTIONS)), form)
 
 
 if __name__ == "__main__":

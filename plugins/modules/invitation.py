@@ -256,7 +256,7 @@ from ansible_collections.prefect.cloud.plugins.module_utils._api.table import (
     WORKSPACE_ROLE,
 )
 from ansible_collections.prefect.cloud.plugins.module_utils._engine import validate
-from ansible_collections.prefect.cloud.plugins.module_utils._engine.bulk import BulkForm, run_bulk
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.bulk import BulkForm, run_either_form
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile import (
     CREATE,
@@ -264,7 +264,6 @@ from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile im
     UPDATE,
     ObjectExists,
     Resource,
-    run_resource,
 )
 from ansible_collections.prefect.cloud.plugins.module_utils._resources.access import find_grants
 from ansible_collections.prefect.cloud.plugins.module_utils._resources.invitations import (
@@ -523,21 +522,10 @@ INVITATION_OPTIONS = {
 
 
 def main():
-    entry_options = dict(INVITATION_OPTIONS, email={"type": validate.STRING, "required": True})
-    module = PrefectCloudModule(
-        argument_spec=dict(
-            INVITATION_OPTIONS,
-            invitations={"type": "list", "elements": "dict", "options": entry_options},
-            exclusive={"type": "bool", "default": False},
-        ),
-        mutually_exclusive=[("workspace", "account_role"), ("email", "invitations")],
-        required_one_of=[("email", "invitations")],
-        required_if=[("exclusive", True, ("invitations",))],
-    )
-    if module.params["invitations"] is not None:
-        run_bulk(module, BulkForm(Invitation, "invitations", exclusive="exclusive"))
-    else:
-        run_resource(module, Invitation)
+    form = BulkForm(Invitation, "invitations", exclusive="exclusive")
+    options = form.module_options(INVITATION_OPTIONS)
+    options["mutually_exclusive"].append(("workspace", "account_role"))
+    run_either_form(PrefectCloudModule(**options), form)
 
 
 if __name__ == "__main__":

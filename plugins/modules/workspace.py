@@ -200,9 +200,9 @@ msg:
 
 from ansible_collections.prefect.cloud.plugins.module_utils._api.table import WORKSPACE, WORKSPACE_ROLE
 from ansible_collections.prefect.cloud.plugins.module_utils._engine import validate
-from ansible_collections.prefect.cloud.plugins.module_utils._engine.bulk import BulkForm, run_bulk
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.bulk import BulkForm, run_either_form
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
-from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile import Resource, run_resource
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile import Resource
 
 
 class Workspace(Resource):
@@ -276,16 +276,8 @@ WORKSPACE_OPTIONS = {
 
 
 def main():
-    entry_options = dict(WORKSPACE_OPTIONS, handle={"type": validate.STRING, "required": True})
-    module = PrefectCloudModule(
-        argument_spec=dict(WORKSPACE_OPTIONS, workspaces={"type": "list", "elements": "dict", "options": entry_options}),
-        mutually_exclusive=[("handle", "workspaces")],
-        required_one_of=[("handle", "workspaces")],
-    )
-    if module.params["workspaces"] is not None:
-        run_bulk(module, BulkForm(Workspace, "workspaces"))
-    else:
-        run_resource(module, Workspace)
+    form = BulkForm(Workspace, "workspaces")
+    run_either_form(PrefectCloudModule(**form.module_options(WORKSPACE_OPTIONS)), form)
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ including any key minted on the way (``api_keys``), so no key is lost with the f
 from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import PrefectCloudError
 from ansible_collections.prefect.cloud.plugins.module_utils._api.secrets import sanitize
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import error_fields
-from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile import VERBS, apply, prepare
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile import VERBS, apply, prepare, run_resource
 
 # The order counts are listed in messages.
 ACTIONS = ("create", "update", "delete")
@@ -65,6 +65,31 @@ class BulkForm:
         self.option = option
         self.result_key = result_key or option
         self.exclusive = exclusive
+
+    # -- the module's options ---------------------------------------------------
+
+    def module_options(self, single_options):
+        """The argument spec and rules of a module with both forms.
+
+        ``single_options`` are the options of the single form (the identity option not required):
+        the list option takes entries with the same options, the identity required in each; the
+        two forms exclude each other, and ``exclusive`` (if the form has one) needs the list.
+        Returns keyword arguments for ``PrefectCloudModule``.
+        """
+        identity = self.resource_class.identity
+        entry = dict(single_options)
+        entry[identity] = dict(entry[identity], required=True)
+        spec = dict(single_options)
+        spec[self.option] = {"type": "list", "elements": "dict", "options": entry}
+        options = {
+            "argument_spec": spec,
+            "mutually_exclusive": [(identity, self.option)],
+            "required_one_of": [(identity, self.option)],
+        }
+        if self.exclusive:
+            spec[self.exclusive] = {"type": "bool", "default": False}
+            options["required_if"] = [(self.exclusive, True, (self.option,))]
+        return options
 
     # -- before any request -------------------------------------------------
 
@@ -199,3 +224,11 @@ def run_bulk(module, form):
     except ValueError as exc:
         module.fail(str(exc))
     module.run(lambda: form.reconcile(module, parsed))
+
+
+def run_either_form(module, form):
+    """Entry point of a module with both forms: the bulk form when its list is given, else the single one."""
+    if module.params[form.option] is not None:
+        run_bulk(module, form)
+    else:
+        run_resource(module, form.resource_class)
