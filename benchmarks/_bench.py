@@ -124,3 +124,12 @@ class Emulator:
 
     def __exit__(self, *exc):
         self.stop()
+
+
+def collections_path(tmp: Path) -> str:
+    """An ANSIBLE_COLLECTIONS_PATH where prefect.cloud is this checkout."""
+    root = tmp / "collections"
+    link = root / "ansible_collections" / "prefect" / "cloud"
+    link.parent.mkdir(parents=True, exist_ok=True)
+    link.symlink_to(REPO, target_is_directory=True)
+    return str(root)

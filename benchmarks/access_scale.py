@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import _bench as b  # noqa: E402
-from module_cost import Runner, collections_path, playbook  # noqa: E402
+from module_cost import Runner, playbook  # noqa: E402
 
 WS = "scale-ws"
 SINGLE = {"workspace": WS, "user": "carol@acme.test", "workspace_role": "Developer"}
@@ -56,7 +56,7 @@ def main(argv=None) -> int:
     try:
         env = dict(os.environ)
         env.update({
-            "ANSIBLE_COLLECTIONS_PATH": collections_path(tmp), "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
+            "ANSIBLE_COLLECTIONS_PATH": b.collections_path(tmp), "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
             "ANSIBLE_LOCALHOST_WARNING": "false", "ANSIBLE_INVENTORY_UNPARSED_WARNING": "false",
             "ANSIBLE_NOCOLOR": "1", "ANSIBLE_RETRY_FILES_ENABLED": "false",
             "ANSIBLE_LOCAL_TEMP": str(tmp / "ansible-local"), "ANSIBLE_REMOTE_TEMP": str(tmp / "ansible-remote"),

@@ -49,15 +49,6 @@ CASES = {
 PLAY_TIME_LIMIT = 600  # seconds per ansible-playbook run
 
 
-def collections_path(tmp: Path) -> str:
-    """An ANSIBLE_COLLECTIONS_PATH where prefect.cloud is this checkout."""
-    root = tmp / "collections"
-    link = root / "ansible_collections" / "prefect" / "cloud"
-    link.parent.mkdir(parents=True, exist_ok=True)
-    link.symlink_to(b.REPO, target_is_directory=True)
-    return str(root)
-
-
 def playbook(tasks: list[dict], defaults: dict) -> list[dict]:
     return [{
         "name": "bench", "hosts": "localhost", "connection": "local", "gather_facts": False,
@@ -110,7 +101,7 @@ def main(argv=None) -> int:
     try:
         env = dict(os.environ)
         env.update({
-            "ANSIBLE_COLLECTIONS_PATH": collections_path(tmp),
+            "ANSIBLE_COLLECTIONS_PATH": b.collections_path(tmp),
             "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
             "ANSIBLE_LOCALHOST_WARNING": "false", "ANSIBLE_INVENTORY_UNPARSED_WARNING": "false",
             "ANSIBLE_NOCOLOR": "1", "ANSIBLE_RETRY_FILES_ENABLED": "false",

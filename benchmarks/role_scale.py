@@ -381,7 +381,7 @@ def main(argv=None) -> int:
             env.pop(var, None)
         env.update({
             "PREFECT_API_KEY": OWNER_KEY,
-            "ANSIBLE_COLLECTIONS_PATH": collections_path(tmp), "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
+            "ANSIBLE_COLLECTIONS_PATH": b.collections_path(tmp), "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
             "ANSIBLE_CALLBACK_PLUGINS": str(CALLBACKS), "ANSIBLE_CALLBACKS_ENABLED": "bench_tasks",
             "ANSIBLE_LOCALHOST_WARNING": "false", "ANSIBLE_INVENTORY_UNPARSED_WARNING": "false",
             "ANSIBLE_NOCOLOR": "1", "ANSIBLE_RETRY_FILES_ENABLED": "false",
@@ -424,15 +424,6 @@ def main(argv=None) -> int:
         print("\ntargets missed (--strict-targets):\n  " + "\n  ".join(missed), file=sys.stderr)
         return 2
     return 0
-
-
-def collections_path(tmp: Path) -> str:
-    """An ANSIBLE_COLLECTIONS_PATH where prefect.cloud is this checkout."""
-    root = tmp / "collections"
-    link = root / "ansible_collections" / "prefect" / "cloud"
-    link.parent.mkdir(parents=True, exist_ok=True)
-    link.symlink_to(b.REPO, target_is_directory=True)
-    return str(root)
 
 
 def ansible_version(args) -> str:
