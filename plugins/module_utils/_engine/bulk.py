@@ -166,11 +166,13 @@ class BulkForm:
             try:
                 done.append((entry, resource) + apply(entry, resource, before, plan))
             except PrefectCloudError as exc:
-                # Report what was done before the failure (keys minted for earlier entries above all).
-                fields = error_fields(exc)
-                fields.update(self.result(module, done))
+                # Report what was done before the failure (keys minted for earlier entries above all),
+                # and changed if the failing entry itself had written something (a refusal after a write).
+                error = error_fields(exc)
+                fields = self.result(module, done)
                 del fields["msg"]
-                fields["changed"] = bool(fields.get("changed")) or any(plan.changed for _e, _r, plan, _a, _v in done)
+                fields.update((key, value) for key, value in error.items() if key != "changed")
+                fields["changed"] = fields["changed"] or bool(error.get("changed"))
                 module.fail("%s: %s" % (entry.where, exc), **fields)
         return self.result(module, done)
 
