@@ -14,21 +14,14 @@ import pytest
 
 from conftest import Emulator, run_playbook, write_playbook
 
-trustme = pytest.importorskip("trustme")
+pytest.importorskip("trustme")
+
+from prefect_cloud_emulator.pki import make_test_pki  # noqa: E402  (tests/emulator is on sys.path: conftest)
 
 
 @pytest.fixture(scope="module")
 def pki(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("pki")
-    authority = trustme.CA()
-    certificate = authority.issue_cert("127.0.0.1")
-    files = {name: str(folder / name) for name in ("ca.pem", "other-ca.pem", "cert.pem", "key.pem")}
-    authority.cert_pem.write_to_path(files["ca.pem"])
-    trustme.CA().cert_pem.write_to_path(files["other-ca.pem"])
-    certificate.cert_chain_pems[0].write_to_path(files["cert.pem"])
-    certificate.private_key_pem.write_to_path(files["key.pem"])
-    return {"ca_file": files["ca.pem"], "other_ca_file": files["other-ca.pem"],
-            "certfile": files["cert.pem"], "keyfile": files["key.pem"]}
+    return make_test_pki(tmp_path_factory.mktemp("pki"))
 
 
 @pytest.fixture(scope="module")

@@ -122,17 +122,10 @@ def certificate_authority(tmp_path_factory):
     ``other_ca_file`` is a second CA that did not sign it (a REQUESTS_CA_BUNDLE that
     would refuse the server if it were used).
     """
-    trustme = pytest.importorskip("trustme")
-    folder = tmp_path_factory.mktemp("tls")
-    authority = trustme.CA()
-    certificate = authority.issue_cert("127.0.0.1")
-    paths = {name: str(folder / name) for name in ("ca.pem", "other-ca.pem", "server.pem", "server.key")}
-    authority.cert_pem.write_to_path(paths["ca.pem"])
-    trustme.CA().cert_pem.write_to_path(paths["other-ca.pem"])
-    certificate.cert_chain_pems[0].write_to_path(paths["server.pem"])
-    certificate.private_key_pem.write_to_path(paths["server.key"])
-    return {"ca_file": paths["ca.pem"], "other_ca_file": paths["other-ca.pem"],
-            "certfile": paths["server.pem"], "keyfile": paths["server.key"]}
+    pytest.importorskip("trustme")
+    from prefect_cloud_emulator.pki import make_test_pki
+
+    return make_test_pki(tmp_path_factory.mktemp("tls"))
 
 
 @pytest.fixture(scope="session")
