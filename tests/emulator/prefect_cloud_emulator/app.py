@@ -81,10 +81,11 @@ class Emulator:
             entry["tag"] = tag
         self.request_log.append(entry)
 
-    def log_since(self, since: int | None) -> list[dict[str, Any]]:
-        if since is None:
-            return list(self.request_log)
-        return [e for e in self.request_log if e["seq"] > since]
+    def log_since(self, since: int | None, tag: str | None = None) -> list[dict[str, Any]]:
+        return [
+            e for e in self.request_log
+            if (since is None or e["seq"] > since) and (tag is None or e.get("tag") == tag)
+        ]
 
     # ---- faults ------------------------------------------------------------------
     def add_fault(self, rule: hooks.FaultRule) -> None:

@@ -67,8 +67,14 @@ class ClockBody(BaseModel):
 
 
 @router.get("/requests")
-async def read_request_log(request: Request, since: int | None = None) -> list[dict[str, Any]]:
-    return _emulator(request).log_since(since)
+async def read_request_log(request: Request, since: int | None = None, tag: str | None = None) -> list[dict[str, Any]]:
+    return _emulator(request).log_since(since, tag)
+
+
+@router.get("/requests/last")
+async def read_request_log_last(request: Request) -> dict[str, int]:
+    """The sequence number of the newest logged request (0 before the first): a test's mark."""
+    return {"seq": _emulator(request).seq}
 
 
 @router.delete("/requests", status_code=204)

@@ -371,6 +371,18 @@ def test_a_tagged_path_is_served_and_logged_with_its_tag(emu):
     assert [(e["path"], e.get("tag")) for e in entries] == [("/api/me/", "case-1"), ("/api/me/", None)]
 
 
+def test_the_log_is_read_by_tag_and_from_a_mark(emu):
+    expect(emu.owner.get("/_tag/step-a/api/me/"), 200)
+    mark = emu.hooks.get("/_emulator/requests/last").json()["seq"]
+    expect(emu.owner.get("/_tag/step-b/api/me/"), 200)
+    expect(emu.owner.get("/_tag/step-a/api/me/"), 200)
+    by_tag = emu.hooks.get("/_emulator/requests", params={"tag": "step-a"}).json()
+    assert [e["tag"] for e in by_tag] == ["step-a", "step-a"]
+    since = emu.hooks.get("/_emulator/requests", params={"since": mark, "tag": "step-a"}).json()
+    assert [e["seq"] for e in since] == [by_tag[1]["seq"]]
+    assert emu.hooks.get("/_emulator/requests/last").json()["seq"] == by_tag[1]["seq"]
+
+
 def test_the_cli_serves_https(tmp_path):
     trustme = pytest.importorskip("trustme")
     authority = trustme.CA()
