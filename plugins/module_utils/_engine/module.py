@@ -8,6 +8,11 @@
 It adds the common connection options (documented in the ``prefect.cloud.common`` doc
 fragment), checks them before any request, and opens the ``Connection`` lazily, so that
 bad input fails before anything is sent. Errors become clean failures with warnings kept.
+
+A list of entries (a bulk form's ``members``, ``grants``, ``entries``) given with no value
+is refused here, naming the option: in YAML an empty key - every entry commented out - is
+null, not an empty list, and Ansible fills every option left out with null too, so a module
+could only tell the two apart from what the task gave.
 """
 
 import os
@@ -38,6 +43,23 @@ def _validate_certs_fallback():
     return value
 
 
+class _TaskModule(AnsibleModule):
+    """``AnsibleModule`` that remembers the options the task gave (``given``), before defaults fill in the rest."""
+
+    def _load_params(self):
+        super()._load_params()
+        self.given = frozenset(self.params)
+
+
+def null_list_forms(argument_spec, given, params):
+    """The options holding a list of entries (``elements: dict``) that the task gave as null."""
+    return [
+        name
+        for name, option in argument_spec.items()
+        if option.get("type") == "list" and option.get("elements") == "dict" and name in given and params.get(name) is None
+    ]
+
+
 def common_argument_spec():
     """The connection options every module takes."""
     spec = {}
@@ -56,11 +78,16 @@ class PrefectCloudModule:
     def __init__(self, argument_spec, supports_check_mode=True, **kwargs):
         spec = common_argument_spec()
         spec.update(argument_spec)
-        self.ansible = AnsibleModule(argument_spec=spec, supports_check_mode=supports_check_mode, **kwargs)
+        self.ansible = _TaskModule(argument_spec=spec, supports_check_mode=supports_check_mode, **kwargs)
         if not HAS_REQUESTS:
             self.ansible.fail_json(msg=missing_required_lib("requests"), exception=str(REQUESTS_IMPORT_ERROR))
         self.params = self.ansible.params
         self.warnings = []
+        for name in null_list_forms(spec, getattr(self.ansible, "given", ()), self.params):
+            self.fail(
+                "%s is null: give a list ([] for none) or leave %s out. An empty YAML key - every entry commented "
+                "out, say - is null, not an empty list" % (name, name)
+            )
         try:
             self.connection = Connection(self.params, warn=self.warn)
         except ValueError as exc:

@@ -72,3 +72,50 @@ def test_other_errors_report_their_status_and_claim_no_change():
 def test_a_result_exits():
     end = ended(lambda: {"changed": True, "msg": "done"})
     assert (end.how, end.result) == ("exited", {"changed": True, "msg": "done"})
+
+
+# -- a list form given as null --------------------------------------------------------------
+
+LIST_FORMS = [
+    ("account_member", "members"),
+    ("bot", "bots"),
+    ("invitation", "invitations"),
+    ("ip_allowlist", "entries"),
+    ("team", "teams"),
+    ("workspace", "workspaces"),
+    ("workspace_access", "grants"),
+]
+
+
+@pytest.mark.parametrize("module_name, option", LIST_FORMS)
+def test_a_list_form_given_as_null_fails_naming_it_before_any_request(module_name, option):
+    """An empty YAML key (every entry commented out) is null: never the single form with no identity."""
+    import importlib
+
+    from module_runner import run
+
+    module = importlib.import_module("ansible_collections.prefect.cloud.plugins.modules." + module_name)
+    args = {option: None, "api_key": USER_KEY, "api_url": "http://127.0.0.1:9/api", "account": "acme"}
+    if module_name == "workspace_access":
+        args["workspace"] = "prod"
+    result = run(module, args)
+    assert result["failed"]
+    assert result["msg"].startswith("%s is null" % option), result["msg"]
+    assert result["_requests"] == []
+
+
+@pytest.mark.parametrize("module_name, option", [("invitation", "invitations"), ("ip_allowlist", "entries")])
+def test_a_list_form_left_out_is_not_null(module_name, option):
+    """Only a key given with no value is refused; a module without the option goes on as before."""
+    import importlib
+
+    from module_runner import run
+
+    module = importlib.import_module("ansible_collections.prefect.cloud.plugins.modules." + module_name)
+    args = {"api_key": USER_KEY, "api_url": "http://127.0.0.1:9/api", "account": "acme", "state": "absent"}
+    if module_name == "invitation":
+        args["email"] = "dana@acme.io"
+    else:
+        del args["state"]
+    result = run(module, args)
+    assert "is null" not in result["msg"]
