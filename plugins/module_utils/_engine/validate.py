@@ -16,9 +16,17 @@ surrounding whitespace is refused, not stripped. ``" production "`` is refused r
 than quietly read as ``production``, because the API would store the spaces and
 make it a second object, and because a value that differs from what the play says
 hides typos that a later task (or a later run) would then not find.
+
+For the same reason a name (an identity, or a display name) holds no character that does
+not show as itself: controls (a newline, a tab, an escape), format characters (a zero-width
+space or joiner, a byte-order mark, a right-to-left override), line and paragraph separators,
+and spaces other than the plain one (a no-break space). ``"ops\u200b"`` looks like ``ops``
+in the UI, a log or a diff, yet is another team; a newline breaks every report that lists
+names a line each. Free text (a description) may hold them.
 """
 
 import re
+import unicodedata
 from urllib.parse import urlsplit
 
 from ansible_collections.prefect.cloud.plugins.module_utils._api.table import is_uuid
@@ -74,6 +82,38 @@ def _kind(value):
     return "a %s" % type(value).__name__
 
 
+# Unicode categories of the characters no name may hold: controls, format characters, line and
+# paragraph separators, lone surrogates; and of the spaces, every one but the plain space.
+INVISIBLE_CATEGORIES = frozenset(("Cc", "Cf", "Zl", "Zp", "Cs"))
+
+
+def invisible_characters(value):
+    """The characters of ``value`` that a name must not hold, in order, each once."""
+    found = []
+    for char in value:
+        category = unicodedata.category(char)
+        if (category in INVISIBLE_CATEGORIES or (category == "Zs" and char != " ")) and char not in found:
+            found.append(char)
+    return found
+
+
+def describe_character(char):
+    """``U+200B ZERO WIDTH SPACE``; controls have no name: ``U+000A``."""
+    name = unicodedata.name(char, "")
+    return "U+%04X%s" % (ord(char), " " + name if name else "")
+
+
+def visible_name(value, option):
+    """Refuse a name that holds a character that does not show as itself (see the module's docstring)."""
+    hidden = invisible_characters(value)
+    if hidden:
+        raise ValueError(
+            "%s must hold no invisible or control character, got %r (%s)"
+            % (option, value, ", ".join(describe_character(char) for char in hidden))
+        )
+    return value
+
+
 def text(value, option, max_length=MAX_TEXT):
     """Free text (a description, a display name): at most ``max_length`` characters."""
     if len(value) > max_length:
@@ -87,6 +127,7 @@ def identity(value, option, max_length=MAX_TEXT):
         raise ValueError("%s must not be empty, got %r" % (option, value))
     if value != value.strip():
         raise ValueError("%s must not have whitespace around it, got %r (it is taken exactly as written)" % (option, value))
+    visible_name(value, option)
     return text(value, option, max_length)
 
 
@@ -103,6 +144,7 @@ def display_name(value, option):
     """A display name: free text, but not empty or blank."""
     if not value.strip():
         raise ValueError("%s must not be empty, got %r" % (option, value))
+    visible_name(value, option)
     return text(value, option)
 
 

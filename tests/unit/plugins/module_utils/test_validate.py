@@ -122,6 +122,37 @@ def test_identities_refuse_empty_blank_padded_and_overlong_values():
     assert "name must be at most 5000 characters, got 6000" in refused(validate.identity, "x" * 6000, "name")
 
 
+@pytest.mark.parametrize(
+    "value, named",
+    [
+        ("ops\u200bteam", "U+200B ZERO WIDTH SPACE"),
+        ("ops\nteam", "U+000A"),
+        ("ops\tteam", "U+0009"),
+        ("ops\x1b[31mteam", "U+001B"),
+        ("ops\u202eteam", "U+202E RIGHT-TO-LEFT OVERRIDE"),
+        ("\ufeffops", "U+FEFF ZERO WIDTH NO-BREAK SPACE"),
+        ("ops\u00a0team", "U+00A0 NO-BREAK SPACE"),
+        ("ops\u2028team", "U+2028 LINE SEPARATOR"),
+    ],
+)
+def test_names_refuse_invisible_and_control_characters(value, named):
+    for check in (validate.identity, validate.display_name):
+        message = refused(check, value, "name")
+        assert message.startswith("name must hold no invisible or control character"), message
+        assert named in message
+        assert repr(value) in message  # shown escaped, so the message itself shows where it is
+
+
+def test_names_keep_their_letters_and_inner_spaces():
+    for name in ("data engineers", "Équipe données", "データ", "ops-2 (prod)"):
+        assert validate.identity(name, "name") == name
+        assert validate.display_name(name, "name") == name
+
+
+def test_free_text_may_hold_line_breaks():
+    assert validate.text("line one\nline two", "description") == "line one\nline two"
+
+
 def test_text_takes_anything_within_its_length():
     assert validate.text("", "description") == ""
     assert validate.text("  padded  ", "description") == "  padded  "
@@ -200,6 +231,8 @@ REFUSED = [
     (bot, {"name": "ci", "rotate_if_expires_within": "99999999d"}, "rotate_if_expires_within: '99999999d' is too long"),
     (bot, {"name": "ci", "rotate_if_expires_within": "soon"}, "rotate_if_expires_within"),
     (bot, {"name": "ci", "old_key_expires_in_seconds": 172801}, "old_key_expires_in_seconds"),
+    (bot, {"name": "ci\nprod"}, "name must hold no invisible or control character"),
+    (bot, {"name": "ci\u200b"}, "U+200B ZERO WIDTH SPACE"),
     # api_key
     (api_key, {"name": ""}, "name must not be empty"),
     (api_key, {"name": " ci "}, "name must not have whitespace"),
@@ -231,6 +264,10 @@ REFUSED = [
     (team, {"name": "ops", "bots": ["ci", ""]}, "bots[1] must not be empty"),
     (team, {"name": "ops", "bots": [["ci"]]}, "'bots'"),
     (team, {"name": "ops", "description": LONG}, "description must be at most 5000"),
+    (team, {"name": "ops\u200b"}, "name must hold no invisible or control character"),
+    (team, {"teams": [{"name": "ops"}, {"name": "o\x07ps"}]}, "teams[1].name must hold no invisible or control character"),
+    (workspace, {"handle": "prod", "name": "Prod\nuction"}, "name must hold no invisible or control character"),
+    (workspace_access, {"workspace": "prod", "team": "ops\u2060", "workspace_role": "Viewer"}, "team must hold no invisible"),
     # workspace_role
     (workspace_role, {"name": "r", "description": "x" * 141}, "description must be at most 140"),
     (workspace_role, {"name": "r", "scopes": ["see_flows", " "]}, "scopes[1] must not be empty"),
