@@ -58,9 +58,28 @@ options:
         O(members), that is every user member but the caller.
       - The caller's own membership is never removed this way, nor the last active Owner (the guard refuses).
         Service accounts (bots) are not account members here and are never touched.
+      - With no entry to keep (an empty O(members), or only O(members[].state=absent)), that is every user member
+        but the caller, which is refused unless O(allow_remove_all=true).
+      - At most O(max_removals) members are removed by one task.
       - Check mode lists exactly who would be removed (in C(results) and the diff).
     type: bool
     default: false
+    version_added: 0.2.0
+  allow_remove_all:
+    description:
+      - Let O(exclusive) remove every user member but the caller when no entry keeps one. Without it such a task
+        fails before any write, in check mode too, naming whom it would remove; an empty list is more often a
+        mistake (a variable that did not load, entries commented out) than meant.
+    type: bool
+    default: false
+    version_added: 0.2.0
+  max_removals:
+    description:
+      - The most members one task with O(members) may remove (listed with O(members[].state=absent) and removed
+        by O(exclusive) together). A task that would remove more fails before any write, in check mode too,
+        naming them; its C(results) and C(diff) show the refused plan. Raise it on purpose.
+    type: int
+    default: 10
     version_added: 0.2.0
   account_role:
     description:

@@ -63,9 +63,27 @@ options:
       - With O(invitations), revoke every pending account invitation whose email no entry names as an account
         invitation (an entry without O(invitations[].workspace)).
       - Workspace invitations are never revoked this way. Check mode lists exactly what would be revoked.
-      - With an empty O(invitations), every pending account invitation is revoked.
+      - With no entry to keep (an empty O(invitations), or only O(invitations[].state=absent) or workspace
+        invitations), that is every pending account invitation, which is refused unless O(allow_remove_all=true).
+      - At most O(max_removals) invitations are revoked by one task.
     type: bool
     default: false
+    version_added: 0.2.0
+  allow_remove_all:
+    description:
+      - Let O(exclusive) revoke every pending account invitation when no entry keeps one. Without it such a task
+        fails before any write, in check mode too, naming what it would revoke; an empty list is more often a
+        mistake (a variable that did not load, entries commented out) than meant.
+    type: bool
+    default: false
+    version_added: 0.2.0
+  max_removals:
+    description:
+      - The most invitations one task with O(invitations) may revoke (listed with O(invitations[].state=absent)
+        and revoked by O(exclusive) together). A task that would revoke more fails before any write, in check
+        mode too, naming them; its C(results) and C(diff) show the refused plan. Raise it on purpose.
+    type: int
+    default: 10
     version_added: 0.2.0
   workspace:
     description:
@@ -315,6 +333,11 @@ class Invitation(Resource):
     def entry_key(cls, params):
         # One account invitation and one per workspace may be out for the same person.
         return (params["email"].lower(), params.get("workspace"))
+
+    @classmethod
+    def keeps(cls, params):
+        # Exclusive mode revokes account invitations only: a workspace invitation keeps none of them.
+        return params.get("state") != "absent" and params.get("workspace") is None
 
     @classmethod
     def prefetch(cls, module, entries, exclusive):

@@ -162,6 +162,15 @@ class Resource:
         return None, []
 
     @classmethod
+    def keeps(cls, params):
+        """Whether a bulk form's entry keeps an object of the kind its exclusive mode removes.
+
+        A form whose entries all keep nothing (none, or all ``state: absent``) would remove every
+        object of the kind in exclusive mode, which ``RemovalBounds`` refuses unless allowed.
+        """
+        return params.get("state") != "absent"
+
+    @classmethod
     def guard_many(cls, module, planned):
         """Refuse (``Refusal``) what the entries of a bulk form, ``[(resource, plan)]``, would do together."""
 

@@ -184,3 +184,75 @@ def test_exclusive_removes_what_no_entry_names():
 def test_bad_lists_are_refused_before_anything_is_read(entries, top, message):
     with pytest.raises(ValueError, match=message.replace("[", r"\[").replace("]", r"\]")):
         run(entries, **top)
+
+
+# -- bounds on what one task removes ------------------------------------------------------------
+
+
+def removal_run(entries, check_mode=False, **top):
+    """``run`` with the removal options of a form with exclusive mode (their defaults unless given)."""
+    top.setdefault("allow_remove_all", False)
+    top.setdefault("max_removals", 10)
+    return run(entries, check_mode=check_mode, **top)
+
+
+@pytest.fixture
+def many_widgets():
+    for index in range(12):
+        STORE["w%02d" % index] = {"name": "w%02d" % index, "colour": "blue"}
+
+
+def test_the_form_with_exclusive_mode_has_the_removal_options():
+    form = BulkForm(Widget, "widgets", exclusive="exclusive")
+    spec = form.module_options({"name": {"type": "str"}})["argument_spec"]
+    assert spec["allow_remove_all"] == {"type": "bool", "default": False}
+    assert spec["max_removals"] == {"type": "int", "default": 10}
+    assert "max_removals" not in BulkForm(Widget, "widgets").module_options({"name": {"type": "str"}})["argument_spec"]
+
+
+@pytest.mark.parametrize("check_mode", [True, False])
+@pytest.mark.parametrize("entries", [[], [{"name": "kept", "state": "absent"}]])
+def test_exclusive_with_nothing_to_keep_is_refused_before_any_write(entries, check_mode):
+    with pytest.raises(Failed) as failed:
+        removal_run(entries, check_mode=check_mode, exclusive=True)
+    message = failed.value.args[0]
+    assert message.startswith("refusing to remove every widget (1): exclusive with nothing listed to keep"), message
+    assert "'kept'" in message and "allow_remove_all" in message
+    assert STORE["kept"] == {"name": "kept", "colour": "blue"}
+    # the refused plan is in the result: what each entry would do
+    assert [(r["name"], r["action"]) for r in failed.value.result["results"]] == [("kept", "delete")]
+    assert failed.value.result["changed"] is False
+
+
+def test_exclusive_with_nothing_to_keep_goes_ahead_when_allowed():
+    result = removal_run([], exclusive=True, allow_remove_all=True)
+    assert result["msg"] == "1 widgets: 1 deleted" and STORE == {}
+
+
+def test_exclusive_with_nothing_to_remove_needs_no_confirmation():
+    STORE.clear()
+    assert removal_run([], exclusive=True)["changed"] is False
+
+
+@pytest.mark.parametrize("check_mode", [True, False])
+def test_more_removals_than_max_removals_are_refused_before_any_write(many_widgets, check_mode):
+    with pytest.raises(Failed) as failed:
+        removal_run([{"name": "new"}], check_mode=check_mode, exclusive=True)
+    message = failed.value.args[0]
+    assert message.startswith("refusing to remove 13 widgets in one task, more than max_removals (10):"), message
+    # the message names the first ten, the result every one
+    assert "'kept', 'w00'" in message and "and 3 more" in message and "'w11'" not in message
+    assert len([r for r in failed.value.result["results"] if r["action"] == "delete"]) == 13
+    assert "new" not in STORE and len(STORE) == 13
+
+
+def test_max_removals_can_be_raised_and_counts_listed_removals_too(many_widgets):
+    with pytest.raises(Failed):
+        removal_run([{"name": "w00", "state": "absent"}, {"name": "w01", "state": "absent"}], max_removals=1)
+    result = removal_run([{"name": "new"}], exclusive=True, max_removals=13)
+    assert result["msg"] == "14 widgets: 1 created, 13 deleted" and sorted(STORE) == ["new"]
+
+
+def test_max_removals_below_zero_is_refused_before_anything_is_read():
+    with pytest.raises(ValueError, match="max_removals must be 0 or more, got -1"):
+        removal_run([], exclusive=True, max_removals=-1)
