@@ -263,6 +263,30 @@ def test_accepting_workspace_invitation_grants_workspace_access(emu):
     assert m["account_role_id"] == inv["account_role_id"]
 
 
+def test_revoking_a_collaborators_last_workspace_access_removes_their_membership(emu):
+    """The official document: DELETE .../user_access/{id} also deletes the membership of a Collaborator
+    who has no other workspace access under the account; a Member keeps theirs."""
+    ws1, ws2 = emu.create_workspace("collab-1")["id"], emu.create_workspace("collab-2")["id"]
+    inv = expect(emu.owner.post(f"{ACCT}/workspaces/{ws1}/invitations/", json={"email": "collab@example.com"}), 201)
+    collab = emu.accept_invitation(inv["id"])
+    member = expect(emu.owner.get(f"{ACCT}/account_memberships/by-user/{collab['user_id']}"), 200)
+    assert member["account_role_id"] == emu.account_role_id("Collaborator")
+    emu.grant_user(ws2, collab["user_id"])
+    mia = emu.membership(es.MEMBER_EMAIL)
+    emu.grant_user(ws1, mia["user_id"])
+
+    def revoke(ws, user_id):
+        rows = expect(emu.owner.post(f"{ACCT}/workspaces/{ws}/user_access/filter", json={"users": {"id": {"any_": [user_id]}}}), 200)
+        expect(emu.owner.delete(f"{ACCT}/workspaces/{ws}/user_access/{rows[0]['id']}"), 204)
+
+    revoke(ws1, collab["user_id"])  # access to ws2 remains: still a member
+    expect(emu.owner.get(f"{ACCT}/account_memberships/by-user/{collab['user_id']}"), 200)
+    revoke(ws2, collab["user_id"])  # the last one: the membership goes with it
+    assert_detail_string(emu.owner.get(f"{ACCT}/account_memberships/by-user/{collab['user_id']}"), 404)
+    revoke(ws1, mia["user_id"])  # a Member's last access is only an access
+    expect(emu.owner.get(f"{ACCT}/account_memberships/by-user/{mia['user_id']}"), 200)
+
+
 def test_accepting_a_revoked_invitation_fails(emu):
     inv = emu.invite("late@example.com")
     expect(emu.owner.post(f"{ACCT}/invitations/{inv['id']}/revoke"), 204)
