@@ -82,8 +82,36 @@ options:
         service-account key is recognised by comparing its masked form (prefix and last four characters) with the
         active and rotating keys of the bots about to lose their grant. A chance match only keeps a grant.
       - Only valid with O(grants) and O(state=present).
+      - "With an empty O(grants) (nothing listed to keep), every grant but the caller's own goes: refused unless
+        O(allow_remove_all=true). At most O(max_removals) grants are revoked by one task."
+      - A grant whose revocation would also remove its user from the account (see O(removable_collaborators)) is
+        not revoked this way unless that user is in O(removable_collaborators); the task fails before any write,
+        in check mode too, naming them.
     type: bool
     default: false
+  allow_remove_all:
+    description:
+      - Let O(exclusive) with an empty O(grants) revoke every grant on the workspace (but the caller's own). Without
+        it such a task fails before any write, in check mode too, naming what it would revoke; an empty list is more
+        often a mistake (a variable that did not load, entries commented out) than meant.
+    type: bool
+    default: false
+  max_removals:
+    description:
+      - The most grants one task with O(grants) may revoke (revoked by O(exclusive), or listed with
+        O(state=absent)). A task that would revoke more fails before any write, in check mode too, naming them; its
+        C(diff) shows the refused plan. Raise it on purpose.
+    type: int
+    default: 10
+  removable_collaborators:
+    description:
+      - Users (by email) whose grant O(exclusive) may revoke even though it is their last workspace access and their
+        account role is Collaborator, which makes Prefect Cloud remove them from the account as well.
+      - Such a revocation, whatever asks for it, is named in RV(leaves_account), in a warning, in the message and in
+        the diff's header, in check mode too; only O(exclusive) refuses it for a user not listed here.
+    type: list
+    elements: str
+    default: []
   allow_caller_lockout:
     description:
       - Allow a change that takes away the caller's own right to manage the workspace's access.
@@ -112,7 +140,9 @@ notes:
     four requests in flight, one connection each). A run that reads all three, such as one with O(grants), so costs
     about one round trip for them rather than three. Writes are always sent one after the other.
   - Revoking the last workspace access of a user whose account role is Collaborator also removes that user
-    from the account (a Prefect Cloud rule).
+    from the account (a Prefect Cloud rule). The module finds such revocations before writing - with one read of
+    the users' memberships, and for a Collaborator one read of the account's workspaces and of the user grants
+    of each - and names them (see O(removable_collaborators)).
   - Workspace access needs a Prefect Cloud plan with role-based access control; team access needs Enterprise.
   - The caller's own grants are found as O(exclusive) describes. For a service-account key whose C(GET /me/...)
     requests are refused, an account role is read from the bot's own record once the bot is recognised; a bot
@@ -247,8 +277,18 @@ workspace_access:
       description: The actor id of the user or bot (one user or bot grant).
       type: str
       sample: d48e8b2c-bce0-46a2-86b7-d7f392176fac
+leaves_account:
+  description:
+    - The users (emails, lower case) whom the task's revocations remove from the account as well - Collaborators whose
+      last workspace access goes; in check mode, those it would remove. Empty otherwise.
+  returned: always
+  type: list
+  elements: str
+  sample: [contractor@example.com]
 diff:
-  description: The access before and after (workspace, accessor and role names), in diff mode.
+  description:
+    - The access before and after (workspace, accessor and role names), in diff mode.
+    - When a revocation also removes a user from the account, C(after_header) says who (shown beside C(after)).
   returned: when diff mode is on
   type: dict
   sample:
@@ -271,6 +311,7 @@ from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import P
 from ansible_collections.prefect.cloud.plugins.module_utils._api.secrets import sanitize
 from ansible_collections.prefect.cloud.plugins.module_utils._api.table import WORKSPACE, WORKSPACE_ROLE
 from ansible_collections.prefect.cloud.plugins.module_utils._engine import validate
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.bulk import RemovalBounds
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile import Plan, Resource, run_resource
 from ansible_collections.prefect.cloud.plugins.module_utils._resources.access import (
@@ -283,6 +324,7 @@ from ansible_collections.prefect.cloud.plugins.module_utils._resources.access im
     accessor_id,
     accessor_name,
     accessor_of,
+    collaborators_leaving,
     describe_row,
     find_grants,
     managing_scopes,
@@ -310,6 +352,7 @@ def parse_access_options(params):
         return params
     if params["workspace_role"] is not None:
         raise ValueError("workspace_role goes into each entry of grants, not beside it")
+    RemovalBounds.check_options(params)
     if params["exclusive"] and state == "absent":
         raise ValueError("exclusive cannot be combined with state=absent: absent revokes exactly the grants listed")
     seen = {}
@@ -349,7 +392,10 @@ class _AccessBase(Resource):
             "team": validate.identity,
             "workspace_role": validate.identity,
         }
-        validate.check_options(params, dict(accessor_checks, workspace=validate.workspace_reference))
+        validate.check_options(
+            params,
+            dict(accessor_checks, workspace=validate.workspace_reference, removable_collaborators=validate.list_of(validate.email)),
+        )
         for index, grant in enumerate(params["grants"] or []):
             for option, check in accessor_checks.items():
                 if grant.get(option) is not None:
@@ -361,6 +407,52 @@ class _AccessBase(Resource):
         self._workspace = None
         #: whether the planned change takes the caller's right to manage access away (allow_caller_lockout)
         self.locks_caller_out = False
+        #: the users whose account membership the planned revocations end (Collaborators losing their last access)
+        self.leaving = []
+        self.extra_result["leaves_account"] = self.leaving
+
+    # -- Collaborators: a revocation that ends an account membership --------------------------------
+
+    def judge_collaborators(self, revoked, by_exclusive=()):
+        """Find the users whom revoking ``revoked`` (``[(accessor, row)]``) removes from the account, and say so.
+
+        The result (``leaves_account``), a warning, the diff's header and the message name them, in check mode
+        too. Of the grants ``by_exclusive`` revokes, one that removes a user not listed in
+        ``removable_collaborators`` is refused: exclusive mode revokes what the task does not list, and ending a
+        membership is more than that.
+        """
+        rows = [row for accessor, row in revoked if accessor == "user"]
+        if not rows:
+            return
+        self.leaving[:] = collaborators_leaving(self.api, self.resolver, self.workspace_row()["id"], rows)
+        if not self.leaving:
+            return
+        removable = set(email.lower() for email in self.params["removable_collaborators"] or [])
+        refused = sorted(
+            (row.get("email") or "").lower()
+            for accessor, row in by_exclusive
+            if accessor == "user" and (row.get("email") or "").lower() in self.leaving
+            and (row.get("email") or "").lower() not in removable
+        )
+        if refused:
+            raise Refusal(
+                "refusing to revoke the grant of %s on workspace %r with exclusive: it is their last workspace access and "
+                "their account role is Collaborator, so Prefect Cloud would remove them from the account as well. List "
+                "them in grants to keep them, or in removable_collaborators if they are to leave the account"
+                % (", ".join(refused), self.workspace_label())
+            )
+        what = "%s %s" % (", ".join(self.leaving), "leaves the account" if len(self.leaving) == 1 else "leave the account")
+        self.module.warn(
+            "%s: revoking the last workspace access of a user whose account role is Collaborator also removes them "
+            "from the account (a Prefect Cloud rule)" % what
+        )
+        self.diff_note = "%s (Collaborator, last workspace access revoked)" % what
+
+    def message(self, plan):
+        message = super().message(plan)
+        if plan.changed and self.leaving:
+            message += "; %s %s" % (", ".join(self.leaving), "leaves the account" if len(self.leaving) == 1 else "leave the account")
+        return message
 
     def workspace_row(self):
         """The workspace (raises ReferenceNotFound when it does not exist)."""
@@ -556,6 +648,7 @@ class SingleAccess(_AccessBase):
             return  # a new grant only adds
         if plan.desired is None:
             write = AccessWrite.revocation(self.accessor, row)
+            self.judge_collaborators([(self.accessor, row)])
         else:
             change = self.change(
                 self.accessor, accessor_id(self.accessor, row), describe_row(self.accessor, row),
@@ -597,7 +690,16 @@ class BulkAccess(_AccessBase):
         return "access to workspace %r" % self.params["workspace"]
 
     def read(self):
-        lists = self.all_access_lists()
+        try:
+            lists = self.all_access_lists()
+        except ReferenceNotFound as exc:
+            # In check mode a workspace that an earlier task of the play creates has no grant yet, which is what
+            # the real run reads after that task: plan from empty lists, so that an empty list changes nothing and
+            # the diff starts where the real run's does.
+            if self.params["state"] == "absent" or not (self.module.check_mode and exc.creatable):
+                raise
+            self.module.warn("%s; check mode assumes an earlier task of the play creates it" % exc)
+            lists = AccessLists(None, {})
         if self.params["state"] == "absent" and not self.listed_rows(lists):
             return None
         return lists
@@ -712,7 +814,19 @@ class BulkAccess(_AccessBase):
         return writes
 
     def guard(self, plan):
-        plan.changes["writes"] = self.plan_writes(self.writes(plan), lists=plan.before_raw)
+        writes = self.writes(plan)
+        revoked = [(write.accessor, write.revoked_row) for write in writes if write.revoked_row is not None]
+        label = self.workspace_label()
+        refused_plan = {"diff": {"before": plan.before or {}, "after": plan.desired or {}}} if self.module.diff_mode else {}
+        RemovalBounds.check(
+            self.params,
+            [describe_row(accessor, row) for accessor, row in revoked],
+            ("grant on workspace %r" % label, "grants on workspace %r" % label),
+            everything=self.exclusive and not self.entries,
+            result=refused_plan,
+        )
+        self.judge_collaborators(revoked, by_exclusive=plan.changes.get("revoke", ()) if plan.desired is not None else ())
+        plan.changes["writes"] = self.plan_writes(writes, lists=plan.before_raw)
 
     def create(self, plan):
         return self.update(plan)
@@ -748,6 +862,9 @@ def main():
             "workspace_role": {"type": validate.STRING},
             "grants": {"type": "list", "elements": "dict", "options": grant_options},
             "exclusive": {"type": "bool", "default": False},
+            "allow_remove_all": RemovalBounds.OPTIONS["allow_remove_all"],
+            "max_removals": RemovalBounds.OPTIONS["max_removals"],
+            "removable_collaborators": {"type": "list", "elements": validate.STRING, "default": []},
             "allow_caller_lockout": {"type": "bool", "default": False},
             "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
         },

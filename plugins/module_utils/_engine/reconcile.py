@@ -127,6 +127,9 @@ class Resource:
         self.options = options if options is not None else module.params
         #: extra top-level results (e.g. a freshly minted ``api_key``)
         self.extra_result = {}
+        #: what the diff's header says beside "after", when the change does more than the views show
+        #: (a revocation that also ends an account membership); set by the guard, in check mode too
+        self.diff_note = None
 
     @classmethod
     def parse_options(cls, params):
@@ -406,6 +409,8 @@ def reconcile(module, resource):
     if module.diff_mode:
         # The plan's own before: the object found meanwhile, when it was planned again.
         result["diff"] = {"before": plan.before or {}, "after": after or {}}
+        if resource.diff_note:
+            result["diff"]["after_header"] = resource.diff_note
     return result
 
 

@@ -19,6 +19,7 @@ from ansible_collections.prefect.cloud.plugins.module_utils._api.table import (
     TEAM,
     TEAM_ACCESS,
     USER_ACCESS,
+    WORKSPACE,
     is_uuid,
 )
 
@@ -170,6 +171,37 @@ def revoke_access(api, workspace_id, accessor, row):
     """Remove one grant: team access by team id, user and bot access by the access row's id."""
     ids = {"team_id": row["team_id"]} if accessor == "team" else {"id": row["id"]}
     api.delete(ACCESS_LISTS[accessor], "revoke", workspace_id=workspace_id, **ids)
+
+
+# -- Collaborators: a revocation that ends an account membership ---------------------------------
+#
+# Prefect Cloud removes a user whose account role is Collaborator from the account when their last
+# workspace access in it is revoked (DELETE .../user_access/{id}; the role a workspace invitation
+# gives). A revocation that does so is more than a revocation, and says so.
+
+COLLABORATOR = "Collaborator"
+
+
+def collaborators_leaving(api, resolver, workspace_id, revoked_rows):
+    """The emails (lower case, sorted) of the users whose account membership revoking ``revoked_rows`` ends.
+
+    ``revoked_rows`` are user grants on ``workspace_id`` about to be revoked. Nothing is read
+    without one; then one read of their memberships, and only when one is a Collaborator, one of
+    the account's workspaces and one of the user grants of each other workspace (at the same time).
+    """
+    rows = {row["user_id"].lower(): row for row in revoked_rows if row.get("user_id")}
+    if not rows:
+        return []
+    members = resolver.find_many(ACCOUNT_MEMBER, sorted(rows))
+    collaborators = sorted(user_id for user_id, member in members.items() if member.get("account_role_name") == COLLABORATOR)
+    if not collaborators:
+        return []
+    others = [ws for ws in api.list(WORKSPACE) if ws["id"].lower() != workspace_id.lower()]
+    listings = [api.listing_by(USER_ACCESS, USER_ACCESS.id_criterion, collaborators, workspace_id=ws["id"]) for ws in others]
+    elsewhere = set()
+    for grants in api.list_many(listings):
+        elsewhere |= {(grant.get("user_id") or "").lower() for grant in grants}
+    return sorted((rows[user_id].get("email") or user_id).lower() for user_id in collaborators if user_id not in elsewhere)
 
 
 # -- the caller's right to manage the workspace's access ---------------------------------------

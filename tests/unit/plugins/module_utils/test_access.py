@@ -5,6 +5,7 @@ from ansible_collections.prefect.cloud.plugins.module_utils._resources.access im
     AccessWrite,
     CallerAccessPlan,
     GrantChange,
+    collaborators_leaving,
     find_grants,
     read_access_list,
     revoke_access,
@@ -141,3 +142,52 @@ def test_writes_that_take_each_others_scope_have_no_order_and_are_stuck():
     plan = plan_for({("user", "me"): "teams", ("team", "t1"): "users"}, writes)
     assert plan.stuck is not None and len(plan.ordered) == 2
     assert plan.lost == [TEAMS, USERS]
+
+
+# -- Collaborators whose last workspace access a revocation takes ---------------------------------
+
+CAROL_ID = "c0000000-0000-4000-8000-00000000000c"
+MIA_ID = "d0000000-0000-4000-8000-00000000000d"
+
+
+def collaborator_account(elsewhere):
+    """Carol is a Collaborator, Mia a Member; ``elsewhere`` lists Carol's grants on workspace w2."""
+    members = [
+        {"user_id": CAROL_ID, "email": "carol@acme.io", "account_role_name": "Collaborator"},
+        {"user_id": MIA_ID, "email": "mia@acme.io", "account_role_name": "Member"},
+    ]
+    return RecordingClient(lists={
+        "/accounts/a1/account_memberships/filter": members,
+        "/accounts/a1/workspaces/filter": [{"id": "w1", "handle": "dev"}, {"id": "w2", "handle": "prod"}],
+        "/accounts/a1/workspaces/w2/user_access/filter": elsewhere,
+    })
+
+
+def revoked(*users):
+    return [{"id": "acc-%s" % user_id, "user_id": user_id, "email": email} for user_id, email in users]
+
+
+def test_a_collaborator_losing_the_last_workspace_access_leaves_the_account():
+    api, client = api_with(collaborator_account(elsewhere=[]))
+    rows = revoked((CAROL_ID, "Carol@acme.io"), (MIA_ID, "mia@acme.io"))
+    assert collaborators_leaving(api, FakeConnection(client, account_id="a1").resolver, WS_ID, rows) == ["carol@acme.io"]
+    # the other workspaces are asked about the Collaborators only, this one not at all
+    reads = [(path, body) for method, path, body in client.calls if method == "LIST"]
+    assert ("/accounts/a1/workspaces/w2/user_access/filter", {"users": {"id": {"any_": [CAROL_ID]}}}) in reads
+    assert not any(path.startswith(WS + "/") for path, _body in reads)
+
+
+def test_a_collaborator_with_access_elsewhere_stays_and_members_are_never_asked_about():
+    api, client = api_with(collaborator_account(elsewhere=[{"id": "acc-x", "user_id": CAROL_ID.upper()}]))
+    resolver = FakeConnection(client, account_id="a1").resolver
+    assert collaborators_leaving(api, resolver, WS_ID, revoked((CAROL_ID, "carol@acme.io"))) == []
+    api, client = api_with(collaborator_account(elsewhere=[]))
+    resolver = FakeConnection(client, account_id="a1").resolver
+    assert collaborators_leaving(api, resolver, WS_ID, revoked((MIA_ID, "mia@acme.io"))) == []
+    assert [path for _method, path, _body in client.calls] == ["/accounts/a1/account_memberships/filter"]
+
+
+def test_no_user_revoked_reads_nothing():
+    api, client = api_with(collaborator_account(elsewhere=[]))
+    assert collaborators_leaving(api, FakeConnection(client, account_id="a1").resolver, WS_ID, []) == []
+    assert client.calls == []

@@ -15,6 +15,7 @@ OWNER = "owner@unit.test"
 SINGLE = {
     "workspace": "dev", "user": None, "bot": None, "team": None, "workspace_role": None, "grants": None,
     "exclusive": False, "allow_caller_lockout": False, "state": "present",
+    "allow_remove_all": False, "max_removals": 10, "removable_collaborators": [],
 }
 
 
@@ -196,7 +197,7 @@ def test_bulk_absent_revokes_only_the_listed_grants(run_module, accessors):
     result = run_module(workspace_access, workspace="dev", state="absent", grants=[{"bot": "ci"}, {"team": "ops"}, {"user": MEMBER}])
     assert result["changed"]
     assert [method for method, _path, _safe in writes(result)] == ["DELETE", "DELETE"]
-    left = run_module(workspace_access, workspace="dev", grants=[], exclusive=True, check_mode=True)
+    left = run_module(workspace_access, workspace="dev", grants=[], exclusive=True, allow_remove_all=True, check_mode=True)
     assert left["diff"]["before"]["grants"] == [{"user": ALICE, "workspace_role": "Viewer"}]
 
 
@@ -227,7 +228,7 @@ def test_exclusive_revokes_the_unlisted_but_keeps_the_callers_own_grants(run_mod
 
 def test_exclusive_run_by_a_bot_keeps_that_bots_own_grant(run_module, accessors):
     run_module(workspace_access, workspace="dev", grants=[{"bot": "deployer", "workspace_role": "Owner"}, {"bot": "ci", "workspace_role": "Viewer"}])
-    result = run_module(workspace_access, workspace="dev", grants=[], exclusive=True, api_key=accessors["deployer"])
+    result = run_module(workspace_access, workspace="dev", grants=[], exclusive=True, allow_remove_all=True, api_key=accessors["deployer"])
     assert not result["failed"], result["msg"]
     assert result["changed"]
     assert result["diff"]["after"]["grants"] == [{"bot": "deployer", "workspace_role": "Owner"}]
