@@ -77,6 +77,16 @@ options:
       - With V(true), the list becomes exactly the entries of O(entries) whose O(entries[].state=present);
         every other entry is removed.
       - With V(false), entries that O(entries) does not name are left alone.
+      - Emptying a list that stays enforced is refused (see O(allow_remove_all)).
+    type: bool
+    default: false
+  allow_remove_all:
+    description:
+      - Let the task empty the list while enforcement stays on. Prefect Cloud admits every address while an enforced
+        list has no entry, so such a change opens the account to all while enforcement still seems on; without this
+        option it fails before any write, in check mode too.
+      - Emptying the list with enforcement off, or turned off by the same task (O(enforce=false)), needs no
+        confirmation.
     type: bool
     default: false
   enforce:
@@ -244,6 +254,7 @@ msg:
 
 from ansible_collections.prefect.cloud.plugins.module_utils._api.client import format_detail
 from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import PrefectCloudHTTPError, Refusal
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.bulk import RemovalBounds
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile import Resource, run_resource
 from ansible_collections.prefect.cloud.plugins.module_utils._resources import ip_allowlist as ipa
@@ -314,6 +325,13 @@ class IPAllowlist(Resource):
 
     def guard(self, plan):
         before, desired, changes = plan.before, plan.desired, plan.changes
+        if before["entries"] and not desired["entries"] and desired["enforce"] and not self.params["allow_remove_all"]:
+            raise self._refuse(
+                "refusing to empty the %s while it is enforced: an enforced list with no entry admits every address, so "
+                "the account would be open to all while enforcement seems on. Set enforce: false to stop enforcing it, "
+                "or allow_remove_all: true if that is meant" % self.describe(),
+                False,
+            )
         if not desired["enforce"]:
             self._decide("not_needed", "enforcement is off after the task")
             return
@@ -446,6 +464,7 @@ def main():
             "exclusive": {"type": "bool", "default": False},
             "enforce": {"type": "bool"},
             "allow_lockout": {"type": "bool", "default": False},
+            "allow_remove_all": RemovalBounds.OPTIONS["allow_remove_all"],
         },
         required_if=[("exclusive", True, ["entries"])],
     )
