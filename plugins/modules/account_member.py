@@ -12,8 +12,9 @@ description:
   - People become members by accepting an invitation; this module does not create members. To bring someone
     in, use M(prefect.cloud.invitation).
   - "Guards against locking the account out: the last active Owner (among users) is never removed,
-    demoted or deactivated, and the caller's own membership is never removed or deactivated unless
-    O(allow_self_removal=true). A guard that stops a task fails it in check mode too."
+    demoted or deactivated, the caller's own membership is never removed or deactivated unless
+    O(allow_self_removal=true), and the caller is never given a role with fewer permissions unless
+    O(allow_self_demotion=true). A guard that stops a task fails it in check mode too."
   - After an Owner is demoted, deactivated or removed, the active Owners are counted again; if none is left,
     the task fails (reporting C(changed)) with what happened and how to repair it.
   - Many members are managed by one task with O(members) (the bulk form), and with O(exclusive) the account's
@@ -92,6 +93,13 @@ options:
   allow_self_removal:
     description:
       - Allow the task to remove or deactivate the membership of the user the API key belongs to.
+    type: bool
+    default: false
+  allow_self_demotion:
+    description:
+      - Allow the task to give the user the API key belongs to an account role that lacks a permission of the role
+        they have now (an Owner made Admin, say). Without it such a task fails before any write, in check mode too,
+        naming the permissions the key would lose; every later task that needs one of them would fail with HTTP 403.
     type: bool
     default: false
   state:
@@ -259,6 +267,10 @@ from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile im
 from ansible_collections.prefect.cloud.plugins.module_utils._resources.caller import CallerIdentity
 
 
+# How many of the permissions a refused self-demotion would take away its message names.
+PERMISSIONS_NAMED = 8
+
+
 class AccountMember(Resource):
     api_resource = ACCOUNT_MEMBER
     result_key = "account_member"
@@ -323,6 +335,26 @@ class AccountMember(Resource):
                     "refusing to %s %s: that is the caller's own membership (set allow_self_removal: true to do it anyway)"
                     % (action, self.params["email"])
                 )
+        if not removing and desired["account_role"] != raw.get("account_role_name") and not self.params["allow_self_demotion"]:
+            self.refuse_self_demotion(raw, desired["account_role"])
+
+    def refuse_self_demotion(self, raw, role_name):
+        """Refuse a new account role for the caller that lacks a permission its role has now.
+
+        The key running the task is the caller's: every later task that needs a permission it loses
+        fails with HTTP 403, and check mode could not tell. Asked only when a member's role changes.
+        """
+        before = self.resolver.role(ACCOUNT_ROLE, raw.get("account_role_name")) or {}
+        after = self.resolver.require_role(ACCOUNT_ROLE, role_name)
+        lost = sorted(set(before.get("permissions") or []) - set(after.get("permissions") or []))
+        if not lost or not CallerIdentity(self.module.connection).is_user(user_id=raw.get("user_id"), email=raw.get("email")):
+            return
+        named = ", ".join(lost[:PERMISSIONS_NAMED]) + (" and %d more" % (len(lost) - PERMISSIONS_NAMED) if len(lost) > PERMISSIONS_NAMED else "")
+        raise Refusal(
+            "refusing to demote %s from %s to %s: that is the caller's own membership, and the key running this task "
+            "would lose %d account permission(s) - %s - and every later task that needs one fails with HTTP 403. Set "
+            "allow_self_demotion: true to do it anyway" % (self.params["email"], raw.get("account_role_name"), role_name, len(lost), named)
+        )
 
     # -- the bulk form -------------------------------------------------------
 
@@ -428,6 +460,7 @@ def main():
     form = BulkForm(AccountMember, "members", exclusive="exclusive")
     options = form.module_options(MEMBER_OPTIONS)
     options["argument_spec"]["allow_self_removal"] = {"type": "bool", "default": False}
+    options["argument_spec"]["allow_self_demotion"] = {"type": "bool", "default": False}
     run_either_form(PrefectCloudModule(**options), form)
 
 
