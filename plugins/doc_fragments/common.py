@@ -55,6 +55,7 @@ options:
   request_timeout:
     description:
       - Seconds to wait for each HTTP response.
+      - Falls back to the environment variable E(PREFECT_CLOUD_REQUEST_TIMEOUT), then to the default.
     type: float
     default: 30
   max_retries:
@@ -64,6 +65,7 @@ options:
         backoff with jitter), at most two minutes in all.
       - A write whose response is lost is never resent blindly; the object is read back by
         its natural key first.
+      - Falls back to the environment variable E(PREFECT_CLOUD_MAX_RETRIES), then to the default.
     type: int
     default: 3
 requirements:

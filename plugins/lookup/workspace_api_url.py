@@ -72,12 +72,16 @@ options:
     default: 30
     vars:
       - name: ansible_prefect_cloud_request_timeout
+    env:
+      - name: PREFECT_CLOUD_REQUEST_TIMEOUT
   max_retries:
     description: Retries after HTTP 429, 502, 503, 504 or a connection error.
     type: int
     default: 3
     vars:
       - name: ansible_prefect_cloud_max_retries
+    env:
+      - name: PREFECT_CLOUD_MAX_RETRIES
 notes:
   - "Each option is read, first to last, from: a keyword of the lookup call
     (C(lookup('prefect.cloud.workspace_api_url', 'prod', account='acme'))), the variable listed under

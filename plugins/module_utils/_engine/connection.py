@@ -42,8 +42,10 @@ CONNECTION_OPTIONS = {
     "account": {"type": "str", "env": ["PREFECT_CLOUD_ACCOUNT_ID"]},
     "validate_certs": {"type": "bool", "default": True},
     "ca_path": {"type": "path", "env": [CA_PATH_ENV]},
-    "request_timeout": {"type": "float", "default": 30},
-    "max_retries": {"type": "int", "default": 3},
+    # Tuning from the environment too: a role that sets module_defaults for the action group replaces the
+    # play's, so a play may have no other way to reach its modules.
+    "request_timeout": {"type": "float", "default": 30, "env": ["PREFECT_CLOUD_REQUEST_TIMEOUT"]},
+    "max_retries": {"type": "int", "default": 3, "env": ["PREFECT_CLOUD_MAX_RETRIES"]},
 }
 
 

@@ -19,6 +19,7 @@ from unit_seed import ACCOUNT_ID, OWNER_KEY
 CONNECTION_ENVIRONMENT = (
     "PREFECT_API_KEY", "PREFECT_API_URL", "PREFECT_CLOUD_API_URL", "PREFECT_CLOUD_ACCOUNT_ID",
     "PREFECT_API_SSL_CERT_FILE", "PREFECT_API_TLS_INSECURE_SKIP_VERIFY", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE",
+    "PREFECT_CLOUD_REQUEST_TIMEOUT", "PREFECT_CLOUD_MAX_RETRIES",
 )
 
 
@@ -51,6 +52,16 @@ def test_keyword_wins_over_variable_over_environment(lookup, monkeypatch):
     assert account == "from-vars" and client.timeout == 7
     client, _url, account = connect(lookup)
     assert account == "from-env" and client.timeout == 30
+
+
+def test_request_timeout_and_max_retries_come_from_the_environment_as_for_the_modules(lookup, monkeypatch):
+    monkeypatch.setenv("PREFECT_API_KEY", "pnu_" + "e" * 36)
+    monkeypatch.setenv("PREFECT_CLOUD_REQUEST_TIMEOUT", "4.5")
+    monkeypatch.setenv("PREFECT_CLOUD_MAX_RETRIES", "1")
+    client, _url, _account = connect(lookup)
+    assert (client.timeout, client.max_retries) == (4.5, 1)
+    client, _url, _account = connect(lookup, {"ansible_prefect_cloud_max_retries": 2}, request_timeout=9)
+    assert (client.timeout, client.max_retries) == (9, 2)
 
 
 def test_every_connection_option_has_a_variable(lookup, tmp_path):

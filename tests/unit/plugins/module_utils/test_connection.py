@@ -79,6 +79,34 @@ def test_the_module_option_falls_back_to_the_inverted_variable(monkeypatch):
         strategy()
 
 
+@pytest.mark.parametrize(
+    "option, variable, value, expected",
+    [("request_timeout", "PREFECT_CLOUD_REQUEST_TIMEOUT", "2.5", 2.5), ("max_retries", "PREFECT_CLOUD_MAX_RETRIES", "0", 0)],
+)
+def test_request_timeout_and_max_retries_fall_back_to_the_environment(monkeypatch, run_module, option, variable, value, expected):
+    """A play that cannot reach module_defaults (a role sets them for the group) tunes the modules from the environment."""
+    from ansible_collections.prefect.cloud.plugins.module_utils._engine import module as engine_module
+    from ansible_collections.prefect.cloud.plugins.modules import me_info
+
+    seen = {}
+
+    def recording(self, params, warn=None, environ=None):
+        seen.update(request_timeout=params["request_timeout"], max_retries=params["max_retries"])
+        real_init(self, params, warn=warn, environ=environ)
+
+    real_init = engine_module.Connection.__init__
+    monkeypatch.setattr(engine_module.Connection, "__init__", recording)
+    monkeypatch.setenv(variable, value)
+    assert not run_module(me_info)["failed"]
+    assert seen[option] == expected
+    # a task argument (or module_defaults) wins over the environment
+    run_module(me_info, **{option: 7})
+    assert seen[option] == 7
+    monkeypatch.setenv(variable, "soon")
+    refused = run_module(me_info)
+    assert refused["failed"] and option in refused["msg"] and refused["_requests"] == []
+
+
 # -- the connection: account resolution and the caller, read at most once ----------------------
 
 PARAMS = {"api_url": None, "api_key": OWNER_KEY, "account": None, "validate_certs": True, "request_timeout": 10, "max_retries": 0}
