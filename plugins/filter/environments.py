@@ -1,0 +1,449 @@
+# -*- coding: utf-8 -*-
+# Copyright: prefect.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The checks of the environments role that look at a whole declaration, in Python.
+
+A loop of assert tasks costs the role a task per check and per item on every run; these
+filters judge the whole declaration in one task each:
+
+* ``environments_declaration_problems``: before any request, what the declaration says
+  twice (a person by case, a team, a bot, a bot named like a deployer, an accessor granted
+  twice in one workspace) and every name the modules would refuse (empty, padded, with an
+  invisible character, a bad handle or email) - the modules refuse them too, but only when
+  their task comes, after the tasks before it have written;
+* ``environments_undeclared_references``: after the account is known, the teams, bots,
+  custom workspace roles and custom account roles that the declaration names but neither
+  declares nor converges in this run, to be looked up once per kind;
+* ``environments_missing_references``: of those, the ones the look-ups did not find, and
+  the users the teams and grants name who are neither members nor declared people (or whom
+  exclusive mode would remove first) - each would fail the run after earlier tasks wrote; and
+  exclusive mode's removal of members beyond its bounds (everyone, more than
+  ``max_removals``), which the account_member task would refuse only after earlier tasks wrote.
+"""
+
+from ansible.errors import AnsibleFilterError
+from ansible.module_utils.common.text.converters import to_text
+
+from ansible_collections.prefect.cloud.plugins.module_utils._api.table import is_uuid
+from ansible_collections.prefect.cloud.plugins.module_utils._engine import validate
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.removals import DEFAULT_MAX_REMOVALS, NAMED_IN_MESSAGE
+
+# Names Prefect Cloud gives its built-in roles: found in every account without a look-up. A name
+# outside these lists is looked up, so a built-in role missing here costs one read, never a refusal.
+BUILTIN_WORKSPACE_ROLES = ("Owner", "Developer", "Runner", "Viewer", "Worker")
+BUILTIN_ACCOUNT_ROLES = ("Owner", "Admin", "Member", "Collaborator")
+DEFAULT_ACCOUNT_ROLE = "Member"
+
+# The look-ups, by kind: the option each info module takes the names in, and how a message names the kind.
+KINDS = {
+    "team": "team",
+    "bot": "bot",
+    "workspace_role": "workspace role",
+    "account_role": "account role",
+}
+
+
+def _list(value):
+    return list(value or [])
+
+
+def _text(value):
+    return to_text(value) if value is not None else None
+
+
+def deployer_name(environment, deployer):
+    """The name of an environment's deployer bot, or ``None`` when it has none (as the role works it out)."""
+    setting = environment.get("deployer", True)
+    if isinstance(setting, dict):
+        prefix = dict(deployer, **setting).get("name_prefix")
+    elif setting is True:
+        prefix = deployer.get("name_prefix")
+    else:
+        return None
+    return "%s%s" % (prefix or "", environment.get("name"))
+
+
+def _grant_sources(environment, index, deployer, teams):
+    """``[(where, grant)]`` of one environment: its deployer, its teams' matrix roles, its direct grants."""
+    sources = []
+    name = deployer_name(environment, deployer)
+    if name is not None:
+        setting = environment.get("deployer")
+        role = (dict(deployer, **setting) if isinstance(setting, dict) else deployer).get("workspace_role")
+        sources.append(("its deployer", {"bot": name, "workspace_role": role}))
+    for team_index, team in enumerate(teams):
+        role = (team.get("roles") or {}).get(environment.get("name"))
+        if role:
+            sources.append(("prefect_environments_teams[%d].roles" % team_index, {"team": team.get("name"), "workspace_role": role}))
+    for grant_index, grant in enumerate(_list(environment.get("grants"))):
+        sources.append(("prefect_environments[%d].grants[%d]" % (index, grant_index), grant))
+    return sources
+
+
+def _accessor(grant):
+    for kind in ("user", "bot", "team"):
+        if grant.get(kind) is not None:
+            return kind, grant[kind]
+    return None, None
+
+
+class _Problems:
+    """Collects problems; ``check`` runs a validator of the modules on one value, naming where it is."""
+
+    def __init__(self):
+        self.found = []
+
+    def add(self, message):
+        self.found.append(message)
+
+    def check(self, check, value, where):
+        if value is None:
+            return
+        try:
+            check(_text(value), where)
+        except ValueError as exc:
+            self.add(str(exc))
+
+
+def _repeats(problems, values, where, what, fold_case=False):
+    """Add a problem for each value listed again; ``values`` are ``(index, value)``."""
+    seen = {}
+    for index, value in values:
+        if value is None:
+            continue
+        key = _text(value).lower() if fold_case else _text(value)
+        if key in seen:
+            problems.add(
+                "%s[%d]: %s %r is listed twice (also %s[%d]%s): list each once"
+                % (where, index, what, value, where, seen[key], "; compared without regard to case" if fold_case else "")
+            )
+        else:
+            seen[key] = index
+
+
+def declaration_problems(declaration):
+    """What is wrong with the declaration as written, before any request: a list of messages.
+
+    ``declaration`` holds the role's variables: ``environments``, ``deployer`` (with its defaults),
+    ``workspace_prefix``, ``teams``, ``people``, ``bots``, ``workspace_roles``.
+    """
+    if not isinstance(declaration, dict):
+        raise AnsibleFilterError("environments_declaration_problems expects a dictionary, got %s" % type(declaration).__name__)
+    environments = _list(declaration.get("environments"))
+    deployer = dict(declaration.get("deployer") or {})
+    prefix = declaration.get("workspace_prefix") or ""
+    teams = _list(declaration.get("teams"))
+    people = _list(declaration.get("people"))
+    bots = _list(declaration.get("bots"))
+    roles = _list(declaration.get("workspace_roles"))
+    problems = _Problems()
+
+    # -- names the modules would refuse, with the variable that holds them
+    for index, person in enumerate(people):
+        where = "prefect_environments_people[%d]" % index
+        problems.check(validate.email, person.get("email"), where + ".email")
+        problems.check(validate.identity, person.get("account_role"), where + ".account_role")
+    for index, team in enumerate(teams):
+        where = "prefect_environments_teams[%d]" % index
+        problems.check(validate.identity, team.get("name"), where + ".name")
+        for user_index, user in enumerate(_list(team.get("users"))):
+            problems.check(validate.user_reference, user, "%s.users[%d]" % (where, user_index))
+        for bot_index, bot in enumerate(_list(team.get("bots"))):
+            problems.check(validate.identity, bot, "%s.bots[%d]" % (where, bot_index))
+        for environment, role in (team.get("roles") or {}).items():
+            problems.check(validate.identity, role, "%s.roles.%s" % (where, environment))
+        _repeats(problems, enumerate(_list(team.get("users"))), where + ".users", "user", fold_case=True)
+        _repeats(problems, enumerate(_list(team.get("bots"))), where + ".bots", "bot")
+    for index, bot in enumerate(bots):
+        where = "prefect_environments_bots[%d]" % index
+        problems.check(validate.identity, bot.get("name"), where + ".name")
+        problems.check(validate.identity, bot.get("account_role"), where + ".account_role")
+    for index, role in enumerate(roles):
+        problems.check(validate.identity, role.get("name"), "prefect_environments_workspace_roles[%d].name" % index)
+    for option in ("account_role", "workspace_role"):
+        problems.check(validate.identity, deployer.get(option), "prefect_environments_deployer.%s" % option)
+    for index, environment in enumerate(environments):
+        where = "prefect_environments[%d]" % index
+        problems.check(validate.handle, environment.get("workspace") or "%s%s" % (prefix, environment.get("name")), where + ".workspace")
+        problems.check(validate.display_name, environment.get("title"), where + ".title")
+        problems.check(validate.identity, environment.get("default_workspace_role"), where + ".default_workspace_role")
+        name = deployer_name(environment, deployer)
+        problems.check(validate.identity, name, where + " (its deployer's name)")
+        setting = environment.get("deployer")
+        if isinstance(setting, dict):
+            for option in ("account_role", "workspace_role"):
+                problems.check(validate.identity, setting.get(option), "%s.deployer.%s" % (where, option))
+        for grant_index, grant in enumerate(_list(environment.get("grants"))):
+            grant_where = "%s.grants[%d]" % (where, grant_index)
+            problems.check(validate.user_reference, grant.get("user"), grant_where + ".user")
+            problems.check(validate.identity, grant.get("bot"), grant_where + ".bot")
+            problems.check(validate.identity, grant.get("team"), grant_where + ".team")
+            problems.check(validate.identity, grant.get("workspace_role"), grant_where + ".workspace_role")
+
+    # -- the role matrix names declared environments only
+    names = [environment.get("name") for environment in environments]
+    for index, team in enumerate(teams):
+        unknown = sorted(set(team.get("roles") or {}) - set(names))
+        if unknown:
+            problems.add(
+                "prefect_environments_teams[%d] (%s): roles names unknown environment(s) %s; declared: %s"
+                % (index, team.get("name"), ", ".join(unknown), ", ".join(_text(name) for name in names))
+            )
+
+    # -- what is declared twice
+    _repeats(problems, ((i, p.get("email")) for i, p in enumerate(people)), "prefect_environments_people", "email", fold_case=True)
+    _repeats(problems, ((i, t.get("name")) for i, t in enumerate(teams)), "prefect_environments_teams", "team")
+    _repeats(problems, ((i, b.get("name")) for i, b in enumerate(bots)), "prefect_environments_bots", "bot")
+    _repeats(problems, ((i, r.get("name")) for i, r in enumerate(roles)), "prefect_environments_workspace_roles", "workspace role")
+
+    deployers = {}
+    for index, environment in enumerate(environments):
+        name = deployer_name(environment, deployer)
+        if name is None:
+            continue
+        if name in deployers:
+            problems.add(
+                "prefect_environments[%d] (%s): its deployer is named %r, as the deployer of prefect_environments[%d] is: "
+                "give one of them another name_prefix" % (index, environment.get("name"), name, deployers[name])
+            )
+        else:
+            deployers[name] = index
+    for index, bot in enumerate(bots):
+        if bot.get("name") in deployers:
+            other = environments[deployers[bot["name"]]]
+            problems.add(
+                "prefect_environments_bots[%d]: the bot %r is named like the deployer of prefect_environments[%d] (%s): the "
+                "role would converge one bot twice, with two settings; rename the bot, or let the environment's deployer be it"
+                % (index, bot["name"], deployers[bot["name"]], other.get("name"))
+            )
+
+    workspaces = {}
+    for index, environment in enumerate(environments):
+        key = (environment.get("account") or "", environment.get("workspace") or "%s%s" % (prefix, environment.get("name")))
+        if key in workspaces:
+            problems.add(
+                "prefect_environments[%d] (%s): the workspace %r is also prefect_environments[%d]'s: give each environment "
+                "its own workspace" % (index, environment.get("name"), key[1], workspaces[key])
+            )
+        else:
+            workspaces[key] = index
+
+    for index, environment in enumerate(environments):
+        seen = {}
+        for where, grant in _grant_sources(environment, index, deployer, teams):
+            kind, ref = _accessor(grant)
+            if kind is None:
+                continue
+            key = (kind, _text(ref).lower() if kind == "user" or is_uuid(_text(ref)) else _text(ref))
+            if key in seen:
+                problems.add(
+                    "prefect_environments[%d] (%s): the %s %r is granted twice in its workspace, by %s and by %s: grant "
+                    "each once" % (index, environment.get("name"), kind, ref, seen[key], where)
+                )
+            else:
+                seen[key] = where
+    return problems.found
+
+
+def _add(lookups, kind, account, name, where):
+    if name is None or is_uuid(_text(name)):
+        # An id needs no declaration; the module that uses it finds it or fails before writing.
+        return
+    entry = lookups.setdefault((kind, account), {})
+    entry.setdefault(_text(name), where)
+
+
+def _worked_out_grants(environment, index, teams):
+    """``[(where, grant)]`` of an environment as the role works it out: its deployer's, its teams', its direct grants."""
+    grants = _list(environment.get("grants"))
+    own = 1 if environment.get("deployer") else 0
+    matrix = [
+        "prefect_environments_teams[%d].roles.%s" % (team_index, environment.get("name"))
+        for team_index, team in enumerate(teams)
+        if (team.get("roles") or {}).get(environment.get("name"))
+    ]
+    labelled = []
+    for position, grant in enumerate(grants):
+        if position < own:
+            where = "prefect_environments[%d] (%s): its deployer" % (index, environment.get("name"))
+        elif position < own + len(matrix):
+            where = matrix[position - own]
+        else:
+            where = "prefect_environments[%d].grants[%d]" % (index, position - own - len(matrix))
+        labelled.append((where, grant))
+    return labelled
+
+
+def undeclared_references(declaration):
+    """What the declaration names but neither declares nor makes in this run: ``[{kind, account, names, where}]``.
+
+    ``declaration`` holds: ``account_id`` (the role's account), ``environments`` (as the role works
+    them out: ``name``, ``account_id``, ``in_scope``, ``deployer`` (``name``, ``account_role``),
+    ``grants``, ``default_workspace_role``), ``teams``, ``bots``, ``workspace_roles`` and ``people``.
+    ``where`` maps each name to the first variable that names it. Built-in roles and ids are
+    never listed. Teams, other bots and custom roles are made in the role's account, deployers in
+    their environment's, and only the environments in scope are converged.
+    """
+    account_id = declaration.get("account_id")
+    environments = _list(declaration.get("environments"))
+    teams = {team.get("name") for team in _list(declaration.get("teams"))}
+    bots = {(bot.get("name"), account_id) for bot in _list(declaration.get("bots"))}
+    roles = {role.get("name") for role in _list(declaration.get("workspace_roles"))}
+    in_scope = [(index, environment) for index, environment in enumerate(environments) if environment.get("in_scope")]
+    for _index, environment in in_scope:
+        if environment.get("deployer"):
+            bots.add((environment["deployer"].get("name"), environment.get("account_id")))
+    lookups = {}
+
+    def workspace_role(name, account, where):
+        if name in BUILTIN_WORKSPACE_ROLES or (name in roles and account == account_id):
+            return
+        _add(lookups, "workspace_role", account, name, where)
+
+    def account_role(name, account, where):
+        if (name or DEFAULT_ACCOUNT_ROLE) in BUILTIN_ACCOUNT_ROLES:
+            return
+        _add(lookups, "account_role", account, name, where)
+
+    for index, environment in in_scope:
+        account = environment.get("account_id")
+        where = "prefect_environments[%d] (%s)" % (index, environment.get("name"))
+        workspace_role(environment.get("default_workspace_role"), account, where + ".default_workspace_role")
+        if environment.get("deployer"):
+            account_role(environment["deployer"].get("account_role"), account, where + " (its deployer's account_role)")
+        for grant_where, grant in _worked_out_grants(environment, index, _list(declaration.get("teams"))):
+            if grant.get("team") is not None and not (grant["team"] in teams and account == account_id):
+                _add(lookups, "team", account, grant["team"], grant_where)
+            if grant.get("bot") is not None and (grant["bot"], account) not in bots:
+                _add(lookups, "bot", account, grant["bot"], grant_where)
+            workspace_role(grant.get("workspace_role"), account, grant_where)
+    for index, team in enumerate(_list(declaration.get("teams"))):
+        for bot in _list(team.get("bots")):
+            if (bot, account_id) not in bots:
+                _add(lookups, "bot", account_id, bot, "prefect_environments_teams[%d].bots" % index)
+    for index, person in enumerate(_list(declaration.get("people"))):
+        account_role(person.get("account_role"), account_id, "prefect_environments_people[%d].account_role" % index)
+    for index, bot in enumerate(_list(declaration.get("bots"))):
+        account_role(bot.get("account_role"), account_id, "prefect_environments_bots[%d].account_role" % index)
+    return [
+        {"kind": kind, "account": account, "names": sorted(names), "where": names}
+        for (kind, account), names in sorted(lookups.items(), key=lambda item: (item[0][0], item[0][1] or ""))
+    ]
+
+
+def _found_names(result):
+    """The names a look-up (an info module's result, or a loop of them) found."""
+    rows = []
+    for key in ("teams", "bots", "workspace_roles", "account_roles"):
+        rows += _list(result.get(key))
+    return {row.get("name") for row in rows}
+
+
+def missing_references(lookups, found, declaration):
+    """The problems the look-ups and the members read show: a list of messages.
+
+    ``lookups`` is what ``environments_undeclared_references`` returned; ``found`` the registered
+    results of the look-ups (each a loop's result, or a skipped one); ``declaration`` holds
+    ``members`` (the emails of the role account's user members), ``caller_email``, ``exclusive``,
+    ``account_id``, ``people``, ``teams`` and ``environments`` (as for ``environments_undeclared_references``).
+    """
+    names = {}
+    for registered in found or []:
+        for result in _list((registered or {}).get("results")):
+            item = result.get("item") or {}
+            names.setdefault((item.get("kind"), item.get("account")), set()).update(_found_names(result))
+    problems = []
+    for lookup in lookups or []:
+        there = names.get((lookup["kind"], lookup["account"]), set())
+        for name in lookup["names"]:
+            if name not in there:
+                problems.append(
+                    "%s: the %s %r is neither declared nor found in the account%s: the run would fail there after "
+                    "earlier tasks wrote" % (lookup["where"][name], KINDS[lookup["kind"]], name,
+                                             "" if lookup["account"] == declaration.get("account_id") else " " + to_text(lookup["account"]))
+                )
+    problems += _user_problems(declaration)
+    problems += _member_removal_problems(declaration)
+    return problems
+
+
+def _member_removal_problems(declaration):
+    """Exclusive mode's removal of members, judged as the account_member task will judge it, but before any write.
+
+    The members no person names are removed (never the caller). With no people at all that is everyone, which
+    needs ``allow_remove_all``; and at most ``max_removals`` (the modules' default when ``None``) go in one run.
+    """
+    if not declaration.get("exclusive"):
+        return []
+    people = {_text(person.get("email")).lower() for person in _list(declaration.get("people")) if person.get("email")}
+    caller = _text(declaration.get("caller_email") or "").lower()
+    leaving = sorted(
+        email for email in {_text(member).lower() for member in _list(declaration.get("members")) if member}
+        if email not in people and email != caller
+    )
+    if not leaving:
+        return []
+    named = ", ".join(leaving[:NAMED_IN_MESSAGE]) + (" and %d more" % (len(leaving) - NAMED_IN_MESSAGE) if len(leaving) > NAMED_IN_MESSAGE else "")
+    if not people and not declaration.get("allow_remove_all"):
+        return [
+            "prefect_environments_exclusive: prefect_environments_people is empty, so exclusive mode would remove every "
+            "member of the account but the caller (%d): %s. An empty list is more often a variable that did not load "
+            "than meant; set prefect_environments_allow_remove_all: true if it is meant" % (len(leaving), named)
+        ]
+    limit = declaration.get("max_removals")
+    limit = DEFAULT_MAX_REMOVALS if limit is None else int(limit)
+    if len(leaving) > limit:
+        return [
+            "prefect_environments_exclusive: exclusive mode would remove %d members that prefect_environments_people does "
+            "not name, more than prefect_environments_max_removals (%d): %s. Check the plan (check mode lists it), then "
+            "raise prefect_environments_max_removals to go ahead" % (len(leaving), limit, named)
+        ]
+    return []
+
+
+def _user_problems(declaration):
+    """Users the teams and the role account's grants name: members, or declared people (invited meanwhile)."""
+    account_id = declaration.get("account_id")
+    members = {_text(email).lower() for email in _list(declaration.get("members")) if email}
+    people = {_text(person.get("email")).lower() for person in _list(declaration.get("people")) if person.get("email")}
+    caller = _text(declaration.get("caller_email") or "").lower()
+    exclusive = bool(declaration.get("exclusive"))
+    named = []
+    for index, team in enumerate(_list(declaration.get("teams"))):
+        named += [("prefect_environments_teams[%d].users" % index, user) for user in _list(team.get("users"))]
+    for index, environment in enumerate(_list(declaration.get("environments"))):
+        if not environment.get("in_scope") or environment.get("account_id") != account_id:
+            continue  # another account's members are not read; its grants' module checks them before writing
+        named += [
+            (where, grant["user"])
+            for where, grant in _worked_out_grants(environment, index, _list(declaration.get("teams")))
+            if grant.get("user") is not None
+        ]
+    problems, told = [], set()
+    for where, user in named:
+        email = _text(user).lower()
+        if is_uuid(email) or (where, email) in told:
+            continue
+        told.add((where, email))
+        if email not in members and email not in people:
+            problems.append(
+                "%s: %s is neither a member of the account nor in prefect_environments_people: the run would fail there "
+                "after earlier tasks wrote" % (where, user)
+            )
+        elif exclusive and email not in people and email != caller:
+            problems.append(
+                "%s: %s is not in prefect_environments_people, so exclusive mode would remove them from the account "
+                "before the teams and grants that name them are converged: declare them, or name them nowhere" % (where, user)
+            )
+    return problems
+
+
+class FilterModule:
+    """The environments role's checks of a whole declaration."""
+
+    def filters(self):
+        return {
+            "environments_declaration_problems": declaration_problems,
+            "environments_undeclared_references": undeclared_references,
+            "environments_missing_references": missing_references,
+        }
