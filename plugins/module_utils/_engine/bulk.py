@@ -38,6 +38,7 @@ from ansible_collections.prefect.cloud.plugins.module_utils._engine.removals imp
 # The order counts are listed in messages.
 ACTIONS = ("create", "update", "delete")
 
+
 class EntryModule:
     """The module as one entry's ``Resource`` sees it: the entry's options, everything else shared.
 

@@ -59,8 +59,8 @@ def test_a_sound_declaration_has_no_problem():
          "by prefect_environments_teams[0].roles and by prefect_environments[0].grants[0]"),
         ({"environments": [{"name": "dev", "grants": [{"bot": "deployer-dev", "workspace_role": "Viewer"}]}]},
          "the bot 'deployer-dev' is granted twice in its workspace, by its deployer and by prefect_environments[0].grants[0]"),
-        ({"environments": [{"name": "dev", "deployer": False, "grants": [{"user": "a@acme.io", "workspace_role": "Viewer"},
-                                                                          {"user": "A@acme.io", "workspace_role": "Owner"}]}]},
+        ({"environments": [{"name": "dev", "deployer": False, "grants": [
+            {"user": "a@acme.io", "workspace_role": "Viewer"}, {"user": "A@acme.io", "workspace_role": "Owner"}]}]},
          "the user 'A@acme.io' is granted twice"),
         ({"teams": [{"name": "t", "users": ["a@acme.io", "A@acme.io"]}]}, "prefect_environments_teams[0].users[1]: user 'A@acme.io' is listed twice"),
         ({"teams": [{"name": "t", "roles": {"qa": "Viewer", "dev": "Viewer"}}]},
