@@ -254,9 +254,9 @@ msg:
 
 from ansible_collections.prefect.cloud.plugins.module_utils._api.client import format_detail
 from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import PrefectCloudHTTPError, Refusal
-from ansible_collections.prefect.cloud.plugins.module_utils._engine.removals import RemovalBounds
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile import Resource, run_resource
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.removals import RemovalBounds
 from ansible_collections.prefect.cloud.plugins.module_utils._resources import ip_allowlist as ipa
 
 

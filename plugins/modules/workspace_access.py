@@ -311,9 +311,9 @@ from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import P
 from ansible_collections.prefect.cloud.plugins.module_utils._api.secrets import sanitize
 from ansible_collections.prefect.cloud.plugins.module_utils._api.table import WORKSPACE, WORKSPACE_ROLE
 from ansible_collections.prefect.cloud.plugins.module_utils._engine import validate
-from ansible_collections.prefect.cloud.plugins.module_utils._engine.removals import RemovalBounds
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile import Plan, Resource, run_resource
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.removals import RemovalBounds
 from ansible_collections.prefect.cloud.plugins.module_utils._resources.access import (
     ACCESSOR_LOOKUP,
     ACCESSORS,
