@@ -43,7 +43,7 @@ class EmulatorOptions(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     # Refuse every /api/me/... request made with a service-account (bot) key, with a 403:
-    # one of the answers the real service may give (issue 11, item 13).
+    # one of the answers the real service may give to a bot key (the official document is silent).
     refuse_me_for_bots: bool = False
 
 
