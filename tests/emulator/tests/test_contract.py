@@ -15,7 +15,7 @@ OFFICIAL = es.load_official_openapi()
 A = "/api/accounts/{account_id}"
 W = A + "/workspaces/{workspace_id}"
 
-# The operations the issue requires the emulator to serve (official method + path).
+# The operations the collection needs the emulator to serve (official method + path).
 REQUIRED_OPERATIONS = [
     ("GET", "/api/me/"),
     ("GET", "/api/me/accounts"),
@@ -185,7 +185,7 @@ def test_operation_contract(key, official, emulator_doc, emulator_ops):
     opath, oop = OFFICIAL_OPS[key]
     if key not in emulator_ops:
         if key in REQUIRED_KEYS:
-            pytest.fail(f"{key[0]} {opath} is required by the issue but not served")
+            pytest.fail(f"{key[0]} {opath} is required (the collection calls it) but not served")
         pytest.skip(f"{key[0]} {opath}: not served by the emulator (not required)")
     _, eop = emulator_ops[key]
     res_off, res_emu = oc.Resolver(official), oc.Resolver(emulator_doc)

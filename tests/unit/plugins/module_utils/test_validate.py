@@ -180,7 +180,7 @@ def test_the_strict_string_type_equals_the_documented_type():
 
 # (module, options, words the message must contain)
 REFUSED = [
-    # workspace: the reproductions
+    # workspace: the reproductions of the bad input that reached the server before
     (workspace, {"handle": ""}, "handle must not be empty"),
     (workspace, {"handle": "Bad Handle!/?"}, "handle: a handle takes only"),
     (workspace, {"handle": " production "}, "handle must not have whitespace around it"),
