@@ -24,6 +24,7 @@ except in ``SERVER_JUDGED`` cases, which run from the unit seed (the emulator is
 
 import collections
 import copy
+import functools
 import importlib
 import json
 import pkgutil
@@ -38,6 +39,7 @@ from module_runner import run
 from unit_seed import OWNER_KEY
 
 MODULES = "ansible_collections.prefect.cloud.plugins.modules"
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 OVERLONG = "x" * 6000  # far past the API document's maxLength of 5000
 JUST_OVER = "x" * 5001  # one past it
@@ -323,9 +325,10 @@ def test_case_ids_are_unique_and_usable_as_request_log_tags():
     assert [i for i in ids if not re.match(r"^[A-Za-z0-9_.-]{1,100}$", i)] == []
 
 
+@functools.lru_cache(maxsize=None)
 def options_of(module):
     """The options a module takes: its own (documented) and the connection options."""
-    return set(yaml.safe_load(module.DOCUMENTATION).get("options") or {}) | set(CONNECTION_OPTIONS)
+    return frozenset(yaml.load(module.DOCUMENTATION, Loader=YAML_LOADER).get("options") or {}) | frozenset(CONNECTION_OPTIONS)
 
 
 def test_every_expected_text_names_an_option():
