@@ -1,4 +1,4 @@
-"""Bad input, swept over every module: refused before any request, naming the option.
+r"""Bad input, swept over every module: refused before any request, naming the option.
 
 The one table of bad input is ``REFUSED`` (and ``SERVER_JUDGED``) below; a case is one line.
 Each case runs the module's real ``main()`` in this process (``module_runner``), so its options
@@ -10,8 +10,9 @@ The connection comes from ``PREFECT_CLOUD_API_URL`` and ``PREFECT_API_KEY``, as 
 or in AWX, unless the case gives ``api_url`` or ``api_key``; the URL is tagged with the case's id
 (``/_tag/<id>/api``), so the emulator's request log tells what each case sent. Every case asserts:
 
-- the task failed, and its message contains the case's text, which names an option the case
-  gives (by its name, or in words: "account role 'member' not found");
+- the task failed, and its message contains the case's text, which names one of the module's
+  options (by its name, or in words: "account role 'member' not found"; a test of the table
+  checks that);
 - ``REFUSED``: nothing was sent - the module's client was asked for no request, and the
   emulator saw none;
 - ``SERVER_JUDGED``: the run read (the server judged it) and wrote nothing, in check mode as in
@@ -20,6 +21,11 @@ or in AWX, unless the case gives ``api_url`` or ``api_key``; the URL is tagged w
 
 Option values are only checked, never looked up, so they need not exist in the unit seed -
 except in ``SERVER_JUDGED`` cases, which run from the unit seed (the emulator is reset first).
+
+To add a case, add a line to the module's list: a name for the case, the options as the module
+receives them from a task (``None`` for an option given with no value, ``"ci\u200b"`` for an
+invisible character, a list or a dict for a wrong type), and the text the message must contain.
+Run it with ``make units-newest PYTEST_ARGS='-k bad_input'`` and ``make units-oldest`` likewise.
 """
 
 import collections
