@@ -9,7 +9,7 @@
 #   make venv | venv-oldest            the virtual environments (.venv: newest core, every tool; .venv-2.16:
 #                                      oldest core, test runners only)
 #   make sanity | units | integration | lint   one kind of check
-#   make reliability                   playbooks: TLS, faults, bad input, no key in any output
+#   make reliability                   playbooks: TLS, faults, no key in any output
 #   make cli-contract                  the official Prefect CLI against the emulator (tests/prefect_cli)
 #   make benchmark                     emulator throughput, module cost, access and the role at scale (benchmarks/)
 #   make docs                          the docs site (plugin pages and guides) into .cache/docs/build/html
@@ -124,7 +124,7 @@ integration-oldest:
 	@tools/integration.sh $(VENV_OLDEST) $(INTEGRATION_ARGS)
 
 # --- reliability: ansible-playbook against the emulator (tests/reliability/README.md) -------
-# TLS, secrets in every output, convergence under faults, bad input. One emulator process per
+# TLS, secrets in every output, convergence under faults. One emulator process per
 # test file; the files run two at a time (a whole file in one worker: its runs build on each other).
 reliability:
 	$(call newest,test)
