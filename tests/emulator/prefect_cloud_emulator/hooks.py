@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from .catalogue import ACCOUNT_ROLE_IDS
 from .routes.invitations import accept
+from .store import Store
 
 if TYPE_CHECKING:
     from .app import Emulator
@@ -58,6 +59,12 @@ class PopulateBody(BaseModel):
     teams: int = Field(default=0, ge=0)
     bots: int = Field(default=0, ge=0)
     workspaces: int = Field(default=0, ge=0)
+    # Objects with an access control list (none set: "*" on every level), in `workspace`
+    # (a handle; default: the account's first workspace).
+    work_pools: int = Field(default=0, ge=0)
+    deployments: int = Field(default=0, ge=0)
+    block_documents: int = Field(default=0, ge=0)
+    workspace: str | None = None
     prefix: str = "load"
 
 
@@ -148,6 +155,8 @@ async def populate(request: Request, body: PopulateBody) -> dict[str, int]:
     emulator = _emulator(request)
     store = emulator.store
     account_id = next(iter(store.accounts))
+    # The workspace of the objects is found first, so that a wrong one changes nothing.
+    objects_workspace = _objects_workspace(store, account_id, body)
     base = emulator.next_populate_batch()
     p = f"{body.prefix}{base}"
     member = ACCOUNT_ROLE_IDS["Member"]
@@ -160,8 +169,33 @@ async def populate(request: Request, body: PopulateBody) -> dict[str, int]:
         store.add_bot(account_id, f"{p}-bot-{i}", member, None)
     for i in range(body.workspaces):
         store.add_workspace(account_id, f"{p} workspace {i}", f"{p}-ws-{i}")
+    if objects_workspace is not None:
+        populate_objects(store, objects_workspace, body, p)
     emulator.save()
-    return body.model_dump(exclude={"prefix"})
+    return body.model_dump(exclude={"prefix", "workspace"})
+
+
+def _objects_workspace(store: Store, account_id: UUID, body: PopulateBody) -> UUID | None:
+    """The workspace that receives the populated objects (``None`` when no object is asked for)."""
+    if not (body.work_pools or body.deployments or body.block_documents):
+        return None
+    if body.workspace is None:
+        workspace_id = next((w.id for w in store.workspaces.values() if w.account_id == account_id), None)
+    else:
+        workspace_id = store.workspace_by_handle.get((account_id, body.workspace))
+    if workspace_id is None:
+        raise HTTPException(422, f"populate: no workspace {body.workspace!r} for the objects" if body.workspace else "populate: no workspace for the objects")
+    return workspace_id
+
+
+def populate_objects(store: Store, workspace_id: UUID, body: PopulateBody, p: str) -> None:
+    """`<p>-pool-<i>`, `<p>-flow/<p>-deployment-<i>` and `<p>-block/<p>-block-<i>` in one workspace."""
+    for i in range(body.work_pools):
+        store.objects.add_work_pool(workspace_id, f"{p}-pool-{i}")
+    for i in range(body.deployments):
+        store.objects.add_deployment(workspace_id, f"{p}-flow", f"{p}-deployment-{i}")
+    for i in range(body.block_documents):
+        store.objects.add_block_document(workspace_id, f"{p}-block", f"{p}-block-{i}")
 
 
 @router.post("/clock")

@@ -5,7 +5,8 @@ Seed format (see README.md):
     account: {id: <uuid, optional>, handle, name, plan_type, plan_tier (optional),
               ip_allowlist (optional, default true: false = the account lacks the feature)}
     users: [{email, handle, first_name, last_name, account_role, api_key (optional)}]
-    workspaces: [{handle, name, description (optional)}]      # extension, optional
+    workspaces: [{handle, name, description (optional),       # extension, optional
+                  work_pools, deployments, block_documents}]  # their objects and ACLs (objects.py)
     options: {refuse_me_for_bots: false}                      # extension, optional
 """
 
@@ -18,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .catalogue import ACCOUNT_ROLE_IDS
 from .models import AccountPlanTier, AccountPlanType
+from .objects import SeedBlockDocument, SeedDeployment, SeedWorkPool, seed_objects
 from .store import Store
 
 
@@ -44,8 +46,32 @@ DEMO_SEED: dict[str, Any] = {
         {"email": "nick@acme.io", "handle": "nick", "first_name": "Nick", "last_name": "Nokey", "account_role": "Member"},
     ],
     "workspaces": [
-        {"handle": "production", "name": "Production", "description": "Production flows"},
-        {"handle": "staging", "name": "Staging"},
+        {
+            "handle": "production",
+            "name": "Production",
+            "description": "Production flows",
+            # Objects with access control lists (objects.py): a level left out is "*" (everyone).
+            "work_pools": [
+                {"name": "k8s-prod", "type": "kubernetes", "access": {"manage": ["olive@acme.io"], "run": ["olive@acme.io", "mia@acme.io"]}},
+                {"name": "process-pool"},
+            ],
+            "deployments": [
+                {"name": "etl/nightly", "work_pool": "k8s-prod"},
+                {"name": "etl/hourly", "work_pool": "process-pool", "access": {"manage": ["olive@acme.io"]}},
+                {"name": "reports/weekly"},
+            ],
+            "block_documents": [
+                {"name": "s3-bucket/raw-data", "access": {"manage": ["olive@acme.io"], "view": ["olive@acme.io", "alan@acme.io"]}},
+                {"name": "secret/warehouse-password"},
+            ],
+        },
+        {
+            "handle": "staging",
+            "name": "Staging",
+            "work_pools": [{"name": "k8s-staging", "type": "kubernetes"}],
+            "deployments": [{"name": "etl/nightly", "work_pool": "k8s-staging"}],
+            "block_documents": [{"name": "s3-bucket/staging-data"}],
+        },
     ],
 }
 
@@ -76,6 +102,9 @@ class SeedWorkspace(BaseModel):
     handle: str
     name: str
     description: str = ""
+    work_pools: list[SeedWorkPool] = Field(default_factory=list)
+    deployments: list[SeedDeployment] = Field(default_factory=list)
+    block_documents: list[SeedBlockDocument] = Field(default_factory=list)
 
 
 class Seed(BaseModel):
@@ -110,6 +139,13 @@ def build_store(seed: dict[str, Any]) -> Store:
         store.add_membership(account.id, user.actor_id, ACCOUNT_ROLE_IDS[u.account_role], user_id=user.id)
         if u.api_key:
             store.add_key("user", user.id, "seed key", None, plaintext=u.api_key)
+
+    def actor_of_email(email: str) -> UUID:
+        if email.lower() not in store.user_by_email:
+            raise ValueError(f"seed object access: {email!r} is not a seeded user")
+        return store.users[store.user_by_email[email.lower()]].actor_id
+
     for w in spec.workspaces:
-        store.add_workspace(account.id, w.name, w.handle, w.description)
+        workspace = store.add_workspace(account.id, w.name, w.handle, w.description)
+        seed_objects(store.objects, workspace.id, w.work_pools, w.deployments, w.block_documents, actor_of_email)
     return store

@@ -21,6 +21,7 @@ from uuid import UUID, uuid4
 from pydantic import TypeAdapter
 
 from . import catalogue
+from .objects import ObjectsSnapshot, WorkspaceObjects
 
 KEY_ALPHABET = string.ascii_letters + string.digits
 AccessKind = Literal["user", "bot", "team"]
@@ -204,6 +205,8 @@ class Snapshot:
     access: list[AccessRec] = field(default_factory=list)
     teams: list[TeamRec] = field(default_factory=list)
     invitations: list[InvitationRec] = field(default_factory=list)
+    # Work pools, deployments and block documents with their ACLs (objects.py).
+    objects: ObjectsSnapshot = field(default_factory=ObjectsSnapshot)
 
 
 SNAPSHOT_ADAPTER = TypeAdapter(Snapshot)
@@ -259,6 +262,8 @@ class Store:
         self.team_by_name: dict[tuple[UUID, str], UUID] = {}
         self.teams_of_actor: dict[UUID, dict[UUID, None]] = {}
         self.invitations_of_email: dict[tuple[UUID, str], dict[UUID, None]] = {}
+        # Work pools, deployments and block documents of the workspaces, with their ACLs.
+        self.objects = WorkspaceObjects(self.now)
         self._install_builtins()
 
     # ---- time -------------------------------------------------------------
@@ -536,6 +541,7 @@ class Store:
         del self.workspaces[rec.id]
         del self.workspace_by_handle[(rec.account_id, rec.handle)]
         self.access_of_workspace.pop(rec.id, None)
+        self.objects.drop_workspace(rec.id)
 
     # ---- workspace roles --------------------------------------------------------------
     def _index_workspace_role(self, rec: WorkspaceRoleRec) -> None:
@@ -698,6 +704,7 @@ class Store:
             access=list(self.access.values()),
             teams=list(self.teams.values()),
             invitations=list(self.invitations.values()),
+            objects=self.objects.snapshot(),
         )
         return SNAPSHOT_ADAPTER.dump_python(snap, mode="json")  # type: ignore[no-any-return]
 
@@ -736,6 +743,7 @@ class Store:
         for inv in snap.invitations:
             store.invitations[inv.id] = inv
             store.invitations_of_email.setdefault((inv.account_id, inv.email.lower()), {})[inv.id] = None
+        store.objects.restore(snap.objects)
         return store
 
 
