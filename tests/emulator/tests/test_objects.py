@@ -311,25 +311,26 @@ def _calls(objects):
     nightly = objects.deployment("etl", "nightly")["id"]
     raw = objects.block("s3-bucket", "raw")["id"]
     w = "/api/accounts/{account_id}/workspaces/{workspace_id}"
+    open_pool, open_deployment, open_block = (body(kind, manage=["*"], run=["*"], view=["*"]) for kind in ("pool", "deployment", "block"))
     return {
         ("POST", w + "/work_pools/filter"): lambda c: c.post(f"{ws}/work_pools/filter", json={}),
         ("GET", w + "/work_pools/{name}"): lambda c: c.get(f"{ws}/work_pools/pool-open"),
         ("GET", w + "/work_pools/{name}/access"): lambda c: c.get(f"{ws}/work_pools/pool-open/access"),
-        ("PUT", w + "/work_pools/{name}/access"): lambda c: c.put(f"{ws}/work_pools/pool-open/access", json=body("pool", manage=["*"], run=["*"], view=["*"])),
+        ("PUT", w + "/work_pools/{name}/access"): lambda c: c.put(f"{ws}/work_pools/pool-open/access", json=open_pool),
         ("POST", w + "/work_pools/my-access"): lambda c: c.post(f"{ws}/work_pools/my-access", json={"work_pool_names": ["pool-open"]}),
         ("POST", w + "/flows/filter"): lambda c: c.post(f"{ws}/flows/filter", json={}),
         ("POST", w + "/deployments/filter"): lambda c: c.post(f"{ws}/deployments/filter", json={}),
         ("GET", w + "/deployments/{id}"): lambda c: c.get(f"{ws}/deployments/{nightly}"),
         ("GET", w + "/deployments/name/{flow_name}/{deployment_name}"): lambda c: c.get(f"{ws}/deployments/name/etl/nightly"),
         ("GET", w + "/deployments/{id}/access"): lambda c: c.get(f"{ws}/deployments/{nightly}/access"),
-        ("PUT", w + "/deployments/{id}/access"): lambda c: c.put(f"{ws}/deployments/{nightly}/access", json=body("deployment", manage=["*"], run=["*"], view=["*"])),
+        ("PUT", w + "/deployments/{id}/access"): lambda c: c.put(f"{ws}/deployments/{nightly}/access", json=open_deployment),
         ("POST", w + "/deployments/my-access"): lambda c: c.post(f"{ws}/deployments/my-access", json={"deployment_ids": [nightly]}),
         ("POST", w + "/block_documents/filter"): lambda c: c.post(f"{ws}/block_documents/filter", json={}),
         ("GET", w + "/block_documents/{id}"): lambda c: c.get(f"{ws}/block_documents/{raw}"),
         ("GET", w + "/block_types/slug/{slug}/block_documents/name/{block_document_name}"): lambda c: c.get(
             f"{ws}/block_types/slug/s3-bucket/block_documents/name/raw"),
         ("GET", w + "/block_documents/{id}/access"): lambda c: c.get(f"{ws}/block_documents/{raw}/access"),
-        ("PUT", w + "/block_documents/{id}/access"): lambda c: c.put(f"{ws}/block_documents/{raw}/access", json=body("block", manage=["*"], view=["*"])),
+        ("PUT", w + "/block_documents/{id}/access"): lambda c: c.put(f"{ws}/block_documents/{raw}/access", json=open_block),
         ("POST", w + "/block_documents/my-access"): lambda c: c.post(f"{ws}/block_documents/my-access", json={"block_document_ids": [raw]}),
     }
 
