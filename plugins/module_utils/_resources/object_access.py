@@ -469,11 +469,20 @@ class ObjectAccess(Resource):
         if ref not in found:
             if self.params["state"] == "absent":
                 return None  # nothing to open
-            raise ReferenceNotFound(self.kind.noun, ref, hint="in workspace %r" % self.workspace_label(), creatable=False)
+            raise self.not_found()
         row, name = found[ref]
         answers = self.shared().get("acls", {})
         answer = answers[row["id"]] if row["id"] in answers else self.kind.read_acls(self.api, workspace_id, [row])[0]
         return {"object": row, "name": name or ref, "acl": Acl(self.kind, answer)}
+
+    def not_found(self):
+        return ReferenceNotFound(
+            self.kind.noun,
+            self.params[self.kind.option],
+            hint="workspace %r has none by that name or id (%ss are made by Prefect's own clients, never by this collection)"
+            % (self.workspace_label(), self.kind.noun),
+            creatable=False,
+        )
 
     def view(self, raw):
         view = {"workspace": self.workspace_label(), self.kind.option: raw["name"]}
@@ -488,7 +497,7 @@ class ObjectAccess(Resource):
                 return Plan(None, None, None)
             # Only a missing workspace gets here (check mode, made by an earlier task): a new
             # workspace holds no object yet, so the object cannot be there either.
-            raise ReferenceNotFound(self.kind.noun, self.params[self.kind.option], hint="in workspace %r" % self.workspace_label(), creatable=False)
+            raise self.not_found()
         acl = before_raw["acl"]
         desired = dict(before)
         levels = {}

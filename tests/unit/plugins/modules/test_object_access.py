@@ -205,7 +205,9 @@ def test_state_absent_removes_the_list_and_says_it_opens_access(actors, run_modu
 def test_a_missing_object_fails_in_check_mode_too_and_absent_has_nothing_to_do(objects, run_module):
     for check_mode in (True, False):
         result = run_module(work_pool_access, workspace="prod", work_pool="nope", view={"everyone": True}, check_mode=check_mode)
-        assert result["failed"] and result["msg"] == "work pool 'nope' not found; in workspace 'prod'"
+        assert result["failed"] and result["msg"] == (
+            "work pool 'nope' not found; workspace 'prod' has none by that name or id (work pools are made by Prefect's own "
+            "clients, never by this collection)")
         assert writes(result) == []
     absent = run_module(work_pool_access, workspace="prod", work_pool="nope", state="absent")
     assert not absent["failed"] and not absent["changed"]
