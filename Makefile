@@ -11,7 +11,7 @@
 #   make sanity | units | integration | lint   one kind of check
 #   make reliability                   playbooks: TLS, faults, no key in any output
 #   make cli-contract                  the official Prefect CLI against the emulator (tests/prefect_cli)
-#   make benchmark                     emulator throughput, module cost, access and the role at scale (benchmarks/)
+#   make benchmark                     emulator throughput, module cost, access, object ACLs and the role at scale (benchmarks/)
 #   make docs                          the docs site (plugin pages and guides) into .cache/docs/build/html
 #   make package                       build the tarball, check its files, run it installed against the emulator
 #   make awx-run                       playbooks/site.yml through ansible-runner as AWX runs it (no key leaks)
@@ -204,12 +204,13 @@ test:
 	@$(VENV)/bin/python tools/run_steps.py $(TEST_STEPS)
 
 # --- benchmarks (benchmarks/README.md): emulator throughput, module cost, access at scale, ----
-# the environments role on ~1,000 objects (figures in .cache/benchmarks/; e.g. ROLE_SCALE_ARGS='--latency-ms 0 --only noop')
+# object ACLs of a workspace of 50 objects, the environments role on ~1,000 objects (figures in .cache/benchmarks/; e.g. ROLE_SCALE_ARGS='--latency-ms 0 --only noop')
 benchmark:
 	$(call newest,test)
 	@$(VENV)/bin/python benchmarks/emulator_throughput.py
 	@$(VENV)/bin/python benchmarks/module_cost.py
 	@$(VENV)/bin/python benchmarks/access_scale.py
+	@$(VENV)/bin/python benchmarks/object_access.py
 	@$(VENV)/bin/python benchmarks/role_scale.py $(ROLE_SCALE_ARGS)
 
 # --- the demo and the emulator -------------------------------------------------------------
