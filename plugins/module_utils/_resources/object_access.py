@@ -102,7 +102,7 @@ class ObjectKind:
 
     ``option`` names one object in a module (``work_pool``), ``list_option`` many (``work_pools``);
     ``result_key`` is where a module returns one (``work_pool_access``). ``parts`` names the two
-    halves of a two-part name (``flow``, ``deployment``), or is ``None`` for a plain name.
+    halves of a two-part name (``flow name``, ``deployment name``), or is ``None`` for a plain name.
     """
 
     def __init__(self, resource, noun, option, list_option, result_key, levels, parts=None):
@@ -494,6 +494,7 @@ class ObjectAccess(Resource):
     def plan(self, before_raw, before, state):
         if before_raw is None:
             if state == "absent":
+                self.extra_result["access_changes"] = {}
                 return Plan(None, None, None)
             # Only a missing workspace gets here (check mode, made by an earlier task): a new
             # workspace holds no object yet, so the object cannot be there either.

@@ -210,7 +210,7 @@ def test_a_missing_object_fails_in_check_mode_too_and_absent_has_nothing_to_do(o
             "clients, never by this collection)")
         assert writes(result) == []
     absent = run_module(work_pool_access, workspace="prod", work_pool="nope", state="absent")
-    assert not absent["failed"] and not absent["changed"]
+    assert not absent["failed"] and not absent["changed"] and absent["access_changes"] == {}
     assert absent["msg"] == "work pool 'nope' not found in workspace 'prod': no access control list to remove"
     missing_ws = run_module(work_pool_access, workspace="nowhere", work_pool="k8s-prod", view={"everyone": True}, check_mode=True)
     assert missing_ws["failed"] and "work pool 'k8s-prod' not found" in missing_ws["msg"]
