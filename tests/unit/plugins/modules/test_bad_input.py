@@ -197,6 +197,36 @@ REFUSED = {
         ("nobody", {"workspace": "dev", "workspace_role": "Viewer"}, "one of the following is required: user, bot, team, grants"),
         ("exclusive-absent", {"workspace": "prod", "grants": [], "exclusive": True, "state": "absent"}, "exclusive cannot be combined with state=absent"),
     ],
+    "work_pool_access": [
+        ("workspace-empty", {"workspace": "", "work_pool": "k8s", "view": {"everyone": True}}, "workspace must not be empty"),
+        ("work_pool-padded", {"workspace": "prod", "work_pool": " k8s", "view": {"everyone": True}}, "work_pool must not have whitespace"),
+        ("no-level", {"workspace": "prod", "work_pool": "k8s"}, "give at least one of manage, run, view"),
+        ("level-and-absent", {"workspace": "prod", "work_pool": "k8s", "state": "absent", "run": {"everyone": True}},
+         "run cannot be combined with state=absent"),
+        ("users-dict", {"workspace": "prod", "work_pool": "k8s", "run": {"users": {"a": 1}}}, ("argument 'users' is of type", "found in 'run'")),
+        ("users-not-an-email", {"workspace": "prod", "work_pool": "k8s", "run": {"users": ["mia"]}}, "run.users[0]: expected an email address"),
+        ("users-repeated", {"workspace": "prod", "work_pool": "k8s", "view": {"users": ["a@acme.test", "A@acme.test"]}},
+         "view.users[1] repeats"),
+        ("everyone-perhaps", {"workspace": "prod", "work_pool": "k8s", "view": {"everyone": "perhaps"}}, ("argument 'everyone' is of type", "found in 'view'")),
+        ("entry-no-level", {"workspace": "prod", "work_pools": [{"work_pool": "k8s"}]}, "work_pools[0]: give at least one of manage"),
+        ("pool-and-pools", {"workspace": "prod", "work_pool": "k8s", "work_pools": []}, "work_pool|work_pools"),
+        ("entries-repeated", {"workspace": "prod", "work_pools": [{"work_pool": "a", "run": {"everyone": True}},
+                                                                 {"work_pool": "a", "view": {"everyone": True}}]},
+         "work_pools[1] repeats the work_pool 'a' of work_pools[0]"),
+        ("level-beside-entries", {"workspace": "prod", "run": {"everyone": True}, "work_pools": [{"work_pool": "a"}]},
+         "run cannot be combined with work_pools"),
+    ],
+    "deployment_access": [
+        ("deployment-without-flow", {"workspace": "prod", "deployment": "nightly", "view": {"everyone": True}},
+         "deployment: expected '<flow name>/<deployment name>'"),
+        ("bots-empty", {"workspace": "prod", "deployment": "etl/nightly", "run": {"bots": [""]}}, "run.bots[0] must not be empty"),
+    ],
+    "block_access": [
+        ("block-without-slug", {"workspace": "prod", "block": "/raw-data", "view": {"everyone": True}},
+         "block: expected '<block type slug>/<block name>'"),
+        ("run-level", {"workspace": "prod", "block": "secret/x", "run": {"everyone": True}}, ("Unsupported parameters", "module: run.", "manage")),
+        ("teams-padded", {"workspace": "prod", "block": "secret/x", "view": {"teams": [" ops"]}}, "view.teams[0] must not have whitespace"),
+    ],
     "ip_allowlist": [
         ("entries-not-a-network", {"entries": [{"ip_network": "office-vpn"}]}, ("entries[0]", "office-vpn")),
     ],
@@ -236,6 +266,16 @@ REFUSED = {
     ],
     "workspace_role_info": [
         ("name-padded", {"name": [" Runner"]}, "name[0] must not have whitespace around it"),
+    ],
+    "work_pool_access_info": [
+        ("workspace-invalid", {"workspace": "Bad Handle"}, "workspace: a handle takes only"),
+        ("work_pool-blank", {"workspace": "prod", "work_pool": [" "]}, "work_pool[0] must not be empty"),
+    ],
+    "deployment_access_info": [
+        ("deployment-without-flow", {"workspace": "prod", "deployment": ["nightly"]}, "deployment[0]: expected '<flow name>/<deployment name>'"),
+    ],
+    "block_access_info": [
+        ("block-without-name", {"workspace": "prod", "block": ["secret/"]}, "block[0]: expected '<block type slug>/<block name>'"),
     ],
 }
 

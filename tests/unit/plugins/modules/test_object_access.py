@@ -94,39 +94,7 @@ def writes(result):
             if r["method"] not in ("GET",) and not r["path"].endswith(("/filter", "/count"))]
 
 
-# -- options: refused before any request -----------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "module, args, message",
-    [
-        (work_pool_access, {"work_pool": "k8s-prod"}, "give at least one of manage, run, view"),
-        (work_pool_access, {"work_pool": "k8s-prod", "state": "absent", "run": {"everyone": True}},
-         "run cannot be combined with state=absent: absent removes the work pool's access control list, which opens every level"),
-        (deployment_access, {"deployment": "nightly", "view": {"everyone": True}},
-         "deployment: expected '<flow name>/<deployment name>' (or the deployment's id), got 'nightly'"),
-        (block_access, {"block": "raw-data/", "view": {"everyone": True}}, "block: expected '<block type slug>/<block name>'"),
-        (work_pool_access, {"work_pool": " k8s-prod", "view": {"everyone": True}}, "work_pool must not have whitespace around it"),
-        (work_pool_access, {"work_pool": "k8s-prod", "run": {"users": [ALICE, "Alice@unit.test"]}},
-         "run.users[1] repeats 'Alice@unit.test' of run.users[0]: list each once"),
-        (work_pool_access, {"work_pool": "k8s-prod", "run": {"users": ["alice"]}}, "run.users[0]: expected an email address or a user id"),
-        (work_pool_access, {"work_pools": [{"work_pool": "k8s-prod", "run": {"everyone": True}}, {"work_pool": "batch"}]},
-         "work_pools[1]: give at least one of manage, run, view"),
-        (work_pool_access, {"work_pools": [{"work_pool": "a", "run": {"everyone": True}}, {"work_pool": "a", "view": {"everyone": True}}]},
-         "work_pools[1] repeats the work_pool 'a' of work_pools[0]: list each once"),
-        (work_pool_access, {"run": {"everyone": True}, "work_pools": [{"work_pool": "a"}]}, "run cannot be combined with work_pools"),
-    ],
-)
-def test_bad_options_are_refused_before_any_request(emulator, run_module, module, args, message):
-    mark = emulator.last_seq()
-    result = run_module(module, workspace="prod", **args)
-    assert result["failed"] and message in result["msg"], result["msg"]
-    assert emulator.log(mark) == []
-
-
-def test_a_block_has_no_run_level(emulator, run_module):
-    result = run_module(block_access, workspace="prod", block="s3-bucket/raw-data", run={"everyone": True})
-    assert result["failed"] and "run" in result["msg"]
+# -- options: bad input is refused before any request in the bad-input sweep (test_bad_input.py) ------
 
 
 # -- a work pool, step by step ----------------------------------------------------------------------
