@@ -214,7 +214,8 @@ test:
 	@$(VENV)/bin/python tools/run_steps.py $(TEST_STEPS)
 
 # --- benchmarks (benchmarks/README.md): emulator throughput, module cost, access at scale, ----
-# object ACLs of a workspace of 50 objects, the environments role on ~1,000 objects (figures in .cache/benchmarks/; e.g. ROLE_SCALE_ARGS='--latency-ms 0 --only noop')
+# object ACLs of a workspace of 50 objects, the environments role on ~1,000 objects, the access review of
+# 360 members (figures in .cache/benchmarks/; e.g. ROLE_SCALE_ARGS='--latency-ms 0 --only noop')
 benchmark:
 	$(call newest,test)
 	@$(VENV)/bin/python benchmarks/emulator_throughput.py
@@ -222,6 +223,7 @@ benchmark:
 	@$(VENV)/bin/python benchmarks/access_scale.py
 	@$(VENV)/bin/python benchmarks/object_access.py
 	@$(VENV)/bin/python benchmarks/role_scale.py $(ROLE_SCALE_ARGS)
+	@$(VENV)/bin/python benchmarks/review_scale.py
 
 # --- the demo and the emulator -------------------------------------------------------------
 demo:

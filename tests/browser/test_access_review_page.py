@@ -203,7 +203,11 @@ def test_the_matrix_shows_each_role_and_why(fresh):
     for (actor, workspace), (role, why) in expected.items():
         cell = fresh.js(CELL, actor, workspace)
         assert (cell["role"], cell["why"]) == (role, why), (actor, workspace, cell)
-    assert "run_deployments" in fresh.js(CELL, "tess@acme.test", "prod")["title"], "the scopes are on the cell"
+    assert fresh.js(CELL, "tess@acme.test", "prod")["title"].endswith("scopes (listed under Roles and their scopes)")
+    roles = fresh.js("return Object.fromEntries(Array.from(document.querySelectorAll('#roles tbody tr'))"
+                     ".map(r => [r.cells[0].innerText, r.cells[2].innerText.split(' ')]));")
+    assert "run_deployments" in roles["Runner"] and "run_deployments" not in roles["Viewer"]
+    assert set(roles["Viewer"]) < set(roles["Viewer + SecretsReader"])
     assert fresh.js(CELL, "ina@acme.test", "prod") is None, "inactive members are shown apart"
 
 

@@ -186,7 +186,7 @@ def _matrix(result):
                     _e(ws),
                     _e(row["effective_role"]),
                     _e(_sort_key(row["effective_role"])),
-                    _e("%d scopes: %s" % (len(row["scopes"]), " ".join(row["scopes"]))),
+                    _e("%d scopes (listed under Roles and their scopes)" % len(row["scopes"])),
                     _e(row["effective_role"]),
                     _e(why),
                 )
@@ -251,16 +251,28 @@ def to_html(result, changes=None):
             for a in result["actors"] if not a["active"]
         ],
     )
+    scopes_of = {}
+    for row in result["rows"]:
+        if row["effective_role"]:
+            scopes_of.setdefault(row["effective_role"], row["scopes"])
+    roles = _simple_table(
+        "roles",
+        ("Role", "Scopes", "What it may do"),
+        [(name, len(scopes), " ".join(scopes)) for name, scopes in sorted(scopes_of.items())],
+    )
     sections = [
         "<h2>Summary</h2><section id=\"summary\">%s</section>" % cards,
         '<p class="notice" id="object-acls">%s</p>' % _e(result["object_acls"]["note"]),
         "<h2>Effective access</h2>"
-        '<p class="meta">Each cell: the effective role in the workspace and why. Hover a cell for its scopes; '
-        "click a column to sort.</p>"
+        '<p class="meta">Each cell: the effective role in the workspace and why; the scopes of each role are listed '
+        "below the matrix. Click a column to sort.</p>"
         '<div class="controls"><label>Filter <input id="filter" type="search" placeholder="name, role, team, why"></label>'
         '<label>Show <select id="kind-filter"><option value="">people and bots</option>'
         '<option value="user">people</option><option value="bot">bots</option></select></label>'
         '<span id="visible-count"></span></div>' + _matrix(result),
+        "<h2>Roles and their scopes</h2>"
+        '<p class="meta">Each role in effect above, with the scopes it gives: its own, its inherited role\'s, '
+        "and every scope those include.</p>" + roles,
         "<h2>Pending invitations</h2>" + invitations,
         "<h2>Inactive members</h2>" + inactive,
     ]
