@@ -361,3 +361,16 @@ def test_pages_match_the_official_event_page_schema(past):
     count_schema = {"type": "array", "items": {"$ref": "#/components/schemas/EventCount"}, "components": official["components"]}
     assert not list(jsonschema.Draft202012Validator(count_schema, format_checker=jsonschema.FormatChecker()).iter_errors(counts))
     json.dumps(page)
+
+
+def test_no_key_ever_reaches_an_event(emu):
+    """Writes whose answers carry a minted key (bot creation and rotation, user keys) record no key."""
+    bot = emu.create_bot("minted")
+    rotated = expect(emu.owner.post(f"{ACCT}/bots/{bot['id']}/rotate_api_key", json={}), 201)
+    uid = emu.me()["id"]
+    user_key = expect(emu.owner.post(f"/api/users/{uid}/api_keys", json={"name": "laptop"}), 201)
+    text = json.dumps(read_events(emu.owner))
+    for key in (bot["api_key"]["key"], rotated["api_key"]["key"], user_key["key"], es.OWNER_KEY):
+        assert key not in text
+    assert "pnb_" not in text and "pnu_" not in text
+    assert "prefect-cloud.api-key.created" in text

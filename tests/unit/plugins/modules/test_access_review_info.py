@@ -220,17 +220,3 @@ def test_a_member_key_cannot_review(run_module, reviewed):
     result = run_module(access_review_info, account=ACCOUNT_ID, api_key=MEMBER_KEY)
     assert result["failed"] and result["status"] == 403
     assert MEMBER_KEY not in result["msg"]
-
-
-def test_bad_input_fails_before_any_request(run_module, tmp_path):
-    not_csv = tmp_path / "notes.txt"
-    not_csv.write_text("hello\n", encoding="utf-8")
-    for args, message in [
-        ({"previous_csv": str(tmp_path / "missing.csv")}, "previous_csv: cannot read"),
-        ({"previous_csv": str(not_csv)}, "not an access review CSV"),
-        ({"workspace": ["Not A Handle"]}, "workspace[0]: a handle takes only"),
-        ({"render": ["pdf"]}, "render"),
-    ]:
-        result = run_module(access_review_info, account=ACCOUNT_ID, api_key=OWNER_KEY, **args)
-        assert result["failed"] and message in result["msg"], result["msg"]
-        assert result["_requests"] == []
