@@ -213,11 +213,18 @@ def deleted(kind: str, id_param: str = "id") -> Audited:
     return Audited(after, before)
 
 
-def account_level(kind: str) -> Audited:
-    """A change of the account itself, or of its settings or domains (resource id: the account's)."""
+def account_level(kind: str, changed_part: str | None = None) -> Audited:
+    """A change of the account itself, or of its settings or domains (resource id: the account's).
+
+    The settings' payload names what changed: the settings sent, or ``changed_part``.
+    """
 
     def after(w: Write, _before: Any, _body: Any) -> list[Change]:
-        payload = {"changed": sorted(w.body)} if kind == "account-settings" and isinstance(w.body, dict) else {}
+        payload = {}
+        if changed_part is not None:
+            payload = {"changed": [changed_part]}
+        elif kind == "account-settings" and isinstance(w.body, dict):
+            payload = {"changed": sorted(w.body)}
         return [Change(w.account_id, f"{kind}.updated", resource(kind, w.account_id, _named(w.store, kind, w.account_id)), payload=payload)]
 
     return Audited(after)
@@ -497,7 +504,7 @@ WRITES: dict[str, Audited] = {
     "update_account_domains": account_level("account-domain-names"),
     "upload_account_image": account_level("account"),
     "delete_account_image": account_level("account"),
-    "update_ip_allowlist": account_level("account-settings"),
+    "update_ip_allowlist": account_level("account-settings", "ip_allowlist"),
     "update_account_role": changed("account-role"),
     "delete_account_role": deleted("account-role"),
     # members

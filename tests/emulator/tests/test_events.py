@@ -374,3 +374,13 @@ def test_no_key_ever_reaches_an_event(emu):
         assert key not in text
     assert "pnb_" not in text and "pnu_" not in text
     assert "prefect-cloud.api-key.created" in text
+
+
+def test_account_settings_and_the_ip_allowlist_name_what_changed(emu):
+    expect(emu.owner.patch(f"{ACCT}/settings", json={"allow_public_workspaces": True}), 204)
+    expect(emu.owner.put(f"{ACCT}/ip_allowlist", json={"entries": [{"ip_network": "10.0.0.0/8", "enabled": True}]}), 200)
+    rows = read_events(emu.owner, {"order": "ASC"})
+    assert names(rows) == ["prefect-cloud.account-settings.updated"] * 2
+    assert [r["payload"] for r in rows] == [{"changed": ["allow_public_workspaces"]}, {"changed": ["ip_allowlist"]}]
+    assert rows[0]["resource"] == {"prefect.resource.id": f"prefect-cloud.account-settings.{es.ACCOUNT_ID}",
+                                   "prefect.resource.name": es.ACCOUNT_HANDLE}
