@@ -110,6 +110,15 @@ def test_every_row_agrees_with_an_independent_computation(run_module, reviewed):
         assert row["source"] == sources, key
         assert row["via_team"] == via, key
         assert row["effective_role"] == EXPECTED_ROLES[key[1]][key[0]], key
+    # Invitees: the account role they get, or the workspace and its default role (Viewer when none).
+    defaults = {w["handle"]: w.get("default_workspace_role") or "Viewer" for w in SEED["workspaces"]}
+    invited = sorted(
+        (i["email"], i["account_role"] if not i.get("workspace") else "Collaborator", i.get("workspace"),
+         defaults[i["workspace"]] if i.get("workspace") else None, bool(i.get("expired")))
+        for i in [dict({"account_role": "Member"}, **i) for i in SEED["invitations"]]
+    )
+    assert sorted((i["email"], i["account_role"], i["workspace"], i["workspace_role"], i["expired"])
+                  for i in result["invitations"]) == invited
 
 
 def test_the_emulator_grants_the_same_scopes(run_module, reviewed):
