@@ -56,7 +56,7 @@ def make_seed(people: int, bots: int, teams: int, workspaces: int) -> dict:
     for t in range(teams):
         people_of_team = [members[(t * 12 + j) % len(members)] for j in range(12)]
         bots_of_team = [bot_rows[(t * 2 + j) % bots]["name"] for j in range(2)] if bots else []
-        team_rows.append({"name": "team-%02d" % t, "members": people_of_team + bots_of_team})
+        team_rows.append({"name": "team-%02d" % t, "users": people_of_team, "bots": bots_of_team})
     roles = ["Viewer", "Runner", "Developer", "Deployer"]
     grants = []
     for t, team in enumerate(team_rows):
@@ -76,7 +76,7 @@ def make_seed(people: int, bots: int, teams: int, workspaces: int) -> dict:
         "workspace_roles": [{"name": "Deployer", "scopes": ["run_deployments"], "inherited_role": "Viewer"}],
         "bots": bot_rows,
         "teams": team_rows,
-        "grants": grants,
+        "access": grants,
         "invitations": [{"email": "invitee-%02d@review.example" % i} for i in range(20)],
     }
 

@@ -15,8 +15,8 @@ and, all optional, a whole account to review or audit without a single API write
 
     workspace_roles: [{name, description, scopes, inherited_role}]   # custom roles
     bots: [{name, account_role, key_expires_in_days (null: never), api_key (pnb_...)}]
-    teams: [{name, description, members: [user emails and bot names]}]
-    grants: [{workspace, user | bot | team, workspace_role}]
+    teams: [{name, description, users: [emails], bots: [names]}]
+    access: [{workspace, user (email) | bot (name) | team (name), workspace_role}]
     invitations: [{email, account_role, workspace (a handle: a workspace invitation),
                    expired (default false)}]
     events: [{event, ago (7d, 3h, 30m) | occurred (ISO 8601), actor (email or bot name),
@@ -147,10 +147,11 @@ class SeedTeam(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str
     description: str = ""
-    members: list[str] = Field(default_factory=list)
+    users: list[str] = Field(default_factory=list)
+    bots: list[str] = Field(default_factory=list)
 
 
-class SeedGrant(BaseModel):
+class SeedAccess(BaseModel):
     model_config = ConfigDict(extra="forbid")
     workspace: str
     user: str | None = None
@@ -195,7 +196,7 @@ class Seed(BaseModel):
     workspace_roles: list[SeedWorkspaceRole] = Field(default_factory=list)
     bots: list[SeedBot] = Field(default_factory=list)
     teams: list[SeedTeam] = Field(default_factory=list)
-    grants: list[SeedGrant] = Field(default_factory=list)
+    access: list[SeedAccess] = Field(default_factory=list)
     invitations: list[SeedInvitation] = Field(default_factory=list)
     events: list[SeedEvent] = Field(default_factory=list)
 
@@ -250,7 +251,7 @@ def _ago(text: str) -> timedelta:
 
 
 def _build_account_contents(store: Store, account_id: UUID, spec: Seed) -> None:
-    """Roles, bots, teams, grants, invitations and past events of a seed (all optional)."""
+    """Roles, bots, teams, workspace access, invitations and past events of a seed (all optional)."""
 
     def workspace(handle: str) -> UUID:
         ws_id = store.workspace_by_handle.get((account_id, handle))
@@ -297,13 +298,17 @@ def _build_account_contents(store: Store, account_id: UUID, spec: Seed) -> None:
             store.add_key("bot", bot.id, f"{b.name}-key", expiration, plaintext=b.api_key)
     for t in spec.teams:
         team = store.add_team(account_id, t.name, t.description)
-        for member in t.members:
-            bot_id = store.bot_by_name.get((account_id, member))
-            store.add_team_member(team, store.bots[bot_id].actor_id if bot_id else user(member).actor_id)
-    for g in spec.grants:
+        for email in t.users:
+            store.add_team_member(team, user(email).actor_id)
+        for name in t.bots:
+            bot_id = store.bot_by_name.get((account_id, name))
+            if bot_id is None:
+                raise ValueError(f"seed team {t.name}: unknown bot {name!r}")
+            store.add_team_member(team, store.bots[bot_id].actor_id)
+    for g in spec.access:
         given = [k for k in ("user", "bot", "team") if getattr(g, k) is not None]
         if len(given) != 1:
-            raise ValueError(f"seed grant on {g.workspace}: name exactly one of user, bot, team")
+            raise ValueError(f"seed access to {g.workspace}: name exactly one of user, bot, team")
         kind = given[0]
         name = getattr(g, kind)
         if kind == "user":
@@ -312,7 +317,7 @@ def _build_account_contents(store: Store, account_id: UUID, spec: Seed) -> None:
             index = store.bot_by_name if kind == "bot" else store.team_by_name
             subject_id = index.get((account_id, name))
             if subject_id is None:
-                raise ValueError(f"seed grant: unknown {kind} {name!r}")
+                raise ValueError(f"seed access: unknown {kind} {name!r}")
             subject = subject_id
         store.upsert_access(workspace(g.workspace), kind, subject, workspace_role(g.workspace_role))  # type: ignore[arg-type]
     for i in spec.invitations:

@@ -1,4 +1,4 @@
-"""A seed can carry a whole account: custom roles, bots, teams, grants, invitations, inactive
+"""A seed can carry a whole account: custom roles, bots, teams, workspace access, invitations, inactive
 members and default roles, read back through the API as if they had been made by it."""
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ SEED["workspaces"] = [{"handle": "prod", "name": "Production", "default_workspac
 SEED["workspace_roles"] = [{"name": "Deployer", "scopes": ["run_deployments"], "inherited_role": "Viewer"}]
 SEED["bots"] = [{"name": "ci", "account_role": "Member", "key_expires_in_days": 30, "api_key": BOT_KEY},
                 {"name": "forever"}]
-SEED["teams"] = [{"name": "ops", "members": [es.MEMBER_EMAIL, "ci"]}]
-SEED["grants"] = [{"workspace": "prod", "team": "ops", "workspace_role": "Deployer"},
+SEED["teams"] = [{"name": "ops", "users": [es.MEMBER_EMAIL], "bots": ["ci"]}]
+SEED["access"] = [{"workspace": "prod", "team": "ops", "workspace_role": "Deployer"},
                   {"workspace": "prod", "bot": "forever", "workspace_role": "Runner"},
                   {"workspace": "prod", "user": es.NOKEY_EMAIL, "workspace_role": "Developer"}]
 SEED["invitations"] = [{"email": "new@testco.io", "account_role": "Admin"},
@@ -57,6 +57,6 @@ def test_the_seeded_account_reads_back(seeded):
 
 def test_a_seed_naming_what_it_lacks_is_refused(emu):
     bad = copy.deepcopy(SEED)
-    bad["grants"].append({"workspace": "prod", "team": "nobody", "workspace_role": "Viewer"})
+    bad["access"].append({"workspace": "prod", "team": "nobody", "workspace_role": "Viewer"})
     response = emu.hooks.post("/_emulator/reset", json={"seed": bad})
     assert response.status_code == 422 and "unknown team 'nobody'" in response.text

@@ -59,7 +59,7 @@ def independent_review(seed):
 
     actors = [(u["email"], "user", u["account_role"], u.get("active", True)) for u in seed["users"]]
     actors += [(b["name"], "bot", b["account_role"], True) for b in seed["bots"]]
-    teams = {t["name"]: t["members"] for t in seed["teams"]}
+    teams = {t["name"]: t.get("users", []) + t.get("bots", []) for t in seed["teams"]}
     defaults = {w["handle"]: w.get("default_workspace_role") for w in seed["workspaces"]}
     out = {}
     for name, kind, account_role, active in actors:
@@ -68,11 +68,11 @@ def independent_review(seed):
             if account_role in ("Owner", "Admin"):
                 scopes |= set(WORKSPACE_SCOPES)
                 sources.append("account role")
-            for grant in seed["grants"]:
+            for grant in seed["access"]:
                 if grant["workspace"] == ws and grant.get(kind) == name:
                     scopes |= role_scopes(grant["workspace_role"])
                     sources.append("direct grant")
-            for grant in seed["grants"]:
+            for grant in seed["access"]:
                 if grant["workspace"] == ws and grant.get("team") and name in teams[grant["team"]]:
                     scopes |= role_scopes(grant["workspace_role"])
                     via.append(grant["team"])

@@ -15,7 +15,7 @@ SEED = copy.deepcopy(UNIT_SEED)
 SEED["account"]["audit_log_retention_days"] = 90
 SEED["workspaces"] = [{"handle": "prod", "name": "Production"}, {"handle": "dev", "name": "Development"}]
 SEED["bots"] = [{"name": "deployer", "account_role": "Admin", "api_key": BOT_KEY}]
-SEED["teams"] = [{"name": "ops", "members": ["alice@unit.test"]}]
+SEED["teams"] = [{"name": "ops", "users": ["alice@unit.test"]}]
 SEED["events"] = [
     {"event": "team.created", "ago": "60d", "actor": "owner@unit.test", "resource": {"kind": "team", "name": "ops"}},
     {"event": "workspace-access.created", "ago": "20d", "actor": "deployer", "workspace": "prod",
