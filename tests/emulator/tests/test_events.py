@@ -384,3 +384,14 @@ def test_account_settings_and_the_ip_allowlist_name_what_changed(emu):
     assert [r["payload"] for r in rows] == [{"changed": ["allow_public_workspaces"]}, {"changed": ["ip_allowlist"]}]
     assert rows[0]["resource"] == {"prefect.resource.id": f"prefect-cloud.account-settings.{es.ACCOUNT_ID}",
                                    "prefect.resource.name": es.ACCOUNT_HANDLE}
+
+
+def test_a_write_whose_answer_is_lost_is_recorded_all_the_same(emu):
+    """The write was committed before the connection was cut: its event is there too."""
+    import requests
+
+    emu.add_fault(method="POST", path="/teams/$", drop_response=True)
+    with pytest.raises(requests.ConnectionError):
+        emu.owner.post(f"{ACCT}/teams/", json={"name": "lost-answer"})
+    (event,) = read_events(emu.owner)
+    assert (event["event"], event["resource"]["prefect.resource.name"]) == ("prefect-cloud.team.created", "lost-answer")
