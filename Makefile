@@ -11,7 +11,8 @@
 #   make sanity | units | integration | lint   one kind of check
 #   make reliability                   playbooks: TLS, faults, no key in any output
 #   make cli-contract                  the official Prefect CLI against the emulator (tests/prefect_cli)
-#   make benchmark                     emulator throughput, module cost, access, object ACLs and the role at scale (benchmarks/)
+#   make review-browser                the access review page in headless Chromium (tests/browser)
+#   make benchmark                     emulator throughput, module cost, access, object ACLs, the role and the review at scale
 #   make docs                          the docs site (plugin pages and guides) into .cache/docs/build/html
 #   make package                       build the tarball, check its files, run it installed against the emulator
 #   make awx-run                       playbooks/site.yml through ansible-runner as AWX runs it (no key leaks)
@@ -52,10 +53,10 @@ FRAGMENTS_SINCE ?=
 
 .PHONY: benchmark help venv venv-oldest sanity sanity-newest sanity-oldest units units-newest units-oldest \
         units-emulator units-tools integration integration-newest integration-oldest lint docs test demo emulator \
-        package awx-run ee changelog changelog-check reliability cli-contract clean distclean
+        package awx-run ee changelog changelog-check reliability cli-contract review-browser clean distclean
 
 help:
-	@sed -n '2,19s/^# \{0,1\}//p' Makefile
+	@sed -n '2,22s/^# \{0,1\}//p' Makefile
 
 # A target asks for the tier of requirements it runs (tools/bootstrap_venv.sh): run (ansible-core,
 # requests, the emulator), test (+ the test runners) or dev (+ linters, docs, changelog, AWX runner,
@@ -134,6 +135,15 @@ reliability:
 	@tools/collection_tree.sh >/dev/null; \
 	 $(VENV)/bin/python -m pytest -p no:cacheprovider -n 2 --dist loadfile -rxXs tests/reliability $(PYTEST_ARGS)
 
+# --- the access review page in a real browser (tests/browser) -------------------------------------
+# Headless Chromium (Debian's chromium and chromium-driver, installed when missing) opens the page
+# playbooks/access_review.yml writes; a screenshot is kept in .cache/review-browser/.
+review-browser:
+	$(call newest,test)
+	@tools/ensure_chromium.sh
+	@tools/collection_tree.sh >/dev/null; \
+	 $(VENV)/bin/python -m pytest -p no:cacheprovider -q tests/browser $(PYTEST_ARGS)
+
 # --- the official client: prefect (pinned, own cached venv) drives the emulator ---------------
 # Skips, saying why, only when the prefect package cannot be installed (tests/prefect_cli/run.sh).
 cli-contract:
@@ -207,7 +217,8 @@ test:
 	@$(VENV)/bin/python tools/run_steps.py $(TEST_STEPS)
 
 # --- benchmarks (benchmarks/README.md): emulator throughput, module cost, access at scale, ----
-# object ACLs of a workspace of 50 objects, the environments role on ~1,000 objects (figures in .cache/benchmarks/; e.g. ROLE_SCALE_ARGS='--latency-ms 0 --only noop')
+# object ACLs of a workspace of 50 objects, the environments role on ~1,000 objects, the access review of
+# 360 members (figures in .cache/benchmarks/; e.g. ROLE_SCALE_ARGS='--latency-ms 0 --only noop')
 benchmark:
 	$(call newest,test)
 	@$(VENV)/bin/python benchmarks/emulator_throughput.py
@@ -215,6 +226,7 @@ benchmark:
 	@$(VENV)/bin/python benchmarks/access_scale.py
 	@$(VENV)/bin/python benchmarks/object_access.py
 	@$(VENV)/bin/python benchmarks/role_scale.py $(ROLE_SCALE_ARGS)
+	@$(VENV)/bin/python benchmarks/review_scale.py
 
 # --- the demo and the emulator -------------------------------------------------------------
 demo:

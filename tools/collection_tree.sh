@@ -37,7 +37,7 @@ import sys
 
 src, dst = sys.argv[1:]
 # Not copied (paths relative to the collection root, or names anywhere).
-EXCLUDE_PATHS = {'.git', '.cache', 'tools', '.ci', 'benchmarks', 'tests/emulator', 'tests/reliability', 'tests/prefect_cli', 'tests/output',
+EXCLUDE_PATHS = {'.git', '.cache', 'tools', '.ci', 'benchmarks', 'tests/emulator', 'tests/reliability', 'tests/prefect_cli', 'tests/browser', 'tests/output',
                  'tests/integration/integration_config.yml'}
 EXCLUDE_NAMES = {'__pycache__', '.pytest_cache', '.ruff_cache', '.ansible'}
 # Present in the copy only: not deleted.

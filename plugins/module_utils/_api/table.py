@@ -93,6 +93,8 @@ class ApiResource:
         fold_case=False,
         list_defaults=None,
         documented=True,
+        items_key=None,
+        page_token=None,
         **operations
     ):
         self.name = name
@@ -110,6 +112,10 @@ class ApiResource:
         self.list_defaults = dict(list_defaults or {})
         # False for routes the official client uses that the OpenAPI document leaves out.
         self.documented = documented
+        # For a query answered a page at a time (``query`` then ``next``): the key of the rows in a
+        # page, and the query parameter of ``next`` that takes the token of the page after.
+        self.items_key = items_key
+        self.page_token = page_token
         self.operations = operations
 
     def operation(self, name):
@@ -416,6 +422,21 @@ WORKSPACE_INVITATION = ApiResource(
 )
 
 
+# -- the audit trail -------------------------------------------------------------------------
+
+# The account's events (Prefect Cloud's audit log is its ``prefect-cloud.*`` events). A query is a
+# POST (a read) answered a page at a time, each page linking the next with a page token.
+AUDIT_EVENT = ApiResource(
+    "audit_event",
+    "audit event",
+    creatable=False,
+    items_key="events",
+    page_token="page-token",
+    query=post("/events/filter", safe_to_resend=True),
+    next=get("/events/filter/next"),
+)
+
+
 def _placeholders(template):
     return [name for _text, name, _spec, _conversion in string.Formatter().parse(template) if name]
 
@@ -514,6 +535,18 @@ class Api:
         paths = [self.path(resource, op.path, ids) for ids in ids_list]
         reads = [functools.partial(client.request, op.method, path, safe_to_resend=True) for path in paths]
         return read_concurrently(reads, max_workers=getattr(client, "max_concurrent_reads", 1))
+
+    def read_pages(self, resource, body, max_rows=None):
+        """Every row of a query answered page by page (``query``, then ``next``), or the first ``max_rows``."""
+        query, following = resource.operation("query"), resource.operation("next")
+        return self.client.read_linked_pages(
+            self.path(resource, query.path, {}),
+            body,
+            self.path(resource, following.path, {}),
+            resource.items_key,
+            resource.page_token,
+            max_rows=max_rows,
+        )
 
     def list_many(self, listings):
         """The rows of each of ``listings`` (made by ``listing``), read at the same time.

@@ -9,6 +9,8 @@ from uuid import UUID
 from fastapi import APIRouter, Body, HTTPException, Request
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
+from . import audit
+from .auth import Caller
 from .catalogue import ACCOUNT_ROLE_IDS
 from .routes.invitations import accept
 from .store import Store
@@ -142,7 +144,9 @@ async def accept_invitation_hook(request: Request, invitation_id: UUID, body: Ac
     if user is None:
         local = inv.email.split("@", 1)[0]
         user = store.add_user(email=inv.email, handle=local.lower(), first_name=local.capitalize(), last_name="")
+    was_member = audit.invitee_was_member(store, inv.id)
     result = accept(store, inv, user)
+    audit.record_acceptance(store, inv.id, was_member, Caller(store=store, key=None, user=user, bot=None))  # type: ignore[arg-type]
     if body is not None and body.api_key:
         store.add_key("user", user.id, "accepted-invitation key", None, plaintext=body.api_key)
     emulator.save()

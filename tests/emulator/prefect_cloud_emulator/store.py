@@ -22,6 +22,7 @@ from pydantic import TypeAdapter
 
 from . import catalogue
 from .objects import ObjectsSnapshot, WorkspaceObjects
+from .events import EventRec
 
 KEY_ALPHABET = string.ascii_letters + string.digits
 AccessKind = Literal["user", "bot", "team"]
@@ -87,6 +88,8 @@ class AccountRec(Record):
     # `enforce_ip_allowlist` and the ip_allowlist routes answer 403.
     ip_allowlist_available: bool = True
     ip_allowlist: list[IPAllowlistEntryRec] = field(default_factory=list)
+    # How long the account's audit events are kept (a plan limit, AccountResponse field).
+    audit_log_retention_days: int = 90
 
 
 @dataclass
@@ -207,6 +210,7 @@ class Snapshot:
     invitations: list[InvitationRec] = field(default_factory=list)
     # Work pools, deployments and block documents with their ACLs (objects.py).
     objects: ObjectsSnapshot = field(default_factory=ObjectsSnapshot)
+    events: list[EventRec] = field(default_factory=list)
 
 
 SNAPSHOT_ADAPTER = TypeAdapter(Snapshot)
@@ -244,6 +248,8 @@ class Store:
         self.access: dict[UUID, AccessRec] = {}
         self.teams: dict[UUID, TeamRec] = {}
         self.invitations: dict[UUID, InvitationRec] = {}
+        # The accounts' audit events, oldest first (events.py, audit.py).
+        self.events: list[EventRec] = []
         # Secondary indexes.
         self.account_by_handle: dict[str, UUID] = {}
         self.user_by_email: dict[str, UUID] = {}
@@ -705,6 +711,7 @@ class Store:
             teams=list(self.teams.values()),
             invitations=list(self.invitations.values()),
             objects=self.objects.snapshot(),
+            events=self.events,
         )
         return SNAPSHOT_ADAPTER.dump_python(snap, mode="json")  # type: ignore[no-any-return]
 
@@ -744,6 +751,7 @@ class Store:
             store.invitations[inv.id] = inv
             store.invitations_of_email.setdefault((inv.account_id, inv.email.lower()), {})[inv.id] = None
         store.objects.restore(snap.objects)
+        store.events = list(snap.events)
         return store
 
 

@@ -136,6 +136,7 @@ def test_every_post_says_whether_it_is_safe_to_resend_on_purpose():
     )
     assert safe_posts == [
         ("account_member", "count"),
+        ("audit_event", "query"),
         ("bot_access", "upsert"),
         ("invitation", "revoke"),
         ("user_access", "upsert"),

@@ -210,8 +210,8 @@ REFUSED = {
         ("everyone-perhaps", {"workspace": "prod", "work_pool": "k8s", "view": {"everyone": "perhaps"}}, ("argument 'everyone' is of type", "found in 'view'")),
         ("entry-no-level", {"workspace": "prod", "work_pools": [{"work_pool": "k8s"}]}, "work_pools[0]: give at least one of manage"),
         ("pool-and-pools", {"workspace": "prod", "work_pool": "k8s", "work_pools": []}, "work_pool|work_pools"),
-        ("entries-repeated", {"workspace": "prod", "work_pools": [{"work_pool": "a", "run": {"everyone": True}},
-                                                                 {"work_pool": "a", "view": {"everyone": True}}]},
+        ("entries-repeated",
+         {"workspace": "prod", "work_pools": [{"work_pool": "a", "run": {"everyone": True}}, {"work_pool": "a", "view": {"everyone": True}}]},
          "work_pools[1] repeats the work_pool 'a' of work_pools[0]"),
         ("level-beside-entries", {"workspace": "prod", "run": {"everyone": True}, "work_pools": [{"work_pool": "a"}]},
          "run cannot be combined with work_pools"),
@@ -276,6 +276,22 @@ REFUSED = {
     ],
     "block_access_info": [
         ("block-without-name", {"workspace": "prod", "block": ["secret/"]}, "block[0]: expected '<block type slug>/<block name>'"),
+    ],
+    "audit_event_info": [
+        ("since-last-tuesday", {"since": "last tuesday"}, "since: expected a duration before now (such as 24h or 7d) or an ISO 8601"),
+        ("until-soon", {"until": "soon"}, "until: expected a duration before now"),
+        ("include_related-without-kind", {"include_related": True}, "include_related needs resource_kind"),
+        ("resource_name-without-kind", {"resource_name": "ops"}, "resource_kind"),
+        ("resource_kind-unknown", {"resource_kind": "work-pool"}, "resource_kind"),
+        ("max_events-zero", {"max_events": 0}, "max_events must be 1 or more"),
+        ("actor-padded", {"actor": [" dan@acme.test"]}, "actor[0] must not have whitespace around it"),
+        ("workspace-invalid", {"workspace": ["Bad Handle"]}, "workspace[0]: a handle takes only"),
+    ],
+    "access_review_info": [
+        ("previous_csv-missing", {"previous_csv": "/nonexistent/review.csv"}, "previous_csv: cannot read /nonexistent/review.csv"),
+        ("previous_csv-not-a-review", {"previous_csv": "/dev/null"}, "previous_csv: cannot read /dev/null as an earlier review (not an access review CSV"),
+        ("workspace-invalid", {"workspace": ["Bad Handle"]}, "workspace[0]: a handle takes only"),
+        ("render-pdf", {"render": ["pdf"]}, "render"),
     ],
 }
 
