@@ -123,6 +123,13 @@ async def read_seed(request: Request) -> dict[str, Any]:
     return _emulator(request).seed
 
 
+@router.get("/state")
+async def read_state(request: Request) -> dict[str, Any]:
+    """The whole state, as ``--state FILE`` saves it (key hashes, never keys): a test compares two
+    of these to prove that a run left the account as it found it."""
+    return _emulator(request).store.snapshot()
+
+
 @router.post("/reset", status_code=204)
 async def reset(request: Request, body: dict[str, Any] | None = Body(None)) -> None:
     seed = (body or {}).get("seed")
