@@ -1,0 +1,71 @@
+"""The emulator's assumptions have one set of ids: the README lists them, the code names them.
+
+Where the official document is silent the emulator makes a choice. Each choice has an id in bold in
+the README ("Behaviour the official document does not settle" and the IP allowlist section), and
+the code that makes it says so in a comment ``EMULATOR ASSUMPTION (<id>, ...)``, so that a reader
+of either finds the other, and the smoke run's report (tests/smoke) names the same thing.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+EMULATOR = Path(__file__).resolve().parents[1]
+README = EMULATOR / "README.md"
+CODE = EMULATOR / "prefect_cloud_emulator"
+
+README_ID = re.compile(r"\*\*`([a-z0-9][a-z0-9-]*)`\*\*")
+# The ids follow the marker in parentheses, possibly on the next comment line.
+CODE_TAG = re.compile(r"EMULATOR\s+ASSUMPTION\s*(?:#\s*)?\(([^)]*)\)")
+ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def readme_sections():
+    text = README.read_text(encoding="utf-8")
+    start = text.index("## Behaviour the official document does not settle")
+    return text[start:]
+
+
+def readme_ids():
+    found = README_ID.findall(readme_sections())
+    assert len(found) == len(set(found)), "an id is listed twice in the README: %s" % sorted(
+        {i for i in found if found.count(i) > 1})
+    return set(found)
+
+
+def code_tags():
+    """{id: [files that name it]}, and the markers that name no id."""
+    tags, untagged = {}, []
+    for path in sorted(CODE.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        rel = str(path.relative_to(EMULATOR))
+        for match in CODE_TAG.finditer(text):
+            for ident in match.group(1).split(","):
+                tags.setdefault(ident.strip(), []).append(rel)
+        for marker in re.finditer(r"EMULATOR\s+(ASSUMPTION|CHOICE)", text):
+            if not CODE_TAG.match(text, marker.start()):
+                line = text[:marker.start()].count("\n") + 1
+                untagged.append("%s:%d: %s" % (rel, line, text.splitlines()[line - 1].strip()))
+    return tags, untagged
+
+
+def test_the_readme_gives_every_choice_an_id():
+    ids = readme_ids()
+    assert len(ids) >= 30
+    bad = sorted(i for i in ids if not ID.match(i))
+    assert not bad, "ids are lower-case words joined by dashes: %s" % bad
+    # Every bullet of the two sections starts with its ids.
+    for line in readme_sections().splitlines():
+        if line.startswith("- "):
+            assert line.startswith("- **`"), "a README choice without an id: %r" % line
+
+
+def test_the_code_names_every_id_and_only_those():
+    ids = readme_ids()
+    tags, untagged = code_tags()
+    assert not untagged, "emulator assumptions in the code without an id from the README:\n" + "\n".join(untagged)
+    unknown = sorted(set(tags) - ids)
+    assert not unknown, "ids in the code that the README does not list: %s (%s)" % (
+        unknown, {i: tags[i] for i in unknown})
+    missing = sorted(ids - set(tags))
+    assert not missing, "README ids that no code names with EMULATOR ASSUMPTION (<id>): %s" % missing
