@@ -1,18 +1,23 @@
-"""The emulator's assumptions have one set of ids: the README lists them, the code names them.
+"""The emulator's assumptions have one set of ids: the README lists them, the code names them,
+the smoke run reports on them.
 
 Where the official document is silent the emulator makes a choice. Each choice has an id in bold in
 the README ("Behaviour the official document does not settle" and the IP allowlist section), and
 the code that makes it says so in a comment ``EMULATOR ASSUMPTION (<id>, ...)``, so that a reader
-of either finds the other, and the smoke run's report (tests/smoke) names the same thing.
+of either finds the other. The smoke run (tests/smoke) lists every id in assumptions.yml, with
+whether it checks it and why not, and its report names the same ids.
 """
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
+import yaml
+
 EMULATOR = Path(__file__).resolve().parents[1]
 README = EMULATOR / "README.md"
 CODE = EMULATOR / "prefect_cloud_emulator"
+SMOKE = EMULATOR.parent / "smoke"
 
 README_ID = re.compile(r"\*\*`([a-z0-9][a-z0-9-]*)`\*\*")
 # The ids follow the marker in parentheses, possibly on the next comment line.
@@ -69,3 +74,23 @@ def test_the_code_names_every_id_and_only_those():
         unknown, {i: tags[i] for i in unknown})
     missing = sorted(ids - set(tags))
     assert not missing, "README ids that no code names with EMULATOR ASSUMPTION (<id>): %s" % missing
+
+
+def test_the_smoke_run_lists_every_id_and_checks_what_it_says():
+    ids = readme_ids()
+    plan = yaml.safe_load((SMOKE / "assumptions.yml").read_text(encoding="utf-8"))["smoke_assumptions"]
+    assert set(plan) == ids, "tests/smoke/assumptions.yml and the README differ: only there %s, only in the README %s" % (
+        sorted(set(plan) - ids), sorted(ids - set(plan)))
+    tasks = "\n".join(p.read_text(encoding="utf-8") for p in sorted((SMOKE / "tasks").glob("*.yml")))
+    for ident, entry in plan.items():
+        assert entry["check"] in ("both", "emulator", "none"), ident
+        # An id the run checks is recorded by its tasks ('<id>': {'held': ..., 'detail': ...}) or,
+        # for the duplicates, named in the list of requests they send (id: <id>).
+        recorded = "'%s'" % ident in tasks or "id: %s," % ident in tasks
+        if entry["check"] == "none":
+            assert entry.get("why"), "%s: say why the smoke run does not check it" % ident
+            assert not recorded, "%s is marked check: none, yet the smoke tasks record it" % ident
+        else:
+            assert recorded, "%s is marked check: %s, yet no smoke task records it" % (ident, entry["check"])
+        if entry["check"] == "emulator":
+            assert entry.get("why"), "%s: say why a real account run leaves it out" % ident
