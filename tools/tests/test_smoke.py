@@ -222,8 +222,9 @@ def test_cleanup_removes_the_prefixed_objects_and_nothing_else(core, collections
     url = fresh.url.replace("127.0.0.1", alias) if alias else fresh.url
     rc, out = run(core, collections, {"PREFECT_CLOUD_API_URL": url + "/api", "PREFECT_API_KEY": DEMO_OWNER_KEY,
                                       "PREFECT_CLOUD_ACCOUNT_ID": HANDLE},
-                  "-e", "smoke_cleanup_prefix=" + PREFIX, "-e", "smoke_confirm_account=" + HANDLE)
+                  "-e", "smoke_cleanup_prefix=" + PREFIX, "-e", "smoke_confirm_account=" + HANDLE, "-vvv")
     assert rc == 0, out[-5000:]
+    assert DEMO_OWNER_KEY not in out and not load_driver().KEY_PATTERN.search(out), "a key in the output at -vvv"
     after = names(fresh.state())
     expected = {kind: [n for n in found if not n.startswith(PREFIX + "-")] for kind, found in before.items()}
     assert after == expected
