@@ -26,9 +26,14 @@ ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 def readme_sections():
+    """The README's lists of choices: "Behaviour the official document does not settle" and the
+    sections after it, and every list that follows a "Choices where ..." line elsewhere."""
     text = README.read_text(encoding="utf-8")
     start = text.index("## Behaviour the official document does not settle")
-    return text[start:]
+    parts = [text[start:]]
+    for match in re.finditer(r"^Choices where .*?(?=^## )", text[:start], re.MULTILINE | re.DOTALL):
+        parts.append(match.group(0))
+    return "\n".join(parts)
 
 
 def readme_ids():
