@@ -6,7 +6,9 @@
 Against the emulator (the default): starts it on a free loopback port with tools/emulator.sh and the
 built-in demo seed, runs the playbook as the demo account's owner with the connection in the
 environment, and then checks what the playbook cannot see itself: the emulator's whole state after
-the run is the state before it (GET /_emulator/state), and no API key appears in the output.
+the run is the state before it (GET /_emulator/state) but for the audit trail, which keeps what the
+run did; every audit event the run recorded names one of the run's own objects (smoke-xxxxxxxx-...,
+one prefix); and no API key appears in the output.
 
 Against a real account (--real): the connection comes from this environment (PREFECT_API_KEY,
 PREFECT_CLOUD_ACCOUNT_ID, PREFECT_CLOUD_API_URL); --confirm names the account (handle or id), which
@@ -32,6 +34,10 @@ PLAYBOOK = os.path.join(TOP, "tests", "smoke", "smoke.yml")
 COLLECTIONS = os.path.join(TOP, ".cache", "collections")
 # A Prefect API key as Prefect Cloud mints them; a masked key (pnb_...a1b2) does not match.
 KEY_PATTERN = re.compile(r"pn[ub]_[A-Za-z0-9]{36}")
+# The names a run gives its objects (workspaces by handle, invitations by email).
+RUN_OBJECT = re.compile(r"^(smoke-[a-z0-9]{8})-")
+# The audit trail: what happened stays recorded, so it is not part of "as the run found it".
+HISTORY = "events"
 
 
 def demo_owner_key():
@@ -59,9 +65,10 @@ def state_differences(before, after):
     """
     members = {m["actor_id"] for m in after.get("memberships", [])}
     known = {u["id"] for u in before.get("users", [])}
-    after = dict(after, users=[u for u in after.get("users", []) if u["id"] in known or u["actor_id"] in members])
+    if "users" in after:
+        after = dict(after, users=[u for u in after["users"] if u["id"] in known or u["actor_id"] in members])
     lines = []
-    for table in sorted(set(before) | set(after)):
+    for table in sorted((set(before) | set(after)) - {HISTORY}):
         old, new = before.get(table), after.get(table)
         if old == new:
             continue
@@ -76,6 +83,25 @@ def state_differences(before, after):
                 record = new_by_id.get(rid) or old_by_id.get(rid)
                 label = record.get("handle") or record.get("name") or record.get("email") or rid
                 lines.append("%s %s: %s" % (table, change, label))
+    return lines
+
+
+def events_of_other_objects(before, after):
+    """The audit events the run recorded that do not name one of its objects, as lines (empty when
+    every event names an object called <prefix>-..., all with the same prefix)."""
+    known = {e["id"] for e in before.get(HISTORY, [])}
+    lines, prefixes = [], set()
+    for event in after.get(HISTORY, []):
+        if event["id"] in known:
+            continue
+        name = event["resource"].get("prefect.resource.name", "")
+        match = RUN_OBJECT.match(name)
+        if match:
+            prefixes.add(match.group(1))
+        else:
+            lines.append("%s about %r" % (event["event"], name))
+    if len(prefixes) > 1:
+        lines.append("events about objects of more than one run: %s" % ", ".join(sorted(prefixes)))
     return lines
 
 
@@ -135,7 +161,14 @@ def emulator_run(venv, extra):
               file=sys.stderr)
         ok = False
     else:
-        print("==> the emulator's state after the run is the state before it")
+        print("==> the emulator's state after the run is the state before it (but for its audit trail)")
+    foreign = events_of_other_objects(before, after)
+    if foreign:
+        print("smoke: the run recorded audit events about objects that are not its own:\n  " + "\n  ".join(foreign), file=sys.stderr)
+        ok = False
+    else:
+        recorded = len(after.get(HISTORY, [])) - len(before.get(HISTORY, []))
+        print("==> the run's %d audit events are all about its own objects" % recorded)
     return check_output_for_keys(output, [key]) and ok
 
 

@@ -255,3 +255,22 @@ def test_the_state_comparison_names_what_changed_and_ignores_the_invitees_login(
     assert driver.state_differences(before, still_member) == ["memberships added: m2", "users added: smoke-abcd1234-invitee@example.com"]
     touched = dict(before, teams=[{"id": "t1", "name": "kept", "updated": "2"}, {"id": "t2", "name": "smoke-abcd1234-team"}])
     assert driver.state_differences(before, touched) == ["teams changed: kept", "teams added: smoke-abcd1234-team"]
+
+
+def test_the_audit_trail_is_history_but_names_only_the_runs_objects():
+    driver = load_driver()
+    event = {"id": "e0", "event": "prefect-cloud.team.created", "resource": {"prefect.resource.name": "kept"}}
+    before = {"teams": [], "events": [event]}
+
+    def made(*names):
+        return [{"id": "e%d" % i, "event": "prefect-cloud.x.created", "resource": {"prefect.resource.name": n}}
+                for i, n in enumerate(names, 1)]
+
+    own = dict(before, events=[event] + made("smoke-abcd1234-a", "smoke-abcd1234-invitee@example.com"))
+    assert driver.state_differences(before, own) == []
+    assert driver.events_of_other_objects(before, own) == []
+    touched = dict(before, events=[event] + made("smoke-abcd1234-a", "production"))
+    assert driver.events_of_other_objects(before, touched) == ["prefect-cloud.x.created about 'production'"]
+    two_runs = dict(before, events=[event] + made("smoke-abcd1234-a", "smoke-00000000-a"))
+    assert driver.events_of_other_objects(before, two_runs) == [
+        "events about objects of more than one run: smoke-00000000, smoke-abcd1234"]
