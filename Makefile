@@ -48,7 +48,7 @@ ROLE_SCALE_ARGS ?=
 
 # The steps of make test, longest first (tools/run_steps.py starts them in this order).
 TEST_STEPS := integration-newest integration-oldest lint reliability cli-contract units-newest units-oldest \
-              units-emulator sanity-newest sanity-oldest units-tools package review-browser awx-run docs ee \
+              units-emulator sanity-newest sanity-oldest units-tools smoke package review-browser awx-run docs ee \
               changelog-check
 # Changes judged by make changelog-check: after the latest release tag or the commit that brought
 # the rule, or after this revision when given (make changelog-check FRAGMENTS_SINCE=<rev>).
