@@ -38,7 +38,6 @@ options:
         with what was done.
     type: list
     elements: dict
-    version_added: 0.2.0
     suboptions:
       name:
         description: The bot name (see O(name)).
