@@ -8,8 +8,10 @@ module: bot
 short_description: Create, update, rotate and delete Prefect Cloud service accounts (bots)
 version_added: 0.1.0
 description:
-  - Ensures a service account ("bot"), identified by its O(name), exists with the given account role,
+  - Ensures a service account (bot), identified by its O(name), exists with the given account role,
     or does not exist.
+  - Prefect calls these service accounts, this collection bots; the module is also reachable as
+    C(prefect.cloud.service_account), a redirect to this one.
   - A bot's API key is shown by Prefect Cloud only once, when it is minted (when the bot is created
     and when its key is rotated). This module returns such a key as the top-level C(api_key) result of
     the run that minted it, and nowhere else.
