@@ -138,6 +138,9 @@ async def get_caller(request: Request) -> Caller:
     # parameter so that it does not show up in the generated OpenAPI (the
     # official document declares no auth parameters either).
     host = request.client.host if request.client else None
+    pretended = request.app.state.emulator.options.client_address
+    if pretended is not None:
+        host = str(pretended)
     caller = resolve_caller(get_store(request), request.headers.get("authorization"), host)
     if caller.bot is not None and request.url.path.startswith("/api/me/") and request.app.state.emulator.options.refuse_me_for_bots:
         # EMULATOR ASSUMPTION (me-with-bot-key), a switch, off by default: what the real /me/ endpoints answer
