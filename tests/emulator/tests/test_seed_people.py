@@ -1,4 +1,4 @@
-"""Seeds with bots and teams, the requester's address as a switch, and what the start-up prints.
+"""The requester's address as a switch, and what the start-up prints about a seed's people.
 
 The module_examples integration target runs every module's EXAMPLES against a seed with the people,
 bots and teams they name, from the office network their IP allowlist lists.
@@ -7,46 +7,9 @@ from __future__ import annotations
 
 import copy
 
-import pytest
-
-import emu_support as es
 from emu_support import ACCT, expect
 from prefect_cloud_emulator import DEMO_SEED, create_app
 from prefect_cloud_emulator.__main__ import describe_people
-
-PEOPLE = {
-    "bots": [{"name": "prod-deployer"}, {"name": "steward", "account_role": "Admin"}],
-    "teams": [
-        {"name": "platform", "description": "Runs the platform", "users": [es.TEST_SEED["users"][0]["email"]], "bots": ["prod-deployer"]},
-        {"name": "empty"},
-    ],
-}
-
-
-def test_a_seed_brings_bots_and_teams_with_their_members(emu):
-    emu.reset({**es.TEST_SEED, **PEOPLE})
-    try:
-        bots = {b["name"]: b for b in expect(emu.owner.post(f"{ACCT}/bots/filter", json={}), 200)}
-        assert sorted(bots) == ["prod-deployer", "steward"]
-        teams = {t["name"]: t for t in expect(emu.owner.post(f"{ACCT}/teams/filter", json={}), 200)}
-        assert sorted(teams) == ["empty", "platform"] and teams["platform"]["description"] == "Runs the platform"
-        members = expect(emu.owner.get(f"{ACCT}/teams/{teams['platform']['id']}"), 200)
-        assert sorted(m["type"] for m in members["memberships"]) == ["service_account", "user"]
-    finally:
-        emu.reset(es.TEST_SEED)
-
-
-@pytest.mark.parametrize(
-    "change, words",
-    [
-        ({"teams": [{"name": "t", "users": ["nobody@x.test"]}]}, "'nobody@x.test' is not a seeded user"),
-        ({"teams": [{"name": "t", "bots": ["ghost"]}]}, "'ghost' is not a seeded bot"),
-        ({"bots": [{"name": "b", "account_role": "Boss"}]}, "unknown account_role 'Boss'"),
-    ],
-)
-def test_a_seed_that_names_what_it_lacks_is_refused(change, words):
-    with pytest.raises(ValueError, match=words):
-        create_app({**copy.deepcopy(es.TEST_SEED), **change})
 
 
 def test_the_allowlist_can_see_the_requester_at_another_address(emu):
