@@ -554,8 +554,10 @@ class Bot(Resource):
         """
         try:
             if locks_out:
-                with_new_key = dict(self.params, api_key=self.extra_result["api_key"], account=self.module.account_id)
-                return Connection(with_new_key, warn=self.module.warn).api.call(BOT, "get", id=bot_id)
+                # The same settings as the task's connection, wherever they came from, with the new key.
+                current = self.module.connection
+                with_new_key = dict(current.settings, api_key=self.extra_result["api_key"], account=self.module.account_id)
+                return Connection(with_new_key, warn=self.module.warn, origins=current.origins).api.call(BOT, "get", id=bot_id)
             return self.call("get", id=bot_id)
         except PrefectCloudError as exc:
             self.module.warn(

@@ -332,3 +332,20 @@ def test_a_connection_error_names_the_profile_that_set_the_base_url(tmp_path):
         "API base URL http://127.0.0.1:9/api, from the workspace URL in PREFECT_API_URL of the Prefect profile 'unit' (%s)"
         % (tmp_path / "profiles.toml")
     )
+
+
+def test_a_bot_whose_profile_key_rotates_itself_reads_the_result_on_the_profiles_api(tmp_path, monkeypatch, emulator, make_client):
+    """The read after a rotation that ended the caller's own key uses the new key with the same settings, from the profile."""
+    from module_runner import run
+
+    from ansible_collections.prefect.cloud.plugins.modules import bot as bot_module
+    from prefect_cloud_emulator.catalogue import ACCOUNT_ROLE_IDS
+
+    created = make_client().post("/accounts/%s/bots/" % ACCOUNT_ID, json={"name": "self-rotator", "account_role_id": str(ACCOUNT_ROLE_IDS["Admin"])})
+    write_profiles(tmp_path, base=emulator.api_url, key=created["api_key"]["key"])
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path))
+    monkeypatch.setenv("PREFECT_PROFILE", "unit")
+    result = run(bot_module, {"name": "self-rotator", "rotate_api_key": True})
+    assert not result["failed"], result["msg"]
+    assert result["warnings"] == [] and result["bot"]["api_key"]["id"] != created["api_key"]["id"]
+    assert created["api_key"]["key"] not in repr({k: v for k, v in result.items() if k != "api_key"})
