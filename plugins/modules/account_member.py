@@ -36,7 +36,6 @@ options:
         (demoting two of two Owners in one task is refused), so a refusal leaves nothing half-done.
     type: list
     elements: dict
-    version_added: 0.2.0
     suboptions:
       email:
         description: The member's email address (see O(email)).
@@ -65,7 +64,6 @@ options:
       - Check mode lists exactly who would be removed (in C(results) and the diff).
     type: bool
     default: false
-    version_added: 0.2.0
   allow_remove_all:
     description:
       - Let O(exclusive) remove every user member but the caller when no entry keeps one. Without it such a task
@@ -73,7 +71,6 @@ options:
         mistake (a variable that did not load, entries commented out) than meant.
     type: bool
     default: false
-    version_added: 0.2.0
   max_removals:
     description:
       - The most members one task with O(members) may remove (listed with O(members[].state=absent) and removed
@@ -81,7 +78,6 @@ options:
         naming them; its C(results) and C(diff) show the refused plan. Raise it on purpose.
     type: int
     default: 10
-    version_added: 0.2.0
   account_role:
     description:
       - The account role, by name (V(Owner), V(Admin), V(Member), or a custom role) or id.

@@ -41,7 +41,6 @@ options:
         them; every entry is planned and checked before the first invitation is sent.
     type: list
     elements: dict
-    version_added: 0.2.0
     suboptions:
       email:
         description: The email address of the person to invite (see O(email)).
@@ -68,7 +67,6 @@ options:
       - At most O(max_removals) invitations are revoked by one task.
     type: bool
     default: false
-    version_added: 0.2.0
   allow_remove_all:
     description:
       - Let O(exclusive) revoke every pending account invitation when no entry keeps one. Without it such a task
@@ -76,7 +74,6 @@ options:
         mistake (a variable that did not load, entries commented out) than meant.
     type: bool
     default: false
-    version_added: 0.2.0
   max_removals:
     description:
       - The most invitations one task with O(invitations) may revoke (listed with O(invitations[].state=absent)
@@ -84,7 +81,6 @@ options:
         mode too, naming them; its C(results) and C(diff) show the refused plan. Raise it on purpose.
     type: int
     default: 10
-    version_added: 0.2.0
   workspace:
     description:
       - Invite to this workspace (by handle, or by id) instead of to the account as a whole.

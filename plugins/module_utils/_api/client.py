@@ -8,7 +8,10 @@
 One ``requests.Session`` per module run. This file owns everything that touches
 the wire: URL building, authentication headers, retries with ``Retry-After``,
 pagination of ``/filter`` endpoints and the mapping of HTTP errors to messages
-that name the method and path but never a host, a header, a body or a key.
+that name the method and path but never a header, a body or a key. When the API
+cannot be reached (or answers with something that is not JSON), the message also
+names the base URL and where it was set: a host is not a secret, and a wrong one is
+the usual cause.
 
 It knows no resource: which paths exist, and whether a request is safe to send
 twice, is the resource table's knowledge (``table.py``), handed in by the caller.
@@ -23,6 +26,7 @@ import re
 import ssl
 import threading
 import time
+from urllib.parse import parse_qs, urlsplit
 
 from ansible.module_utils.ansible_release import __version__ as ANSIBLE_CORE_VERSION
 
@@ -154,8 +158,11 @@ class PrefectCloudClient:
         warn=None,
         sleep=time.sleep,
         clock=time.monotonic,
+        origin=None,
     ):
         self.api_url = api_url.rstrip("/")
+        # Said when the API cannot be reached, so that a wrong base URL shows, with where it was set.
+        self._where = "API base URL %s%s" % (_without_userinfo(self.api_url), ", from " + origin if origin else "")
         # The path part of the base (normally "/api"), used in messages instead of the host.
         self._base_path = re.sub(r"^[a-z]+://[^/]+", "", self.api_url)
         self.timeout = timeout
@@ -235,8 +242,8 @@ class PrefectCloudClient:
                     # certificate will be refused again, so this is not retried.
                     raise CertificateVerifyError(
                         "%s %s: certificate verify failed (%s); set ca_path to the CA bundle that signed the"
-                        " server's certificate, or validate_certs to false for a test endpoint"
-                        % (method, shown_path, self._without_host(refusal)),
+                        " server's certificate, or validate_certs to false for a test endpoint (%s)"
+                        % (method, shown_path, self._without_host(refusal), self._where),
                         method=method,
                         path=shown_path,
                     ) from None
@@ -253,7 +260,7 @@ class PrefectCloudClient:
                 verdict = self._wait_before_retry(attempt, deadline, None, method, shown_path, reason)
                 if verdict is not None:
                     raise APIError(
-                        "%s %s failed: %s (%s)" % (method, shown_path, reason, verdict),
+                        "%s %s failed: %s (%s); %s" % (method, shown_path, reason, verdict, self._where),
                         method=method,
                         path=shown_path,
                     ) from None
@@ -278,7 +285,7 @@ class PrefectCloudClient:
             ok = (200 <= status < 300) if expect is None else status in expect
             if not ok:
                 raise self._http_error(method, shown_path, response)
-            return _decode(response)
+            return _decode(response, self._where)
 
     def get(self, path, **kwargs):
         return self.request("GET", path, **kwargs)
@@ -333,6 +340,28 @@ class PrefectCloudClient:
 
     def list_all(self, path, body=None):
         return list(self.paginate(path, body))
+
+    def read_linked_pages(self, path, body, next_path, items_key, token_param, max_rows=None):
+        """Every row of a query answered a page at a time, each page linking the next.
+
+        ``POST path`` with ``body`` answers ``{<items_key>: [...], next_page: <URL or null>}``;
+        the rows go on at ``GET next_path?<token_param>=<token>``, the token being read from the
+        ``next_page`` URL. The URL itself is never followed: its host is the server's word, and
+        the key is sent nowhere but ``api_url``. Stops after ``max_rows`` rows when given.
+        """
+        # A query is a read, whatever its method: safe to send again.
+        page = self.request("POST", path, json=body, safe_to_resend=True) or {}
+        rows = list(page.get(items_key) or [])
+        while max_rows is None or len(rows) < max_rows:
+            token = _query_value(page.get("next_page"), token_param)
+            if token is None:
+                break
+            page = self.request("GET", next_path, params={token_param: token}) or {}
+            more = page.get(items_key) or []
+            if not more:  # a next link to an empty page: the end, whatever it says
+                break
+            rows.extend(more)
+        return rows if max_rows is None else rows[:max_rows]
 
     # -- internals -------------------------------------------------------
 
@@ -402,15 +431,30 @@ class PrefectCloudClient:
         return PrefectCloudHTTPError(message, method=method, path=shown_path, status=status, detail=detail)
 
 
-def _decode(response):
+def _query_value(url, name):
+    """The value of the query parameter ``name`` in ``url``, or ``None``."""
+    if not url:
+        return None
+    values = parse_qs(urlsplit(url).query).get(name)
+    return values[0] if values else None
+
+
+def _decode(response, where):
     if response.status_code == 204 or not response.content:
         return None
     try:
         return response.json()
     except ValueError:
+        # Often a web page: the base URL is not the API's.
         raise APIError(
-            "%s %s: the response is not JSON" % (response.request.method, re.sub(r"^[a-z]+://[^/]+", "", response.url.split("?")[0]))
+            "%s %s: the response is not JSON, so the base URL may not be the API's (%s)"
+            % (response.request.method, re.sub(r"^[a-z]+://[^/]+", "", response.url.split("?")[0]), where)
         ) from None
+
+
+def _without_userinfo(url):
+    """``url`` without a ``user:password@`` part, which may hold a secret."""
+    return re.sub(r"^([a-z]+://)[^/@]*@", r"\1", url)
 
 
 def _http_date(value):

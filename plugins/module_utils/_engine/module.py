@@ -60,6 +60,11 @@ def null_list_forms(argument_spec, given, params):
     ]
 
 
+def connection_origins(given):
+    """Where each connection option the task set came from: the task or module_defaults (a module cannot tell which)."""
+    return {name: "the %s option (task or module_defaults)" % name for name in CONNECTION_OPTIONS if name in given}
+
+
 def common_argument_spec():
     """The connection options every module takes."""
     spec = {}
@@ -89,11 +94,13 @@ class PrefectCloudModule:
                 "out, say - is null, not an empty list" % (name, name)
             )
         try:
-            self.connection = Connection(self.params, warn=self.warn)
+            given = getattr(self.ansible, "given", None)
+            self.connection = Connection(self.params, warn=self.warn, origins=None if given is None else connection_origins(given))
         except ValueError as exc:
             self.fail(str(exc))
-        # Modules read the key as it is sent (surrounding whitespace removed), masked like the option.
-        self.ansible.no_log_values.add(self.params["api_key"])
+        # The key as it is sent (surrounding whitespace removed), from the option, the environment or
+        # a Prefect profile, is masked like the option.
+        self.ansible.no_log_values.add(self.connection.api_key)
 
     # -- facts -----------------------------------------------------------
 

@@ -1,5 +1,5 @@
-"""Refusals the real service must make (issue 11): the last Owner stays, bad input is a 422,
-and the switch that refuses /me/ requests from service-account keys (item 13)."""
+"""Refusals the real service must make: the last Owner stays, bad input is a 422, and the
+switch that refuses /me/ requests from service-account keys."""
 from __future__ import annotations
 
 import pytest
@@ -11,7 +11,7 @@ OWNER_ROLE = "a0000000-0000-4000-8000-000000000001"
 ADMIN_ROLE = "a0000000-0000-4000-8000-000000000002"
 
 
-# ---- the last Owner (item 7) --------------------------------------------------------------------
+# ---- the last Owner ------------------------------------------------------------------------------
 
 def _owner_membership_id(emu):
     return emu.membership(es.OWNER_EMAIL)["id"]
@@ -72,7 +72,7 @@ def test_members_other_than_the_last_owner_go_as_before(emu):
     expect(emu.owner.delete(f"{ACCT}/account_memberships/{mia['id']}"), 204)
 
 
-# ---- /me/ refused for service-account keys (item 13) --------------------------------------------
+# ---- /me/ refused for service-account keys ------------------------------------------------------
 
 def _bot_client(emu):
     created = emu.create_bot("ci-runner")
@@ -87,7 +87,8 @@ def test_me_answers_bot_keys_by_default(emu):
 
 def test_the_switch_refuses_every_me_request_from_a_bot_key(emu):
     bot = _bot_client(emu)
-    assert expect(emu.hooks.patch("/_emulator/options", json={"refuse_me_for_bots": True}), 200) == {"refuse_me_for_bots": True}
+    switched = expect(emu.hooks.patch("/_emulator/options", json={"refuse_me_for_bots": True}), 200)
+    assert switched == {"refuse_me_for_bots": True, "client_address": None}
     for path in ("/api/me/", "/api/me/accounts", f"/api/me/accounts/{es.ACCOUNT_ID}/permissions", "/api/me/workspaces"):
         body = assert_detail_string(bot.get(path), 403)
         assert "service accounts" in body["detail"]
@@ -96,7 +97,7 @@ def test_the_switch_refuses_every_me_request_from_a_bot_key(emu):
     expect(bot.post(f"{ACCT}/workspaces/filter", json={}), 200)
     # A reset goes back to the seed's options (off here).
     emu.reset()
-    assert expect(emu.hooks.get("/_emulator/options"), 200) == {"refuse_me_for_bots": False}
+    assert expect(emu.hooks.get("/_emulator/options"), 200) == {"refuse_me_for_bots": False, "client_address": None}
 
 
 def test_the_switch_can_come_from_the_seed(emu):
@@ -104,7 +105,7 @@ def test_the_switch_can_come_from_the_seed(emu):
     try:
         assert_detail_string(_bot_client(emu).get("/api/me/"), 403)
         emu.reset()  # a plain reset keeps the current seed, and so its options
-        assert expect(emu.hooks.get("/_emulator/options"), 200) == {"refuse_me_for_bots": True}
+        assert expect(emu.hooks.get("/_emulator/options"), 200) == {"refuse_me_for_bots": True, "client_address": None}
     finally:
         emu.reset(es.TEST_SEED)
 
@@ -113,7 +114,7 @@ def test_unknown_options_are_refused(emu):
     assert emu.hooks.patch("/_emulator/options", json={"refuse_everything": True}).status_code == 422
 
 
-# ---- input the API refuses (item 8) --------------------------------------------------------------
+# ---- input the API refuses ------------------------------------------------------------------------
 # Each rule is marked in models.py as documented (in the OpenAPI document) or as an emulator
 # assumption.
 

@@ -1,7 +1,7 @@
 """The workspace_api_url lookup: where its connection comes from, TLS, and the shared client.
 
 Precedence of every option: a keyword of the lookup call, then its ``ansible_prefect_cloud_*``
-variable, then its environment variable, then its default (issue 9). The lookup builds the
+variable, then its environment variable, then its default. The lookup builds the
 same ``PrefectCloudClient`` the modules use, so TLS and key checks are the modules' own.
 """
 
@@ -19,7 +19,7 @@ from unit_seed import ACCOUNT_ID, OWNER_KEY
 CONNECTION_ENVIRONMENT = (
     "PREFECT_API_KEY", "PREFECT_API_URL", "PREFECT_CLOUD_API_URL", "PREFECT_CLOUD_ACCOUNT_ID",
     "PREFECT_API_SSL_CERT_FILE", "PREFECT_API_TLS_INSECURE_SKIP_VERIFY", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE",
-    "PREFECT_CLOUD_REQUEST_TIMEOUT", "PREFECT_CLOUD_MAX_RETRIES",
+    "PREFECT_CLOUD_REQUEST_TIMEOUT",
 )
 
 
@@ -38,7 +38,8 @@ def lookup(monkeypatch):
 def connect(lookup, variables=None, **kwargs):
     """``(client, api_url, account reference)`` of the connection the lookup opens (no request sent)."""
     lookup.set_options(var_options=variables or {}, direct=kwargs)
-    connection = Connection(lookup._connection_options())
+    options, origins = lookup._connection_options(kwargs, variables)
+    connection = Connection(options, origins=origins)
     return connection.client, connection.api_url, connection.account_ref
 
 
@@ -57,7 +58,7 @@ def test_keyword_wins_over_variable_over_environment(lookup, monkeypatch):
 def test_request_timeout_and_max_retries_come_from_the_environment_as_for_the_modules(lookup, monkeypatch):
     monkeypatch.setenv("PREFECT_API_KEY", "pnu_" + "e" * 36)
     monkeypatch.setenv("PREFECT_CLOUD_REQUEST_TIMEOUT", "4.5")
-    monkeypatch.setenv("PREFECT_CLOUD_MAX_RETRIES", "1")
+    monkeypatch.setenv("PREFECT_CLIENT_MAX_RETRIES", "1")
     client, _url, _account = connect(lookup)
     assert (client.timeout, client.max_retries) == (4.5, 1)
     client, _url, _account = connect(lookup, {"ansible_prefect_cloud_max_retries": 2}, request_timeout=9)
