@@ -1,15 +1,18 @@
-# prefect.cloud: the front door for developers and CI (DESIGN.md section 2).
-# Every target sets up what it needs; a fresh machine needs only Python 3 and make.
+# prefect.cloud: the front door for developers and CI (CONTRIBUTING.md explains each target).
+# Every target sets up what it needs, and installs only that; a fresh machine needs only Python 3 and make.
 #
 #   make demo                          the emulator and the collection at work
-#   make test                          every check: lint, docs, units, sanity, integration (oldest and newest core),
-#                                      package, awx-run, ee, changelog-check, CLI contract
+#   make test                          every check, two at a time, with a table of what each cost: lint, docs,
+#                                      units, sanity, integration (both cores), package, awx-run, ee,
+#                                      changelog-check, reliability, CLI contract
 #   make emulator PORT=8686 SEED=f.yml the emulator in the foreground (built-in demo seed without SEED)
-#   make venv | venv-oldest            the virtual environments (.venv: newest core, .venv-2.16: oldest)
+#   make venv | venv-oldest            the virtual environments (.venv: newest core, every tool; .venv-2.16:
+#                                      oldest core, test runners only)
 #   make sanity | units | integration | lint   one kind of check
-#   make reliability                   playbooks: TLS, faults, bad input, no key in any output
+#   make reliability                   playbooks: TLS, faults, no key in any output
 #   make cli-contract                  the official Prefect CLI against the emulator (tests/prefect_cli)
-#   make benchmark                     emulator throughput, module cost, access and the role at scale (benchmarks/)
+#   make review-browser                the access review page in headless Chromium (tests/browser)
+#   make benchmark                     emulator throughput, module cost, access, object ACLs, the role and the review at scale
 #   make docs                          the docs site (plugin pages and guides) into .cache/docs/build/html
 #   make package                       build the tarball, check its files, run it installed against the emulator
 #   make awx-run                       playbooks/site.yml through ansible-runner as AWX runs it (no key leaks)
@@ -41,42 +44,57 @@ SANITY_ARGS ?=
 INTEGRATION_ARGS ?=
 ROLE_SCALE_ARGS ?=
 
-TEST_STEPS := lint docs units sanity-newest sanity-oldest integration-newest integration-oldest \
-              package awx-run ee changelog-check reliability cli-contract
+# The steps of make test, longest first (tools/run_steps.py starts them in this order).
+TEST_STEPS := integration-newest integration-oldest lint reliability cli-contract units-newest units-oldest \
+              units-emulator sanity-newest sanity-oldest units-tools package review-browser awx-run docs ee \
+              changelog-check
 # Changes judged by make changelog-check: after the latest release tag or the commit that brought
 # the rule, or after this revision when given (make changelog-check FRAGMENTS_SINCE=<rev>).
 FRAGMENTS_SINCE ?=
 
 .PHONY: benchmark help venv venv-oldest sanity sanity-newest sanity-oldest units units-newest units-oldest \
         units-emulator units-tools integration integration-newest integration-oldest lint docs test demo emulator \
-        package awx-run ee changelog changelog-check reliability cli-contract clean distclean
+        package awx-run ee changelog changelog-check reliability cli-contract review-browser clean distclean
 
 help:
-	@sed -n '2,19s/^# \{0,1\}//p' Makefile
+	@sed -n '2,22s/^# \{0,1\}//p' Makefile
+
+# A target asks for the tier of requirements it runs (tools/bootstrap_venv.sh): run (ansible-core,
+# requests, the emulator), test (+ the test runners) or dev (+ linters, docs, changelog, AWX runner,
+# builder). The oldest core's environment never needs dev.
+newest = @tools/bootstrap_venv.sh $(VENV) "$$(tools/find_python.sh $(PY_NEWEST))" '$(CORE_NEWEST)' $(1)
+oldest = @tools/bootstrap_venv.sh $(VENV_OLDEST) "$$(tools/find_python.sh $(PY_OLDEST))" '$(CORE_OLDEST)' $(1)
 
 venv:
-	@tools/bootstrap_venv.sh $(VENV) "$$(tools/find_python.sh $(PY_NEWEST))" '$(CORE_NEWEST)'
+	$(call newest,dev)
 
 venv-oldest:
-	@tools/bootstrap_venv.sh $(VENV_OLDEST) "$$(tools/find_python.sh $(PY_OLDEST))" '$(CORE_OLDEST)'
+	$(call oldest,test)
 
-# --- sanity: ansible-test in the collection tree copy, every Python 3.9+ found (tools/sanity.sh)
+# --- sanity: ansible-test in a collection tree copy of its own (tools/sanity.sh)
 sanity: sanity-newest sanity-oldest
 
-sanity-newest: venv
+sanity-newest:
+	$(call newest,run)
 	@tools/sanity.sh $(VENV) $(SANITY_ARGS)
 
-sanity-oldest: venv-oldest
-	@tools/sanity.sh $(VENV_OLDEST) $(SANITY_ARGS)
+# The oldest core on its own Python only: what differs there is the core (its validate-modules,
+# its module_utils under the import test), not the Python; sanity-newest compiles and imports the
+# modules on every Python 3.9+ found.
+sanity-oldest:
+	$(call oldest,run)
+	@tools/sanity.sh $(VENV_OLDEST) --python 3.$(word 1,$(PY_OLDEST)) $(SANITY_ARGS)
 
 
 # --- units: pytest; ansible_collections.prefect.cloud imports from the tree copy ------------
 units: units-emulator units-tools units-newest units-oldest
 
-units-newest: venv
+units-newest:
+	$(call newest,test)
 	@$(MAKE) --no-print-directory _units UNITS_VENV=$(VENV)
 
-units-oldest: venv-oldest
+units-oldest:
+	$(call oldest,test)
 	@$(MAKE) --no-print-directory _units UNITS_VENV=$(VENV_OLDEST)
 
 # pytest exits 5 when it collects no test (no module unit tests yet): that is not a failure.
@@ -85,41 +103,58 @@ _units:
 	 PYTHONPATH=$(TOP)/.cache/collections:$(TOP)/tests/emulator \
 	     $(UNITS_VENV)/bin/python -m pytest -p no:cacheprovider tests/unit $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
-units-emulator: venv
+units-emulator:
+	$(call newest,test)
 	@PYTHONPATH=$(TOP)/tests/emulator $(VENV)/bin/python -m pytest -p no:cacheprovider tests/emulator/tests $(PYTEST_ARGS) \
 	     || [ $$? -eq 5 ]
 
 # The development tools (tools/tests): the fragment rule, the AWX job checks, the shipped AWX files
 # (the credential type playbook runs on the newest and the oldest core, hence both environments).
 # test_artifact.py runs in make package, on the tarball it installs.
-units-tools: venv venv-oldest
+units-tools:
+	$(call newest,test)
+	$(call oldest,test)
 	@$(VENV)/bin/python -m pytest -p no:cacheprovider --ignore tools/tests/test_artifact.py tools/tests $(PYTEST_ARGS) \
 	     || [ $$? -eq 5 ]
 
 # --- integration: ansible-test against the emulator (tools/integration.sh) -----------------
 integration: integration-newest integration-oldest
 
-integration-newest: venv
+integration-newest:
+	$(call newest,run)
 	@tools/integration.sh $(VENV) $(INTEGRATION_ARGS)
 
-integration-oldest: venv-oldest
+integration-oldest:
+	$(call oldest,run)
 	@tools/integration.sh $(VENV_OLDEST) $(INTEGRATION_ARGS)
 
-# --- reliability: ansible-playbook against the emulator (tests/reliability, issue 11) --------
-# TLS, secrets in every output, convergence under faults, bad input. One emulator process per
+# --- reliability: ansible-playbook against the emulator (tests/reliability/README.md) -------
+# TLS, secrets in every output, convergence under faults. One emulator process per
 # test file; the files run two at a time (a whole file in one worker: its runs build on each other).
-reliability: venv
+reliability:
+	$(call newest,test)
 	@tools/collection_tree.sh >/dev/null; \
 	 $(VENV)/bin/python -m pytest -p no:cacheprovider -n 2 --dist loadfile -rxXs tests/reliability $(PYTEST_ARGS)
 
+# --- the access review page in a real browser (tests/browser) -------------------------------------
+# Headless Chromium (Debian's chromium and chromium-driver, installed when missing) opens the page
+# playbooks/access_review.yml writes; a screenshot is kept in .cache/review-browser/.
+review-browser:
+	$(call newest,test)
+	@tools/ensure_chromium.sh
+	@tools/collection_tree.sh >/dev/null; \
+	 $(VENV)/bin/python -m pytest -p no:cacheprovider -q tests/browser $(PYTEST_ARGS)
+
 # --- the official client: prefect (pinned, own cached venv) drives the emulator ---------------
 # Skips, saying why, only when the prefect package cannot be installed (tests/prefect_cli/run.sh).
-cli-contract: venv
+cli-contract:
+	$(call newest,test)
 	@tests/prefect_cli/run.sh $(PYTEST_ARGS)
 
 # --- lint ----------------------------------------------------------------------------------
 # Every linter runs; the target fails at the end if any of them did.
-lint: venv
+lint:
+	$(call newest,dev)
 	@failed=""; tree=$$(tools/collection_tree.sh); export PATH=$(VENV)/bin:$$PATH; \
 	 echo "==> yamllint"; yamllint --strict . || failed="$$failed yamllint"; \
 	 echo "==> ruff"; ruff check --no-cache . || failed="$$failed ruff"; \
@@ -137,57 +172,70 @@ lint: venv
 	 if [ -n "$$failed" ]; then echo "lint FAILED:$$failed" >&2; exit 1; fi
 
 # --- docs: the docs site, offline, warnings are errors (tools/docs.sh) ----------------------
-docs: venv
+docs:
+	$(call newest,dev)
 	@tools/docs.sh $(VENV)
 
 # --- packaging, AWX, execution environment ------------------------------------------------
 # On the newest and the oldest supported ansible-core (each builds, installs and runs the tarball).
-package: venv venv-oldest
+package:
+	$(call newest,test)
+	$(call oldest,test)
 	@tools/package_check.sh $(VENV)
 	@tools/package_check.sh $(VENV_OLDEST)
 
-awx-run: venv
+awx-run:
+	$(call newest,dev)
 	@tools/awx_run.sh $(VENV)
 
-ee: venv
+ee:
+	$(call newest,dev)
 	@tools/ee_check.sh $(VENV)
 
 # --- release: changelog fragments ------------------------------------------------------------
 # The release step: renders CHANGELOG.rst and changelogs/changelog.yaml for the version in
 # galaxy.yml and removes the fragments it used. Commit the result and tag the release.
-changelog: venv
+changelog:
+	$(call newest,dev)
 	@PATH=$(VENV)/bin:$$PATH antsibull-changelog release
 	@git status --short CHANGELOG.rst changelogs
 
 # What CI checks: every change since the base has its fragment, and the release step renders
 # (in a throwaway copy of the collection tree, so the checkout stays as it is).
-changelog-check: venv
+changelog-check:
+	$(call newest,dev)
 	@$(VENV)/bin/python tools/check_fragments.py $(if $(FRAGMENTS_SINCE),--since $(FRAGMENTS_SINCE))
 	@PATH=$(VENV)/bin:$$PATH tools/changelog_trial.sh
 
-# --- test: everything, step by step, with timings; every step runs, the summary tells ------
+# --- test: every check, TEST_JOBS at a time (default: one per CPU), longest first ------------
+# Every step runs whatever the others do; each step's output is printed in one piece when it ends,
+# then a table of each step's wall and CPU seconds (tools/run_steps.py). The environments and the
+# shared collection tree are made first, so that no two steps install or sync at the same time.
 test:
-	@mkdir -p .cache; failed=""; for step in $(TEST_STEPS); do \
-	   start=$$(date +%s); echo "=== make $$step"; \
-	   if $(MAKE) --no-print-directory $$step; then result=passed; else result=FAILED; failed="$$failed $$step"; fi; \
-	   echo "=== make $$step $$result in $$(( $$(date +%s) - start )) s" | tee -a .cache/test-summary.$$$$; \
-	 done; \
-	 echo "=== summary"; cat .cache/test-summary.$$$$; rm -f .cache/test-summary.$$$$; \
-	 if [ -n "$$failed" ]; then echo "=== make test FAILED:$$failed" >&2; exit 1; fi; echo "=== make test passed"
+	$(call newest,dev)
+	$(call oldest,test)
+	@tools/collection_tree.sh >/dev/null
+	@$(VENV)/bin/python tools/run_steps.py $(TEST_STEPS)
 
 # --- benchmarks (benchmarks/README.md): emulator throughput, module cost, access at scale, ----
-# the environments role on ~1,000 objects (figures in .cache/benchmarks/; e.g. ROLE_SCALE_ARGS='--latency-ms 0 --only noop')
-benchmark: venv
+# object ACLs of a workspace of 50 objects, the environments role on ~1,000 objects, the access review of
+# 360 members (figures in .cache/benchmarks/; e.g. ROLE_SCALE_ARGS='--latency-ms 0 --only noop')
+benchmark:
+	$(call newest,test)
 	@$(VENV)/bin/python benchmarks/emulator_throughput.py
 	@$(VENV)/bin/python benchmarks/module_cost.py
 	@$(VENV)/bin/python benchmarks/access_scale.py
+	@$(VENV)/bin/python benchmarks/object_access.py
 	@$(VENV)/bin/python benchmarks/role_scale.py $(ROLE_SCALE_ARGS)
+	@$(VENV)/bin/python benchmarks/review_scale.py
 
 # --- the demo and the emulator -------------------------------------------------------------
-demo: venv
+demo:
+	$(call newest,run)
 	@PYTHON=$(VENV)/bin/python tools/demo.sh
 
-emulator: venv
+emulator:
+	$(call newest,run)
 	PYTHONPATH=$(TOP)/tests/emulator $(VENV)/bin/python -m prefect_cloud_emulator --host 127.0.0.1 --port $(PORT) \
 	    $(if $(SEED),--seed $(abspath $(SEED)))
 

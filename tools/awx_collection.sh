@@ -15,6 +15,12 @@ source_spec=${AWX_SOURCE:-ansible==11.13.0}
 dest=$top/.cache/awx-collection
 marker=$dest/.extracted-from
 
+# make lint and the tools' tests may ask at the same time: one extraction at a time.
+if command -v flock >/dev/null 2>&1 && [ -z "${AWX_COLLECTION_LOCKED:-}" ]; then
+    mkdir -p "$top/.cache"
+    AWX_COLLECTION_LOCKED=1 exec flock "$top/.cache/.awx-collection.lock" "$0" "$@"
+fi
+
 if [ -f "$marker" ] && [ "$(cat "$marker")" = "$source_spec" ] \
    && [ -f "$dest/ansible_collections/awx/awx/MANIFEST.json" ]; then
     echo "$dest"

@@ -1,17 +1,32 @@
 #!/usr/bin/env bash
-# Usage: tools/bootstrap_venv.sh VENV PYTHON ANSIBLE_CORE_SPEC
-# Creates VENV with PYTHON if missing, (re)installs requirements-dev.txt, requirements.txt and
-# ANSIBLE_CORE_SPEC (e.g. 'ansible-core==2.21.*') when its marker is older than the requirement
-# files, and writes the offline stand-ins for the pip bootstrap script that ansible-test fetches
-# (~/.ansible/test/cache/get_pip_<version>.py) for every pip version this ansible-test asks for.
+# Usage: tools/bootstrap_venv.sh VENV PYTHON ANSIBLE_CORE_SPEC [TIER...]
+# Creates VENV with PYTHON if missing and installs what the given tiers need (default: all three),
+# each with the ones before it, so that a target installs only what it runs:
+#   run   ANSIBLE_CORE_SPEC (e.g. 'ansible-core==2.21.*'), requirements.txt, tests/emulator/requirements.txt
+#         (make demo, make emulator)
+#   test  + requirements-test.txt (the test runners)
+#   dev   + requirements-dev.txt (linters, docs, changelog, AWX runner, execution-environment builder)
+# A tier is installed again when its requirement files or the core spec change (its marker,
+# VENV/.requirements-TIER, holds their checksum). Also writes the offline stand-ins for the pip bootstrap script that
+# ansible-test fetches (~/.ansible/test/cache/get_pip_<version>.py) for every pip version this
+# ansible-test asks for.
 set -euo pipefail
 
-venv=${1:?usage: bootstrap_venv.sh VENV PYTHON ANSIBLE_CORE_SPEC}
-python=${2:?usage: bootstrap_venv.sh VENV PYTHON ANSIBLE_CORE_SPEC}
-core_spec=${3:?usage: bootstrap_venv.sh VENV PYTHON ANSIBLE_CORE_SPEC}
+venv=${1:?usage: bootstrap_venv.sh VENV PYTHON ANSIBLE_CORE_SPEC [TIER...]}
+python=${2:?usage: bootstrap_venv.sh VENV PYTHON ANSIBLE_CORE_SPEC [TIER...]}
+core_spec=${3:?usage: bootstrap_venv.sh VENV PYTHON ANSIBLE_CORE_SPEC [TIER...]}
+shift 3
+tiers=("$@")
+[ ${#tiers[@]} -gt 0 ] || tiers=(run test dev)
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-marker=$venv/.requirements-installed
+
+# make test prepares every environment before its steps run side by side; this lock keeps two
+# targets started by hand at the same time from installing into one environment together.
+mkdir -p "$(dirname "$venv")"
+if command -v flock >/dev/null 2>&1 && [ -z "${BOOTSTRAP_VENV_LOCKED:-}" ]; then
+    BOOTSTRAP_VENV_LOCKED=1 exec flock "$venv.lock" "$0" "$venv" "$python" "$core_spec" "${tiers[@]}"
+fi
 
 if [ -x "$venv/bin/python" ] && ! "$venv/bin/python" -c 'import sys' >/dev/null 2>&1; then
     echo "bootstrap_venv.sh: $venv is broken, recreating it" >&2
@@ -20,17 +35,40 @@ fi
 if [ ! -x "$venv/bin/python" ]; then
     echo "==> creating $venv with $python ($("$python" --version 2>&1))"
     "$python" -m venv "$venv"
-    rm -f "$marker"
 fi
 
-# The marker records the ansible-core spec too, so that changing it reinstalls.
-if [ ! -f "$marker" ] || [ "$top/requirements-dev.txt" -nt "$marker" ] || [ "$top/requirements.txt" -nt "$marker" ] \
-   || [ "$(cat "$marker")" != "$core_spec" ]; then
-    echo "==> installing requirements into $venv ($core_spec)"
-    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
-        -r "$top/requirements-dev.txt" -r "$top/requirements.txt" "$core_spec" 2>&1 \
+# Each tier is installed with the ones before it, in one pip call, so that pip keeps every pin.
+tier_files() {
+    case $1 in
+    run) echo "$top/requirements.txt $top/tests/emulator/requirements.txt" ;;
+    test) echo "$(tier_files run) $top/requirements-test.txt" ;;
+    dev) echo "$(tier_files test) $top/requirements-dev.txt" ;;
+    *) echo "bootstrap_venv.sh: unknown tier $1 (run, test, dev)" >&2; return 2 ;;
+    esac
+}
+tier_sum() {
+    # shellcheck disable=SC2046
+    { echo "$core_spec"; cat $(tier_files "$1"); } | cksum
+}
+top_tier=run
+for wanted in "${tiers[@]}"; do
+    tier_files "$wanted" >/dev/null
+    case $wanted in
+    dev) top_tier=dev ;;
+    test) [ "$top_tier" = dev ] || top_tier=test ;;
+    esac
+done
+if [ "$(cat "$venv/.requirements-$top_tier" 2>/dev/null || true)" != "$(tier_sum "$top_tier")" ]; then
+    echo "==> installing the $top_tier requirements into $venv ($core_spec)"
+    args=("$core_spec")
+    for file in $(tier_files "$top_tier"); do args+=(-r "$file"); done
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "${args[@]}" 2>&1 \
         | { grep -v 'is ignored: it is neither a file nor a directory' || true; }
-    echo "$core_spec" > "$marker"
+    # What this installed satisfies the tiers below it too.
+    for tier in run test dev; do
+        tier_sum "$tier" >"$venv/.requirements-$tier"
+        [ "$tier" != "$top_tier" ] || break
+    done
 fi
 
 # ansible-test bootstraps pip in the virtual environments it creates with a get-pip.py script

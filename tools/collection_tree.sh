@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Usage: tools/collection_tree.sh
+# Usage: tools/collection_tree.sh [NAME]
 # Syncs the collection into .cache/collections/ansible_collections/prefect/cloud (where
-# ansible-test wants it) and prints that path. Dev-only material that does not ship is left out,
+# ansible-test wants it) and prints that path. With NAME, into a tree of its own,
+# .cache/trees/NAME/ansible_collections/prefect/cloud: each ansible-test run gets one, since it
+# writes into its tree (tests/output, integration_config.yml) and make test runs several at once. Dev-only material that does not ship is left out,
 # so that sanity covers what ships plus tests/{unit,integration,sanity}.
 #
 # The sync works in place, like rsync --delete (not available everywhere): changed files are
@@ -16,8 +18,16 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-tree=$top/.cache/collections/ansible_collections/prefect/cloud
+if [ -n "${1:-}" ]; then
+    tree=$top/.cache/trees/$1/ansible_collections/prefect/cloud
+else
+    tree=$top/.cache/collections/ansible_collections/prefect/cloud
+fi
 mkdir -p "$tree"
+# Two steps of make test may sync the same tree at once: one at a time.
+if command -v flock >/dev/null 2>&1 && [ -z "${COLLECTION_TREE_LOCKED:-}" ]; then
+    COLLECTION_TREE_LOCKED=1 exec flock "$top/.cache/.tree-sync-${1:-default}.lock" "$0" "$@"
+fi
 
 python3 - "$top" "$tree" <<'PY'
 import filecmp
@@ -27,7 +37,7 @@ import sys
 
 src, dst = sys.argv[1:]
 # Not copied (paths relative to the collection root, or names anywhere).
-EXCLUDE_PATHS = {'.git', '.cache', 'tools', '.ci', 'benchmarks', 'tests/emulator', 'tests/reliability', 'tests/prefect_cli', 'tests/output',
+EXCLUDE_PATHS = {'.git', '.cache', 'tools', '.ci', 'benchmarks', 'tests/emulator', 'tests/reliability', 'tests/prefect_cli', 'tests/browser', 'tests/output',
                  'tests/integration/integration_config.yml'}
 EXCLUDE_NAMES = {'__pycache__', '.pytest_cache', '.ruff_cache', '.ansible'}
 # Present in the copy only: not deleted.

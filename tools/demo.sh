@@ -3,8 +3,9 @@
 # The demo: starts the emulator with its built-in demo account ("acme"), converges it into
 # dev / staging / prod with the environments role (playbooks/site.yml and the example declaration
 # playbooks/vars/acme.yml), runs it again to show that nothing changes (changed=0), changes one
-# thing in a copy of the declaration and shows the drift report of playbooks/audit.yml, and stops
-# the emulator. No Cloud account, no network beyond loopback.
+# thing in a copy of the declaration and shows the drift report of playbooks/audit.yml, shows a
+# check-mode change of a deployment's access control list, and stops the emulator. No Cloud
+# account, no network beyond loopback.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -70,6 +71,14 @@ if [ "$status" -eq 0 ]; then
     exit 1
 fi
 echo "The audit exited with status $status (non-zero: drift), so it can gate a CI pipeline."
+
+echo
+echo "=== 4. Object access: the production workspace's work pools, deployments and blocks have access control lists"
+echo "--- who may run the etl/nightly deployment, narrowed to the data engineers (check mode: nothing is changed)"
+"$bin/ansible" localhost -m prefect.cloud.deployment_access --check --diff \
+    -a '{"workspace": "production", "deployment": "etl/nightly", "run": {"teams": ["data-engineers"]}}' \
+    >"$work/object-access.log" 2>&1
+sed -n '/^--- before/,/^$/p; /"msg":/p' "$work/object-access.log"
 
 echo
 echo "Done. The deployer keys minted on the first run are in .cache/demo-keys/ (mode 0600)."

@@ -59,9 +59,14 @@ PY
         echo "$url"
         exit 0
     fi
+    "$0" stop "$port"
+    # A free port picked here can be taken by another process before the emulator binds it (make
+    # test starts several emulators at once): pick another one.
+    if [ -z "${2:-}" ] && grep -q 'address already in use' "$log" && [ "${EMULATOR_PORT_ATTEMPT:-1}" -lt 5 ]; then
+        EMULATOR_PORT_ATTEMPT=$(( ${EMULATOR_PORT_ATTEMPT:-1} + 1 )) exec "$0" start "" "$seed"
+    fi
     echo "emulator.sh: the emulator's log ($log):" >&2
     cat "$log" >&2
-    "$0" stop "$port"
     exit 1
     ;;
 stop)

@@ -12,7 +12,7 @@ shift
 seed=$top/tests/integration/emulator_seed.yml
 export PYTHON=$venv/bin/python
 
-tree=$("$top/tools/collection_tree.sh")
+tree=$("$top/tools/collection_tree.sh" "integration-$(basename "$venv")")
 url=$("$top/tools/emulator.sh" start "" "$seed")
 port=${url##*:}
 trap '"$top/tools/emulator.sh" stop "$port"' EXIT

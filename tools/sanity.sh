@@ -10,10 +10,10 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 venv=$(cd "${1:?usage: sanity.sh VENV [ARGS...]}" && pwd)
 shift
 
-# DESIGN.md section 6: no ignore entries.
+# No ignore entries (CONTRIBUTING.md, "Style"): a finding is fixed, never silenced.
 nonempty=$(find "$top/tests/sanity" -name 'ignore-*.txt' -size +0c 2>/dev/null || true)
 if [ -n "$nonempty" ]; then
-    echo "sanity.sh: the sanity ignore files must stay empty (DESIGN.md section 6): $nonempty" >&2
+    echo "sanity.sh: the sanity ignore files must stay empty: fix the finding instead: $nonempty" >&2
     exit 1
 fi
 
@@ -26,7 +26,7 @@ for minor in 9 10 11 12 13 14; do
 done
 path=$(tr ':' '\n' <<<"$PATH" | grep -v '/\.pyenv/shims$' | paste -sd: -)
 
-tree=$("$top/tools/collection_tree.sh")
+tree=$("$top/tools/collection_tree.sh" "sanity-$(basename "$venv")")
 cd "$tree"
 # ansible-test keeps its per-test virtual environments in ~/.ansible/test/venv, shared by every
 # checkout on the machine: two runs setting up the same one at once break it. Take turns.

@@ -1,4 +1,4 @@
-"""The reliability suites (issue 11): playbooks run with ansible-playbook against the emulator.
+"""The reliability suites: playbooks run with ansible-playbook against the emulator.
 
 ``make reliability`` syncs the collection tree (.cache/collections) and runs these with the
 newest virtual environment. Each suite starts its own emulator process on a free loopback port

@@ -1,4 +1,4 @@
-"""The site playbook under a hostile network (issue 11, "Faults").
+"""The site playbook under a hostile network.
 
 The emulator answers about a fifth of all requests with 429 + Retry-After, and more with
 502/503, slow answers, and lost responses after committed creates and upserts, in a fixed

@@ -1,9 +1,10 @@
-"""Deterministic reproductions of the failures of issue 11 that live in the modules (items 1,
-2, 3 and 12), one scenario each against the emulator's fault hooks.
+"""Deterministic reproductions of failures that lived in the modules (a bot rotating its own
+key, a lost creation answer, a timed-out write, a 409 on create), one scenario each against the
+emulator's fault hooks.
 
 They are expected failures (``strict``): the suite stays green until a fix lands, and then
-turns red until the marker is removed, so a fix cannot go unnoticed. Each asserts what the
-issue asks for, not what happens today.
+turns red until the marker is removed, so a fix cannot go unnoticed. Each asserts what must
+happen, not what happened before the fix.
 """
 
 from __future__ import annotations

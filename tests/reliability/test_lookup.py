@@ -1,4 +1,4 @@
-"""The workspace_api_url lookup reads its connection like the modules (issue 9): from
+"""The workspace_api_url lookup reads its connection like the modules: from
 ``ansible_prefect_cloud_*`` variables, templated, with no environment at all; a keyword of
 the call wins over a variable."""
 

@@ -1,4 +1,4 @@
-"""No key in any output (issue 11, "Secrets"): playbooks/site.yml at -vvvv --diff, a check run
+"""No key in any output: playbooks/site.yml at -vvvv --diff, a check run
 and a failing run. The caller's key and every key minted during the runs (read back from the
 files the playbook writes them to) must appear in none of: stdout, stderr, the ANSIBLE_LOG_PATH
 log, the emulator's request log. Anything shaped like a Prefect key counts, known or not.

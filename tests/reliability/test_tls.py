@@ -1,4 +1,4 @@
-"""TLS end to end (issue 11, item 5): the emulator over HTTPS with a certificate made for the run.
+"""TLS end to end: the emulator over HTTPS with a certificate made for the run.
 
 A module task and the workspace_api_url lookup in one playbook, for each way to trust the
 certificate or to skip verification: refused by default ("certificate verify failed", no

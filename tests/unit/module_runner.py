@@ -35,14 +35,14 @@ def run(module, args, check_mode=False, diff=True):
     """The result of ``module.main()`` with ``args``: ``failed`` says whether it called ``fail_json``.
 
     ``result["warnings"]`` lists the warnings, and ``result["_requests"]`` every request the
-    client was asked to send: ``{method, path, json, safe_to_resend}``.
+    client was asked to send: ``{method, path, json, params, safe_to_resend}``.
     """
     warnings = []
     requests = []
     send = PrefectCloudClient.request
 
     def recording_request(self, method, path, json=None, params=None, expect=None, safe_to_resend=None):
-        requests.append({"method": method, "path": path, "json": json, "safe_to_resend": safe_to_resend})
+        requests.append({"method": method, "path": path, "json": json, "params": params, "safe_to_resend": safe_to_resend})
         return send(self, method, path, json=json, params=params, expect=expect, safe_to_resend=safe_to_resend)
     args = dict(args, _ansible_check_mode=check_mode, _ansible_diff=diff)
 

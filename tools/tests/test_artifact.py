@@ -24,7 +24,7 @@ REQUIRED = {
 }
 # Top-level entries that are development material: tests (they need the emulator and the dev
 # requirements, which do not ship), tooling, caches and configuration of the dev tools.
-DEV_ONLY_TOP = {"tests", "tools", "benchmarks", "Makefile", "requirements-dev.txt", "ruff.toml",
+DEV_ONLY_TOP = {"tests", "tools", "benchmarks", "Makefile", "requirements-dev.txt", "requirements-test.txt", "ruff.toml",
                 "execution-environment.yml", "galaxy.yml"}
 
 

@@ -23,6 +23,7 @@ import re
 import ssl
 import threading
 import time
+from urllib.parse import parse_qs, urlsplit
 
 from ansible.module_utils.ansible_release import __version__ as ANSIBLE_CORE_VERSION
 
@@ -334,6 +335,28 @@ class PrefectCloudClient:
     def list_all(self, path, body=None):
         return list(self.paginate(path, body))
 
+    def read_linked_pages(self, path, body, next_path, items_key, token_param, max_rows=None):
+        """Every row of a query answered a page at a time, each page linking the next.
+
+        ``POST path`` with ``body`` answers ``{<items_key>: [...], next_page: <URL or null>}``;
+        the rows go on at ``GET next_path?<token_param>=<token>``, the token being read from the
+        ``next_page`` URL. The URL itself is never followed: its host is the server's word, and
+        the key is sent nowhere but ``api_url``. Stops after ``max_rows`` rows when given.
+        """
+        # A query is a read, whatever its method: safe to send again.
+        page = self.request("POST", path, json=body, safe_to_resend=True) or {}
+        rows = list(page.get(items_key) or [])
+        while max_rows is None or len(rows) < max_rows:
+            token = _query_value(page.get("next_page"), token_param)
+            if token is None:
+                break
+            page = self.request("GET", next_path, params={token_param: token}) or {}
+            more = page.get(items_key) or []
+            if not more:  # a next link to an empty page: the end, whatever it says
+                break
+            rows.extend(more)
+        return rows if max_rows is None else rows[:max_rows]
+
     # -- internals -------------------------------------------------------
 
     def _saw_date(self, when):
@@ -400,6 +423,14 @@ class PrefectCloudClient:
         if text:
             message += ": " + text
         return PrefectCloudHTTPError(message, method=method, path=shown_path, status=status, detail=detail)
+
+
+def _query_value(url, name):
+    """The value of the query parameter ``name`` in ``url``, or ``None``."""
+    if not url:
+        return None
+    values = parse_qs(urlsplit(url).query).get(name)
+    return values[0] if values else None
 
 
 def _decode(response):

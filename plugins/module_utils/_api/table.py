@@ -21,6 +21,7 @@ mismatch is a redirect, and the client follows none).
 import functools
 import re
 import string
+from urllib.parse import quote
 
 from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import PrefectCloudHTTPError
 from ansible_collections.prefect.cloud.plugins.module_utils._api.reads import read_concurrently
@@ -92,6 +93,8 @@ class ApiResource:
         fold_case=False,
         list_defaults=None,
         documented=True,
+        items_key=None,
+        page_token=None,
         **operations
     ):
         self.name = name
@@ -109,6 +112,10 @@ class ApiResource:
         self.list_defaults = dict(list_defaults or {})
         # False for routes the official client uses that the OpenAPI document leaves out.
         self.documented = documented
+        # For a query answered a page at a time (``query`` then ``next``): the key of the rows in a
+        # page, and the query parameter of ``next`` that takes the token of the page after.
+        self.items_key = items_key
+        self.page_token = page_token
         self.operations = operations
 
     def operation(self, name):
@@ -302,6 +309,63 @@ TEAM_ACCESS = ApiResource(
     revoke=delete("/workspaces/{workspace_id}/team_access/{team_id}"),
 )
 
+# -- objects of a workspace that carry an access control list -----------------------------------
+#
+# Work pools, deployments and block documents live in a workspace and are made by Prefect's own
+# clients (deploys, workers, the UI), never by this collection: it only finds them, by their
+# ``/filter`` reads, and reads and replaces their ACLs. ``read_access`` answers the lists of each
+# level; ``replace_access`` (a PUT) replaces every level at once. A work pool's ACL is addressed by
+# the pool's name, a deployment's and a block document's by their id. Deployments are named by
+# their flow's name and their own, block documents by their block type's slug and their own.
+
+WORK_POOL = ApiResource(
+    "work_pool",
+    "work pool",
+    creatable=False,
+    listing="/workspaces/{workspace_id}/work_pools/filter",
+    wrap="work_pools",
+    key="name",
+    read_access=get("/workspaces/{workspace_id}/work_pools/{name}/access"),
+    replace_access=put("/workspaces/{workspace_id}/work_pools/{name}/access"),
+)
+
+FLOW = ApiResource(
+    "flow",
+    "flow",
+    creatable=False,
+    listing="/workspaces/{workspace_id}/flows/filter",
+    wrap="flows",
+    key="name",
+)
+
+# A deployment row carries its flow's id, not the flow's name.
+DEPLOYMENT = ApiResource(
+    "deployment",
+    "deployment",
+    creatable=False,
+    listing="/workspaces/{workspace_id}/deployments/filter",
+    wrap="deployments",
+    key="name",
+    read_access=get("/workspaces/{workspace_id}/deployments/{id}/access"),
+    replace_access=put("/workspaces/{workspace_id}/deployments/{id}/access"),
+)
+
+# A block document row carries its block type (``block_type.slug``); block types are filtered
+# under their own key (``block_types``) beside ``block_documents``.
+BLOCK_DOCUMENT = ApiResource(
+    "block_document",
+    "block",
+    creatable=False,
+    listing="/workspaces/{workspace_id}/block_documents/filter",
+    wrap="block_documents",
+    key="name",
+    read_access=get("/workspaces/{workspace_id}/block_documents/{id}/access"),
+    replace_access=put("/workspaces/{workspace_id}/block_documents/{id}/access"),
+)
+
+# Block types have no read of their own here: their criteria go beside a block document filter.
+BLOCK_TYPE = ApiResource("block_type", "block type", creatable=False, wrap="block_types", key="slug")
+
 # -- roles and scopes ------------------------------------------------------------------------
 
 # Built-in roles have no account_id; custom ones belong to the account.
@@ -358,6 +422,21 @@ WORKSPACE_INVITATION = ApiResource(
 )
 
 
+# -- the audit trail -------------------------------------------------------------------------
+
+# The account's events (Prefect Cloud's audit log is its ``prefect-cloud.*`` events). A query is a
+# POST (a read) answered a page at a time, each page linking the next with a page token.
+AUDIT_EVENT = ApiResource(
+    "audit_event",
+    "audit event",
+    creatable=False,
+    items_key="events",
+    page_token="page-token",
+    query=post("/events/filter", safe_to_resend=True),
+    next=get("/events/filter/next"),
+)
+
+
 def _placeholders(template):
     return [name for _text, name, _spec, _conversion in string.Formatter().parse(template) if name]
 
@@ -391,7 +470,9 @@ class Api:
         if missing:
             # A path with "None" in it would reach some other object, or 404 and look like success.
             raise KeyError("%s: %s needs %s" % (resource.name, template, ", ".join(missing)))
-        path = template.format(**ids)
+        # Names go into paths too (a work pool's ACL is addressed by the pool's name): every value
+        # is one path segment, with "/", "?", "#", "%" and spaces escaped.
+        path = template.format(**{name: quote(str(value), safe="") for name, value in ids.items()})
         if resource.scope == "account":
             path = "/accounts/%s%s" % (self._connection.account_id, path)
         return path
@@ -440,6 +521,32 @@ class Api:
     def list_by(self, resource, field, values, body=None, **ids):
         """The rows whose ``field`` (a filter criterion) is any of ``values``."""
         return self.list_many([self.listing_by(resource, field, values, body, **ids)])[0]
+
+    def call_many(self, resource, operation, ids_list):
+        """``call(resource, operation, **ids)`` for each ``ids`` of ``ids_list`` (GETs), read at the same time.
+
+        As ``list_many``: the results come in the order of ``ids_list``, the first failure in that
+        order is raised, and every path is built here first (the account is resolved once).
+        """
+        op = resource.operation(operation)
+        if op.method != "GET":
+            raise ValueError("call_many sends reads only, not %s %s" % (op.method, op.path))
+        client = self.client
+        paths = [self.path(resource, op.path, ids) for ids in ids_list]
+        reads = [functools.partial(client.request, op.method, path, safe_to_resend=True) for path in paths]
+        return read_concurrently(reads, max_workers=getattr(client, "max_concurrent_reads", 1))
+
+    def read_pages(self, resource, body, max_rows=None):
+        """Every row of a query answered page by page (``query``, then ``next``), or the first ``max_rows``."""
+        query, following = resource.operation("query"), resource.operation("next")
+        return self.client.read_linked_pages(
+            self.path(resource, query.path, {}),
+            body,
+            self.path(resource, following.path, {}),
+            resource.items_key,
+            resource.page_token,
+            max_rows=max_rows,
+        )
 
     def list_many(self, listings):
         """The rows of each of ``listings`` (made by ``listing``), read at the same time.

@@ -42,6 +42,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  PREFECT_API_URL={scheme}://{host}:{args.port}/api/accounts/{account.id}/workspaces/<workspace id>", flush=True)
     if owner_key:
         print(f"  owner key {owner_key}", flush=True)
+    objects = store.objects
+    for ws in store.workspaces.values():
+        tables = {"work pool": objects.work_pools, "deployment": objects.deployments, "block": objects.block_documents}
+        held = {noun: objects.in_workspace(table, ws.id) for noun, table in tables.items()}
+        if any(held.values()):
+            narrowed = sum(1 for recs in held.values() for rec in recs if rec.access is not None and rec.access.restricts())
+            counts = ", ".join(f"{len(recs)} {noun}{'' if len(recs) == 1 else 's'}" for noun, recs in held.items())
+            print(f"  workspace {ws.handle!r}: {counts}, {narrowed} with an access control list", flush=True)
     if args.state:
         print(f"  state     {args.state}", flush=True)
     # date_header=False: the app stamps Date from its own clock (moved by /_emulator/clock).

@@ -12,11 +12,11 @@ import re
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from . import hooks
+from . import audit, hooks
 from .routes import ROUTERS
 from .seed import DEMO_SEED, build_store
 from .store import Conflict, LastOwner, Store
@@ -148,6 +148,7 @@ class EmulatorMiddleware:
             return
 
         status = 500
+        body = bytearray()
 
         async def send_and_watch(message: Message) -> None:
             nonlocal status
@@ -157,6 +158,11 @@ class EmulatorMiddleware:
                 # as a real server's Date follows its own clock.
                 stamp = email.utils.format_datetime(emulator.store.now(), usegmt=True).encode()
                 message = {**message, "headers": [*message.get("headers", []), (b"date", stamp)]}
+            elif message["type"] == "http.response.body" and audit.SCOPE_KEY in scope:
+                # A write's audit events are recorded before the client has its whole answer.
+                body.extend(message.get("body", b""))
+                if not message.get("more_body", False):
+                    audit.commit(scope, status, bytes(body))
             await send(message)
 
         try:
@@ -193,6 +199,7 @@ class EmulatorMiddleware:
 
         await self.app(scope, receive, capture)
         status = start.get("status", 500)
+        audit.commit(scope, status, bytes(body))
         emulator.log(scope["method"], scope["path"], status, tag)
         if scope["method"] in WRITE_METHODS and status < 400:
             emulator.save()
@@ -233,6 +240,8 @@ def create_app(seed: dict[str, Any] | None = None, state_file: str | None = None
         title="Prefect Cloud API (emulator)",
         version="0.8.4",
         description="A local, stateful stand-in for the Prefect Cloud admin API. Test hooks live under /_emulator/.",
+        # Notes each audited write before its route runs (audit.py); the middleware records it.
+        dependencies=[Depends(audit.capture_write)],
     )
     app.state.emulator = emulator
     for router in ROUTERS:

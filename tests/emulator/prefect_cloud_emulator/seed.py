@@ -3,37 +3,43 @@
 Seed format (see README.md):
 
     account: {id: <uuid, optional>, handle, name, plan_type, plan_tier (optional),
-              ip_allowlist (optional, default true: false = the account lacks the feature)}
-    users: [{email, handle, first_name, last_name, account_role, api_key (optional)}]
-    workspaces: [{handle, name, description (optional)}]      # extension, optional
-    options: {refuse_me_for_bots: false}                      # extension, optional
+              ip_allowlist (optional, default true: false = the account lacks the feature),
+              audit_log_retention_days (optional, default 90)}
+    users: [{email, handle, first_name, last_name, account_role, api_key (optional),
+             active (optional, default true)}]
+    workspaces: [{handle, name, description (optional), default_workspace_role (optional),
+                  work_pools, deployments, block_documents}]  # their objects and ACLs (objects.py)
+    options: {refuse_me_for_bots: false}
 
-Objects an account holds besides its users (extensions, optional; each refers to the ones above
-it by name, so a seed can hold what a test would otherwise create request by request):
+and, all optional, a whole account to review or audit without a single API write:
 
-    workspace_roles: [{name, description, scopes, inherited_role (a built-in role's name)}]
-    bots: [{name, account_role (default Member), api_key (optional pnb_...: otherwise nobody holds its key)}]
+    workspace_roles: [{name, description, scopes, inherited_role}]   # custom roles
+    bots: [{name, account_role, key_expires_in_days (null: never), api_key (pnb_...)}]
     teams: [{name, description, users: [emails], bots: [names]}]
-    access: [{workspace: handle, user: email | bot: name | team: name, workspace_role: name}]
-    invitations: [{email, account_role (default Member)}]     # pending account invitations
-    ip_allowlist_entries: [{ip_network, enabled (default true), description}]
+    access: [{workspace, user (email) | bot (name) | team (name), workspace_role}]
+    invitations: [{email, account_role, workspace (a handle: a workspace invitation),
+                   expired (default false)}]
+    events: [{event, ago (7d, 3h, 30m) | occurred (ISO 8601), actor (email or bot name),
+              resource: {kind, name, id (optional)}, workspace (handle), payload}]
+    ip_allowlist_entries: [{ip_network, enabled (default true), description}]  # the account's IP allowlist
 """
 
 from __future__ import annotations
 
 import ipaddress
-from datetime import timedelta
+import re
+from datetime import datetime, timedelta
 from typing import Any
-from uuid import UUID
+from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from . import audit, events
 from .catalogue import ACCOUNT_ROLE_IDS, WORKSPACE_ROLE_IDS, WORKSPACE_SCOPES, expand_scopes
+from .events import EventRec
 from .models import AccountPlanTier, AccountPlanType
-from .store import IPAllowlistEntryRec, Store
-
-# How long a seeded invitation stays pending (the API's own time to live).
-SEED_INVITATION_TTL = timedelta(days=7)
+from .objects import SeedBlockDocument, SeedDeployment, SeedWorkPool, seed_objects
+from .store import IPAllowlistEntryRec, Store, UserRec
 
 
 def _demo_key(tag: str) -> str:
@@ -59,8 +65,32 @@ DEMO_SEED: dict[str, Any] = {
         {"email": "nick@acme.io", "handle": "nick", "first_name": "Nick", "last_name": "Nokey", "account_role": "Member"},
     ],
     "workspaces": [
-        {"handle": "production", "name": "Production", "description": "Production flows"},
-        {"handle": "staging", "name": "Staging"},
+        {
+            "handle": "production",
+            "name": "Production",
+            "description": "Production flows",
+            # Objects with access control lists (objects.py): a level left out is "*" (everyone).
+            "work_pools": [
+                {"name": "k8s-prod", "type": "kubernetes", "access": {"manage": ["olive@acme.io"], "run": ["olive@acme.io", "mia@acme.io"]}},
+                {"name": "process-pool"},
+            ],
+            "deployments": [
+                {"name": "etl/nightly", "work_pool": "k8s-prod"},
+                {"name": "etl/hourly", "work_pool": "process-pool", "access": {"manage": ["olive@acme.io"]}},
+                {"name": "reports/weekly"},
+            ],
+            "block_documents": [
+                {"name": "s3-bucket/raw-data", "access": {"manage": ["olive@acme.io"], "view": ["olive@acme.io", "alan@acme.io"]}},
+                {"name": "secret/warehouse-password"},
+            ],
+        },
+        {
+            "handle": "staging",
+            "name": "Staging",
+            "work_pools": [{"name": "k8s-staging", "type": "kubernetes"}],
+            "deployments": [{"name": "etl/nightly", "work_pool": "k8s-staging"}],
+            "block_documents": [{"name": "s3-bucket/staging-data"}],
+        },
     ],
 }
 
@@ -74,6 +104,7 @@ class SeedAccount(BaseModel):
     plan_tier: AccountPlanTier | None = AccountPlanTier.ENTERPRISE
     # Whether the account has the IP allowlist feature (an Enterprise add-on).
     ip_allowlist: bool = True
+    audit_log_retention_days: int = Field(default=90, ge=1)
 
 
 class SeedUser(BaseModel):
@@ -84,6 +115,7 @@ class SeedUser(BaseModel):
     last_name: str
     account_role: str = "Member"
     api_key: str | None = Field(default=None, pattern=r"^pnu_[A-Za-z0-9]{36}$")
+    active: bool = True
 
 
 class SeedWorkspace(BaseModel):
@@ -91,6 +123,10 @@ class SeedWorkspace(BaseModel):
     handle: str
     name: str
     description: str = ""
+    default_workspace_role: str | None = None
+    work_pools: list[SeedWorkPool] = Field(default_factory=list)
+    deployments: list[SeedDeployment] = Field(default_factory=list)
+    block_documents: list[SeedBlockDocument] = Field(default_factory=list)
 
 
 class SeedWorkspaceRole(BaseModel):
@@ -105,6 +141,7 @@ class SeedBot(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str
     account_role: str = "Member"
+    key_expires_in_days: float | None = None
     api_key: str | None = Field(default=None, pattern=r"^pnb_[A-Za-z0-9]{36}$")
 
 
@@ -129,6 +166,26 @@ class SeedInvitation(BaseModel):
     model_config = ConfigDict(extra="forbid")
     email: str
     account_role: str = "Member"
+    workspace: str | None = None
+    expired: bool = False
+
+
+class SeedResource(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    kind: str
+    name: str | None = None
+    id: UUID | None = None
+
+
+class SeedEvent(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    event: str
+    ago: str | None = None
+    occurred: datetime | None = None
+    actor: str | None = None
+    resource: SeedResource
+    workspace: str | None = None
+    payload: dict[str, Any] = Field(default_factory=dict)
 
 
 class SeedAllowlistEntry(BaseModel):
@@ -143,14 +200,15 @@ class Seed(BaseModel):
     account: SeedAccount
     users: list[SeedUser] = Field(default_factory=list)
     workspaces: list[SeedWorkspace] = Field(default_factory=list)
+    # Behaviour switches (hooks.EmulatorOptions), validated by the app, not by the store.
+    options: dict[str, Any] = Field(default_factory=dict)
     workspace_roles: list[SeedWorkspaceRole] = Field(default_factory=list)
     bots: list[SeedBot] = Field(default_factory=list)
     teams: list[SeedTeam] = Field(default_factory=list)
     access: list[SeedAccess] = Field(default_factory=list)
     invitations: list[SeedInvitation] = Field(default_factory=list)
+    events: list[SeedEvent] = Field(default_factory=list)
     ip_allowlist_entries: list[SeedAllowlistEntry] = Field(default_factory=list)
-    # Behaviour switches (hooks.EmulatorOptions), validated by the app, not by the store.
-    options: dict[str, Any] = Field(default_factory=dict)
 
 
 def build_store(seed: dict[str, Any]) -> Store:
@@ -162,6 +220,7 @@ def build_store(seed: dict[str, Any]) -> Store:
         "plan_type": spec.account.plan_type.value,
         "plan_tier": spec.account.plan_tier.value if spec.account.plan_tier else None,
         "ip_allowlist_available": spec.account.ip_allowlist,
+        "audit_log_retention_days": spec.account.audit_log_retention_days,
     }
     account = store.add_account(**account_fields)
     if spec.account.id is not None:  # keep the seed's id
@@ -170,77 +229,166 @@ def build_store(seed: dict[str, Any]) -> Store:
         store.accounts[account.id] = account
         store.account_by_handle[account.handle] = account.id
     for u in spec.users:
-        _account_role(u.account_role, f"seed user {u.email}")
+        if u.account_role not in ACCOUNT_ROLE_IDS:
+            raise ValueError(f"seed user {u.email}: unknown account_role {u.account_role!r} (one of {sorted(ACCOUNT_ROLE_IDS)})")
         user = store.add_user(email=u.email, handle=u.handle, first_name=u.first_name, last_name=u.last_name)
-        store.add_membership(account.id, user.actor_id, ACCOUNT_ROLE_IDS[u.account_role], user_id=user.id)
+        membership = store.add_membership(account.id, user.actor_id, ACCOUNT_ROLE_IDS[u.account_role], user_id=user.id)
+        membership.active = u.active
         if u.api_key:
             store.add_key("user", user.id, "seed key", None, plaintext=u.api_key)
+
+    def actor_of_email(email: str) -> UUID:
+        if email.lower() not in store.user_by_email:
+            raise ValueError(f"seed object access: {email!r} is not a seeded user")
+        return store.users[store.user_by_email[email.lower()]].actor_id
+
     for w in spec.workspaces:
-        store.add_workspace(account.id, w.name, w.handle, w.description)
-    _seed_objects(store, account.id, spec)
+        workspace = store.add_workspace(account.id, w.name, w.handle, w.description)
+        seed_objects(store.objects, workspace.id, w.work_pools, w.deployments, w.block_documents, actor_of_email)
+    _build_account_contents(store, account.id, spec)
     return store
 
 
-def _account_role(name: str, where: str) -> UUID:
-    if name not in ACCOUNT_ROLE_IDS:
-        raise ValueError(f"{where}: unknown account_role {name!r} (one of {sorted(ACCOUNT_ROLE_IDS)})")
-    return ACCOUNT_ROLE_IDS[name]
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$")
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
 
-def _named(index: dict[Any, UUID], key: Any, what: str) -> UUID:
-    if key not in index:
-        raise ValueError(f"seed: {what} is not in the seed")
-    return index[key]
+def _ago(text: str) -> timedelta:
+    match = _DURATION.match(text)
+    if not match:
+        raise ValueError(f"seed event: ago must look like 30m, 12h, 3d or 2w, got {text!r}")
+    return timedelta(**{_UNITS[match.group(2)]: float(match.group(1))})
 
 
-def _seed_objects(store: Store, account_id: UUID, spec: Seed) -> None:
-    """The account's roles, bots, teams, grants, invitations and allowlist, by name, as the API would make them."""
+def _build_account_contents(store: Store, account_id: UUID, spec: Seed) -> None:
+    """Roles, bots, teams, workspace access, invitations and past events of a seed (all optional)."""
+
+    def workspace(handle: str) -> UUID:
+        ws_id = store.workspace_by_handle.get((account_id, handle))
+        if ws_id is None:
+            raise ValueError(f"seed: unknown workspace {handle!r}")
+        return ws_id
+
+    def workspace_role(name: str) -> UUID:
+        role_id = store.workspace_role_by_name.get((account_id, name)) or store.workspace_role_by_name.get((None, name))
+        if role_id is None:
+            raise ValueError(f"seed: unknown workspace role {name!r}")
+        return role_id
+
+    def account_role(name: str) -> UUID:
+        if name not in ACCOUNT_ROLE_IDS:
+            raise ValueError(f"seed: unknown account role {name!r} (one of {sorted(ACCOUNT_ROLE_IDS)})")
+        return ACCOUNT_ROLE_IDS[name]
+
+    def user(email: str) -> UserRec:
+        user_id = store.user_by_email.get(email.lower())
+        if user_id is None:
+            raise ValueError(f"seed: unknown user {email!r}")
+        return store.users[user_id]
+
     for r in spec.workspace_roles:
         unknown = sorted(set(r.scopes) - set(WORKSPACE_SCOPES))
         if unknown:
-            raise ValueError(f"seed workspace role {r.name!r}: unknown scopes {unknown}")
-        inherited = None
-        if r.inherited_role is not None:
-            inherited = _named(WORKSPACE_ROLE_IDS, r.inherited_role, f"built-in workspace role {r.inherited_role!r}")
+            raise ValueError(f"seed workspace role {r.name}: unknown scopes {unknown}")
+        inherited = WORKSPACE_ROLE_IDS.get(r.inherited_role) if r.inherited_role else None
+        if r.inherited_role and inherited is None:
+            raise ValueError(f"seed workspace role {r.name}: inherited_role must be a built-in role")
         store.add_workspace_role(account_id, name=r.name, description=r.description, scopes=expand_scopes(r.scopes),
                                  inherited_role_id=inherited)
+    for w in spec.workspaces:
+        if w.default_workspace_role:
+            store.workspaces[workspace(w.handle)].default_workspace_role_id = workspace_role(w.default_workspace_role)
+    now = store.now()
     for b in spec.bots:
-        bot, _ = store.add_bot(account_id, b.name, _account_role(b.account_role, f"seed bot {b.name!r}"), None)
-        if b.api_key:
+        expiration = now + timedelta(days=b.key_expires_in_days) if b.key_expires_in_days is not None else None
+        bot, _ = store.add_bot(account_id, b.name, account_role(b.account_role), expiration)
+        if b.api_key:  # a known key instead of the one minted with the bot
             for key in store.keys_of(bot.id):
                 store.delete_key(key)
-            store.add_key("bot", bot.id, f"{b.name}-key", None, plaintext=b.api_key)
+            store.add_key("bot", bot.id, f"{b.name}-key", expiration, plaintext=b.api_key)
     for t in spec.teams:
         team = store.add_team(account_id, t.name, t.description)
         for email in t.users:
-            user = store.users[_named(store.user_by_email, email.lower(), f"team {t.name!r}: user {email!r}")]
-            store.add_team_member(team, user.actor_id)
+            store.add_team_member(team, user(email).actor_id)
         for name in t.bots:
-            bot = store.bots[_named(store.bot_by_name, (account_id, name), f"team {t.name!r}: bot {name!r}")]
-            store.add_team_member(team, bot.actor_id)
-    for a in spec.access:
-        where = f"access to {a.workspace!r}"
-        workspace_id = _named(store.workspace_by_handle, (account_id, a.workspace), f"{where}: workspace")
-        role_id = store.workspace_role_by_name.get((None, a.workspace_role)) or _named(
-            store.workspace_role_by_name, (account_id, a.workspace_role), f"{where}: workspace role {a.workspace_role!r}")
-        subjects = [(kind, ref) for kind, ref in (("user", a.user), ("bot", a.bot), ("team", a.team)) if ref is not None]
-        if len(subjects) != 1:
-            raise ValueError(f"seed {where}: give exactly one of user, bot, team")
-        kind, ref = subjects[0]
+            bot_id = store.bot_by_name.get((account_id, name))
+            if bot_id is None:
+                raise ValueError(f"seed team {t.name}: unknown bot {name!r}")
+            store.add_team_member(team, store.bots[bot_id].actor_id)
+    for g in spec.access:
+        given = [k for k in ("user", "bot", "team") if getattr(g, k) is not None]
+        if len(given) != 1:
+            raise ValueError(f"seed access to {g.workspace}: name exactly one of user, bot, team")
+        kind = given[0]
+        name = getattr(g, kind)
         if kind == "user":
-            subject = _named(store.user_by_email, ref.lower(), f"{where}: user {ref!r}")
-        elif kind == "bot":
-            subject = _named(store.bot_by_name, (account_id, ref), f"{where}: bot {ref!r}")
+            subject = user(name).id
         else:
-            subject = _named(store.team_by_name, (account_id, ref), f"{where}: team {ref!r}")
-        store.upsert_access(workspace_id, kind, subject, role_id)
+            index = store.bot_by_name if kind == "bot" else store.team_by_name
+            subject_id = index.get((account_id, name))
+            if subject_id is None:
+                raise ValueError(f"seed access: unknown {kind} {name!r}")
+            subject = subject_id
+        store.upsert_access(workspace(g.workspace), kind, subject, workspace_role(g.workspace_role))  # type: ignore[arg-type]
     for i in spec.invitations:
-        store.add_invitation(account_id=account_id, email=i.email, expiration=store.now() + SEED_INVITATION_TTL,
-                             account_role_id=_account_role(i.account_role, f"seed invitation {i.email!r}"))
+        fields: dict[str, Any] = {"account_id": account_id, "email": i.email, "account_role_id": account_role(i.account_role)}
+        if i.workspace:
+            ws_id = workspace(i.workspace)
+            fields.update(workspace_id=ws_id, account_role_id=ACCOUNT_ROLE_IDS["Collaborator"],
+                          workspace_role_id=store.workspaces[ws_id].default_workspace_role_id or WORKSPACE_ROLE_IDS["Viewer"])
+        fields["expiration"] = now + (timedelta(days=-1) if i.expired else timedelta(days=7))
+        store.add_invitation(**fields)
+    for e in spec.events:
+        events.insert(store.events, _seed_event(store, account_id, e, now))
     if spec.ip_allowlist_entries:
         if not spec.account.ip_allowlist:
             raise ValueError("seed: ip_allowlist_entries for an account without the IP allowlist feature")
         store.accounts[account_id].ip_allowlist = [
-            IPAllowlistEntryRec(str(ipaddress.ip_network(e.ip_network)), e.enabled, e.description)
-            for e in spec.ip_allowlist_entries
+            IPAllowlistEntryRec(str(ipaddress.ip_network(e.ip_network)), e.enabled, e.description) for e in spec.ip_allowlist_entries
         ]
+
+
+def _seed_event(store: Store, account_id: UUID, e: SeedEvent, now: datetime) -> EventRec:
+    account = store.accounts[account_id]
+    if e.occurred is not None:
+        occurred = e.occurred if e.occurred.tzinfo else e.occurred.replace(tzinfo=now.tzinfo)
+    else:
+        occurred = now - _ago(e.ago or "0s")
+    kind, name = e.resource.kind, e.resource.name
+    rid = e.resource.id or _existing_id(store, account_id, kind, name) or uuid5(NAMESPACE_URL, f"seed:{kind}:{name}")
+    related = [audit.related("account", account_id, "account", account.handle)]
+    if e.actor:
+        related.insert(0, _seed_actor(store, account_id, e.actor))
+    ws_id = None
+    if e.workspace:
+        ws_id = store.workspace_by_handle.get((account_id, e.workspace))
+        if ws_id is None:
+            raise ValueError(f"seed event: unknown workspace {e.workspace!r}")
+        related.append(audit.related("workspace", ws_id, "workspace", e.workspace))
+    name_of_event = e.event if e.event.startswith("prefect-cloud.") else f"prefect-cloud.{e.event}"
+    return EventRec(id=uuid4(), occurred=occurred, received=occurred, event=name_of_event, account=account_id,
+                    resource=audit.resource(kind, rid, name), related=related, payload=e.payload, workspace=ws_id)
+
+
+def _existing_id(store: Store, account_id: UUID, kind: str, name: str | None) -> UUID | None:
+    if name is None:
+        return None
+    index: dict[Any, UUID] = {
+        "workspace": store.workspace_by_handle,
+        "team": store.team_by_name,
+        "service-account": store.bot_by_name,
+        "workspace-role": store.workspace_role_by_name,
+    }.get(kind, {})
+    if kind == "user":
+        return store.user_by_email.get(name.lower())
+    return index.get((account_id, name))
+
+
+def _seed_actor(store: Store, account_id: UUID, ref: str) -> dict[str, str]:
+    bot_id = store.bot_by_name.get((account_id, ref))
+    if bot_id is not None:
+        return audit.bot_actor(store.bots[bot_id])
+    user_id = store.user_by_email.get(ref.lower())
+    if user_id is None:
+        raise ValueError(f"seed event: actor {ref!r} is neither a seed user's email nor a seed bot's name")
+    return audit.user_actor(store.users[user_id])

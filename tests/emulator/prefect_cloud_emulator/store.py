@@ -21,6 +21,8 @@ from uuid import UUID, uuid4
 from pydantic import TypeAdapter
 
 from . import catalogue
+from .objects import ObjectsSnapshot, WorkspaceObjects
+from .events import EventRec
 
 KEY_ALPHABET = string.ascii_letters + string.digits
 AccessKind = Literal["user", "bot", "team"]
@@ -86,6 +88,8 @@ class AccountRec(Record):
     # `enforce_ip_allowlist` and the ip_allowlist routes answer 403.
     ip_allowlist_available: bool = True
     ip_allowlist: list[IPAllowlistEntryRec] = field(default_factory=list)
+    # How long the account's audit events are kept (a plan limit, AccountResponse field).
+    audit_log_retention_days: int = 90
 
 
 @dataclass
@@ -204,6 +208,9 @@ class Snapshot:
     access: list[AccessRec] = field(default_factory=list)
     teams: list[TeamRec] = field(default_factory=list)
     invitations: list[InvitationRec] = field(default_factory=list)
+    # Work pools, deployments and block documents with their ACLs (objects.py).
+    objects: ObjectsSnapshot = field(default_factory=ObjectsSnapshot)
+    events: list[EventRec] = field(default_factory=list)
 
 
 SNAPSHOT_ADAPTER = TypeAdapter(Snapshot)
@@ -241,6 +248,8 @@ class Store:
         self.access: dict[UUID, AccessRec] = {}
         self.teams: dict[UUID, TeamRec] = {}
         self.invitations: dict[UUID, InvitationRec] = {}
+        # The accounts' audit events, oldest first (events.py, audit.py).
+        self.events: list[EventRec] = []
         # Secondary indexes.
         self.account_by_handle: dict[str, UUID] = {}
         self.user_by_email: dict[str, UUID] = {}
@@ -259,6 +268,8 @@ class Store:
         self.team_by_name: dict[tuple[UUID, str], UUID] = {}
         self.teams_of_actor: dict[UUID, dict[UUID, None]] = {}
         self.invitations_of_email: dict[tuple[UUID, str], dict[UUID, None]] = {}
+        # Work pools, deployments and block documents of the workspaces, with their ACLs.
+        self.objects = WorkspaceObjects(self.now)
         self._install_builtins()
 
     # ---- time -------------------------------------------------------------
@@ -536,6 +547,7 @@ class Store:
         del self.workspaces[rec.id]
         del self.workspace_by_handle[(rec.account_id, rec.handle)]
         self.access_of_workspace.pop(rec.id, None)
+        self.objects.drop_workspace(rec.id)
 
     # ---- workspace roles --------------------------------------------------------------
     def _index_workspace_role(self, rec: WorkspaceRoleRec) -> None:
@@ -698,6 +710,8 @@ class Store:
             access=list(self.access.values()),
             teams=list(self.teams.values()),
             invitations=list(self.invitations.values()),
+            objects=self.objects.snapshot(),
+            events=self.events,
         )
         return SNAPSHOT_ADAPTER.dump_python(snap, mode="json")  # type: ignore[no-any-return]
 
@@ -736,6 +750,8 @@ class Store:
         for inv in snap.invitations:
             store.invitations[inv.id] = inv
             store.invitations_of_email.setdefault((inv.account_id, inv.email.lower()), {})[inv.id] = None
+        store.objects.restore(snap.objects)
+        store.events = list(snap.events)
         return store
 
 

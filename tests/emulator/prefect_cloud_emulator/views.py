@@ -26,7 +26,7 @@ ACCOUNT_LIMITS: dict[str, Any] = {
     "non_mex_work_pool_limit": None,
     "mex_work_pool_limit": 10,
     "run_retention_days": 30,
-    "audit_log_retention_days": 90,
+    "audit_log_retention_days": 90,  # the default; each account has its own (AccountRec)
     "automations_limit": 1000,
 }
 
@@ -56,6 +56,7 @@ def account(rec: AccountRec) -> dict[str, Any]:
         "sso_state": "DISABLED",
         "features": [],
         **ACCOUNT_LIMITS,
+        "audit_log_retention_days": rec.audit_log_retention_days,
     }
 
 

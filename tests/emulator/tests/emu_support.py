@@ -23,28 +23,32 @@ REPO_ROOT = HERE.parents[2]  # the collection checkout
 
 OPENAPI_ENV = "PREFECT_CLOUD_OPENAPI"
 OPENAPI_NAME = "prefect_cloud_admin_openapi.json"
+# The second official document: object-level access (work pools, deployments, block documents,
+# the reads that find them) and the account event feed.
+ACCESS_EVENTS_OPENAPI_NAME = "prefect_cloud_access_events_openapi.json"
+OPENAPI_ENVS = {OPENAPI_NAME: OPENAPI_ENV, ACCESS_EVENTS_OPENAPI_NAME: "PREFECT_CLOUD_ACCESS_EVENTS_OPENAPI"}
 
 
-def official_openapi_path() -> Path:
-    env = os.environ.get(OPENAPI_ENV)
+def official_openapi_path(name: str = OPENAPI_NAME) -> Path:
+    env = os.environ.get(OPENAPI_ENVS[name])
     if env:
         return Path(env)
-    return REPO_ROOT.parent / "shared" / OPENAPI_NAME
+    return REPO_ROOT.parent / "shared" / name
 
 
-def load_official_openapi():
-    """The official document, or None when it is not beside the checkout."""
-    path = official_openapi_path()
+def load_official_openapi(name: str = OPENAPI_NAME):
+    """The official document ``name``, or None when it is not beside the checkout."""
+    path = official_openapi_path(name)
     if not path.is_file():
         return None
     with path.open(encoding="utf-8") as fh:
         return json.load(fh)
 
 
-def missing_openapi_message() -> str:
+def missing_openapi_message(name: str = OPENAPI_NAME) -> str:
     return (
-        f"official OpenAPI document {OPENAPI_NAME} not found at {official_openapi_path()} "
-        f"(place it in <repo>/../shared/ or set {OPENAPI_ENV})"
+        f"official OpenAPI document {name} not found at {official_openapi_path(name)} "
+        f"(place it in <repo>/../shared/ or set {OPENAPI_ENVS[name]})"
     )
 
 

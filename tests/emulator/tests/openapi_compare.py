@@ -262,3 +262,65 @@ def compat_response(off, emu, res_off, res_emu, where="response", depth=0, seen=
                 problems += compat_response(op[name], ep[name], res_off, res_emu,
                                             f"{where}.{name}", depth + 1, seen)
     return problems
+
+
+def operation_problems(official, opath, oop, emulator_doc, epath, eop):
+    """Every way the emulator's operation ``eop`` (at ``epath``) breaks the official ``oop`` (at ``opath``).
+
+    The success status; the query parameters (each official one accepted, with the same type);
+    the path parameters, by position; the request body (strictly the same schema); and the
+    response body (nothing the official schema rejects, no field it declares left out).
+    """
+    res_off, res_emu = Resolver(official), Resolver(emulator_doc)
+    problems = []
+
+    ocode, ecode = success_code(oop), success_code(eop)
+    if ocode != ecode:
+        problems.append(f"success status: official {ocode}, emulator {ecode}")
+
+    # query parameters the official operation takes must be accepted too, with the same type
+    oq = {p["name"]: p for p in oop.get("parameters", []) if p.get("in") == "query"}
+    eq = {p["name"]: p for p in eop.get("parameters", []) if p.get("in") == "query"}
+    if set(oq) - set(eq):
+        problems.append(f"query parameters missing: {sorted(set(oq) - set(eq))}")
+    for name in sorted(set(oq) & set(eq)):
+        if oq[name].get("required", False) != eq[name].get("required", False):
+            problems.append(f"query parameter {name}: required official "
+                            f"{oq[name].get('required', False)}, emulator {eq[name].get('required', False)}")
+        problems += diff_request(strip_null(oq[name].get("schema", {})),
+                                 strip_null(eq[name].get("schema", {})),
+                                 res_off, res_emu, where=f"query.{name}")
+
+    # path parameters, by position: same type and format (a uuid id gives 422 on garbage)
+    opp = {p["name"]: p for p in oop.get("parameters", []) if p.get("in") == "path"}
+    epp = {p["name"]: p for p in eop.get("parameters", []) if p.get("in") == "path"}
+    for on, en in zip(_PARAM.findall(opath), _PARAM.findall(epath)):
+        on, en = on.strip("{}"), en.strip("{}")
+        if on in opp and en in epp:
+            problems += diff_request(opp[on].get("schema", {}), epp[en].get("schema", {}),
+                                     res_off, res_emu, where=f"path.{on}")
+
+    # request body
+    oschema, oreq, octypes = request_schema(oop)
+    eschema, ereq, ectypes = request_schema(eop)
+    if octypes is None and ectypes is not None:
+        problems.append(f"emulator takes a request body {ectypes}; the official operation none")
+    elif octypes is not None:
+        if ectypes is None:
+            problems.append(f"official takes a request body {octypes}; the emulator none")
+        else:
+            if octypes != ectypes:
+                problems.append(f"request content types: official {octypes}, emulator {ectypes}")
+            if oreq != ereq:
+                problems.append(f"requestBody.required: official {oreq}, emulator {ereq}")
+            if oschema is not None and eschema is not None:
+                problems += diff_request(oschema, eschema, res_off, res_emu)
+
+    # response body
+    orsp, ersp = response_schema(oop), response_schema(eop)
+    if orsp is not None:
+        if ersp is None:
+            problems.append("official declares a JSON response schema, the emulator none")
+        else:
+            problems += compat_response(orsp, ersp, res_off, res_emu)
+    return problems

@@ -1,5 +1,5 @@
-"""Refusals the real service must make (issue 11): the last Owner stays, bad input is a 422,
-and the switch that refuses /me/ requests from service-account keys (item 13)."""
+"""Refusals the real service must make: the last Owner stays, bad input is a 422, and the
+switch that refuses /me/ requests from service-account keys."""
 from __future__ import annotations
 
 import pytest
@@ -11,7 +11,7 @@ OWNER_ROLE = "a0000000-0000-4000-8000-000000000001"
 ADMIN_ROLE = "a0000000-0000-4000-8000-000000000002"
 
 
-# ---- the last Owner (item 7) --------------------------------------------------------------------
+# ---- the last Owner ------------------------------------------------------------------------------
 
 def _owner_membership_id(emu):
     return emu.membership(es.OWNER_EMAIL)["id"]
@@ -72,7 +72,7 @@ def test_members_other_than_the_last_owner_go_as_before(emu):
     expect(emu.owner.delete(f"{ACCT}/account_memberships/{mia['id']}"), 204)
 
 
-# ---- /me/ refused for service-account keys (item 13) --------------------------------------------
+# ---- /me/ refused for service-account keys ------------------------------------------------------
 
 def _bot_client(emu):
     created = emu.create_bot("ci-runner")
@@ -113,7 +113,7 @@ def test_unknown_options_are_refused(emu):
     assert emu.hooks.patch("/_emulator/options", json={"refuse_everything": True}).status_code == 422
 
 
-# ---- input the API refuses (item 8) --------------------------------------------------------------
+# ---- input the API refuses ------------------------------------------------------------------------
 # Each rule is marked in models.py as documented (in the OpenAPI document) or as an emulator
 # assumption.
 

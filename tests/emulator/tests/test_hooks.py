@@ -207,42 +207,19 @@ def test_reset_with_a_new_seed():
         assert r.status_code == 401
 
 
-def test_a_seed_holds_roles_bots_teams_grants_invitations_and_the_allowlist():
-    bot_key = "pnb_" + "S" * 36
-    seed = dict(es.TEST_SEED, workspaces=[{"handle": "seeded", "name": "Seeded"}],
-                workspace_roles=[{"name": "Reader+", "description": "reads", "scopes": ["see_flows"], "inherited_role": "Viewer"}],
-                bots=[{"name": "seed-bot", "account_role": "Admin", "api_key": bot_key}, {"name": "keyless"}],
-                teams=[{"name": "seed-team", "description": "d", "users": [es.MEMBER_EMAIL], "bots": ["seed-bot"]}],
-                access=[{"workspace": "seeded", "team": "seed-team", "workspace_role": "Reader+"},
-                        {"workspace": "seeded", "bot": "keyless", "workspace_role": "Runner"},
-                        {"workspace": "seeded", "user": es.NOKEY_EMAIL, "workspace_role": "Viewer"}],
-                invitations=[{"email": "new@testco.io", "account_role": "Admin"}],
-                ip_allowlist_entries=[{"ip_network": "10.0.0.1", "description": "one"}])
+def test_a_seed_holds_the_ip_allowlist():
+    seed = dict(es.TEST_SEED, ip_allowlist_entries=[{"ip_network": "10.0.0.1", "description": "one"},
+                                                     {"ip_network": "2001:db8::/32", "enabled": False}])
     with es.running(es.make_app(seed)) as base:
-        owner = es.Client(base, es.OWNER_KEY)
-        roles = expect(owner.post(f"{ACCT}/workspace_roles/filter", json={}), 200)
-        reader = next(r for r in roles if r["name"] == "Reader+")
-        assert reader["description"] == "reads" and "see_flows" in reader["scopes"]
-        bots = {b["name"]: b for b in expect(owner.post(f"{ACCT}/bots/filter", json={}), 200)}
-        assert sorted(bots) == ["keyless", "seed-bot"] and bots["seed-bot"]["account_role_name"] == "Admin"
-        # The seeded key is the bot's one key, and it works.
-        expect(es.Client(base, bot_key).post(f"{ACCT}/workspaces/filter", json={}), 200)
-        team = expect(owner.post(f"{ACCT}/teams/filter", json={}), 200)[0]
-        assert sorted(m["type"] for m in team["memberships"]) == ["service_account", "user"]
-        workspace = expect(owner.post(f"{ACCT}/workspaces/filter", json={}), 200)[0]
-        base_path = f"{ACCT}/workspaces/{workspace['id']}"
-        assert [r["workspace_role_id"] for r in expect(owner.post(base_path + "/team_access/filter", json={}), 200)] == [reader["id"]]
-        assert len(expect(owner.post(base_path + "/bot_access/filter", json={}), 200)) == 1
-        assert len(expect(owner.post(base_path + "/user_access/filter", json={}), 200)) == 1
-        invitations = expect(owner.post(f"{ACCT}/invitations/filter", json={}), 200)
-        assert [(i["email"], i["status"]) for i in invitations] == [("new@testco.io", "PENDING")]
-        entries = expect(owner.get(f"{ACCT}/ip_allowlist"), 200)["entries"]
-        assert [(e["ip_network"], e["description"]) for e in entries] == [("10.0.0.1/32", "one")]
+        entries = expect(es.Client(base, es.OWNER_KEY).get(f"{ACCT}/ip_allowlist"), 200)["entries"]
+        assert [(e["ip_network"], e["enabled"], e["description"]) for e in entries] == [
+            ("10.0.0.1/32", True, "one"), ("2001:db8::/32", False, None)]
 
 
-def test_a_seed_naming_what_it_does_not_hold_is_refused():
-    seed = dict(es.TEST_SEED, teams=[{"name": "t", "bots": ["no-such-bot"]}])
-    with pytest.raises(ValueError, match="no-such-bot"):
+def test_allowlist_entries_need_the_feature():
+    seed = dict(es.TEST_SEED, account=dict(es.TEST_SEED["account"], ip_allowlist=False),
+                ip_allowlist_entries=[{"ip_network": "10.0.0.0/8"}])
+    with pytest.raises(ValueError, match="without the IP allowlist feature"):
         es.make_app(seed)
 
 

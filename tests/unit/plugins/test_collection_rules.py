@@ -182,3 +182,17 @@ def test_the_rules_catch_a_client_that_knows_resource_paths():
     found = resource_paths_in(SAMPLE_CLIENT, {"me", "teams"})
     assert [text for _line, text in found] == ["/user_access/", "/bot_access/", "/me/"]
     assert resource_paths_in('url = self.api_url + path\nbase = "/api"\n', {"me", "teams", "api_keys"}) == []
+
+
+def test_integration_targets_send_local_requests_from_the_controller():
+    """A uri task forks a module process (about half a second of CPU) for one local request.
+
+    Targets read the emulator's request log with the request_log lookup and call its hooks or
+    the API behind the modules' backs with the controller_uri action (setup_emulator's plugins).
+    """
+    forking = [
+        str(path.relative_to(ROOT))
+        for path in sorted((ROOT / "tests" / "integration" / "targets").glob("*/tasks/*.yml"))
+        if re.search(r"^\s*(ansible\.builtin\.)?uri:", path.read_text(encoding="utf-8"), re.M)
+    ]
+    assert forking == [], "use controller_uri (setup_emulator/action_plugins) instead of uri in %s" % forking

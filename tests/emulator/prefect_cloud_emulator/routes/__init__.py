@@ -1,6 +1,6 @@
 """The Cloud API routes, one module per resource family."""
 
-from . import access, accounts, bots, invitations, ip_allowlist, me, members, teams, workspaces
+from . import access, accounts, bots, events, invitations, ip_allowlist, me, members, objects, teams, workspaces
 
 ROUTERS = [
     me.router,
@@ -12,4 +12,6 @@ ROUTERS = [
     teams.router,
     bots.router,
     invitations.router,
+    objects.router,
+    events.router,
 ]

@@ -159,8 +159,8 @@ async def update_account_domains(
 
 @router.get(A + "/usage_limits", response_model=UsageLimitsResponse)
 async def read_account_usage_limits(account_id: UUID, caller: Caller = CallerDep) -> dict[str, Any]:
-    caller.account(account_id, "read:account")
-    limits = views.ACCOUNT_LIMITS
+    rec = caller.account(account_id, "read:account")
+    limits = {**views.ACCOUNT_LIMITS, "audit_log_retention_days": rec.audit_log_retention_days}
     return {
         **{k: limits[k] for k in ("audit_log_retention_days", "automations_limit", "max_deployments_per_workspace")},
         **{k: limits[k] for k in ("mex_work_pool_limit", "non_mex_work_pool_limit", "run_retention_days", "work_pool_limit")},

@@ -1,7 +1,7 @@
 """The workspace_api_url lookup: where its connection comes from, TLS, and the shared client.
 
 Precedence of every option: a keyword of the lookup call, then its ``ansible_prefect_cloud_*``
-variable, then its environment variable, then its default (issue 9). The lookup builds the
+variable, then its environment variable, then its default. The lookup builds the
 same ``PrefectCloudClient`` the modules use, so TLS and key checks are the modules' own.
 """
 

@@ -170,7 +170,7 @@ def test_an_unreachable_server_fails_after_the_retries():
     assert OWNER_KEY not in str(info.value)
 
 
-# -- a write whose response times out is ambiguous (issue 11, item 3) -------------------------
+# -- a write whose response times out is ambiguous -------------------------
 
 def _requests_after_latency(emulator, mark, path_suffix, latency):
     """The log entries for ``path_suffix`` once a delayed request has been processed."""
@@ -205,7 +205,7 @@ def test_a_timed_out_read_is_retried(emulator, make_client):
     assert len(client.waits) == 1 and "timed out" in client.warnings[0]
 
 
-# -- plain messages (issue 11, item 11) --------------------------------------------------------
+# -- plain messages --------------------------------------------------------
 
 def test_surrounding_whitespace_around_the_key_is_removed(emulator, make_client):
     client = make_client(api_key=" %s\n" % OWNER_KEY)

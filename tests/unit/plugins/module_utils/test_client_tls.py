@@ -1,4 +1,4 @@
-"""TLS settings of the HTTP client against the emulator served over HTTPS (issue 11, item 5).
+"""TLS settings of the HTTP client against the emulator served over HTTPS.
 
 The certificate is made for the test by a throw-away CA (``certificate_authority``):
 refused by default, accepted with ``ca_path``, accepted with ``validate_certs=False``

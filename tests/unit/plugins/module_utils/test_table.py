@@ -13,6 +13,7 @@ from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import P
 from ansible_collections.prefect.cloud.plugins.module_utils._api.table import (
     ACCOUNT_MEMBER,
     BOT,
+    DEPLOYMENT,
     BOT_ACCESS,
     INVITATION,
     ME,
@@ -20,6 +21,7 @@ from ansible_collections.prefect.cloud.plugins.module_utils._api.table import (
     TEAM_ACCESS,
     USER_ACCESS,
     USER_API_KEY,
+    WORK_POOL,
     WORKSPACE,
     WORKSPACE_INVITATION,
     WORKSPACE_ROLE,
@@ -33,14 +35,23 @@ RESOURCES = sorted((r for r in vars(table).values() if isinstance(r, table.ApiRe
 
 
 def openapi_document():
-    """The official OpenAPI document: $PREFECT_CLOUD_OPENAPI, else ``shared/`` beside the checkout."""
+    """The official OpenAPI documents as one: the admin document ($PREFECT_CLOUD_OPENAPI) and the one of object
+    access and events ($PREFECT_CLOUD_ACCESS_EVENTS_OPENAPI), else both from ``shared/`` beside the checkout."""
     import prefect_cloud_emulator
 
     checkout = Path(prefect_cloud_emulator.__file__).resolve().parents[3]
-    path = os.environ.get("PREFECT_CLOUD_OPENAPI") or checkout.parent / "shared" / "prefect_cloud_admin_openapi.json"
-    if not Path(path).is_file():
-        pytest.skip("the official OpenAPI document is not at %s" % path)
-    return json.loads(Path(path).read_text(encoding="utf-8"))
+    merged = None
+    for variable, name in (("PREFECT_CLOUD_OPENAPI", "prefect_cloud_admin_openapi.json"),
+                           ("PREFECT_CLOUD_ACCESS_EVENTS_OPENAPI", "prefect_cloud_access_events_openapi.json")):
+        path = os.environ.get(variable) or checkout.parent / "shared" / name
+        if not Path(path).is_file():
+            pytest.skip("the official OpenAPI document is not at %s" % path)
+        document = json.loads(Path(path).read_text(encoding="utf-8"))
+        if merged is None:
+            merged = document
+        else:
+            merged["paths"].update(document["paths"])
+    return merged
 
 
 def requests_of(resource):
@@ -125,6 +136,7 @@ def test_every_post_says_whether_it_is_safe_to_resend_on_purpose():
     )
     assert safe_posts == [
         ("account_member", "count"),
+        ("audit_event", "query"),
         ("bot_access", "upsert"),
         ("invitation", "revoke"),
         ("user_access", "upsert"),
@@ -241,3 +253,26 @@ def test_natural_keys_and_their_comparison_form():
     assert BOT.norm("9A7E3C11-0D5B-4F4E-B0A1-1C2D3E4F5A6B") == "9a7e3c11-0d5b-4f4e-b0a1-1c2d3e4f5a6b"
     assert BOT_ACCESS.key_of({"bot_name": "ci", "name": "other"}) == "ci"
     assert TEAM.key_of({"name": "ops"}) == "ops"
+
+
+def test_every_path_value_is_one_segment():
+    """Names go into paths (a work pool's ACL is addressed by its name): "/", "?", "#", "%" and spaces are escaped."""
+    api = FakeConnection().api
+    path = api.path(WORK_POOL, WORK_POOL.operation("read_access").path, {"workspace_id": "w1", "name": "a b/c?d#e%f"})
+    assert path == "/accounts/acc/workspaces/w1/work_pools/a%20b%2Fc%3Fd%23e%25f/access"
+    assert api.path(TEAM, TEAM.operation("get").path, {"id": "9a7e3c11-0d5b-4f4e-b0a1-1c2d3e4f5a6b"}).endswith("/teams/9a7e3c11-0d5b-4f4e-b0a1-1c2d3e4f5a6b")
+
+
+def test_call_many_reads_in_order_and_sends_only_reads():
+    client = RecordingClient(answers={
+        ("GET", "/accounts/acc/workspaces/w1/deployments/d1/access"): {"manage_actors": []},
+        ("GET", "/accounts/acc/workspaces/w1/deployments/d2/access"): {"view_actors": []},
+    })
+    api = FakeConnection(client).api
+    answers = api.call_many(DEPLOYMENT, "read_access", [{"workspace_id": "w1", "id": "d1"}, {"workspace_id": "w1", "id": "d2"}])
+    assert answers == [{"manage_actors": []}, {"view_actors": []}]
+    assert [(s["method"], s["safe_to_resend"]) for s in client.sent] == [("GET", True), ("GET", True)]
+    with pytest.raises(ValueError, match="reads only"):
+        api.call_many(DEPLOYMENT, "replace_access", [{"workspace_id": "w1", "id": "d1"}])
+    with pytest.raises(PrefectCloudHTTPError):
+        api.call_many(DEPLOYMENT, "read_access", [{"workspace_id": "w1", "id": "d1"}, {"workspace_id": "w1", "id": "gone"}])

@@ -22,14 +22,6 @@ def writes_since(emulator, mark):
     ]
 
 
-def test_an_empty_email_fails_naming_the_option_before_any_request(emulator, run_module):
-    mark = emulator.last_seq()
-    result = run_module(account_member, email="  ")
-    assert result["failed"]
-    assert "email" in result["msg"]
-    assert emulator.log(mark) == []
-
-
 def test_a_role_change_is_predicted_made_and_then_unchanged(emulator, run_module):
     check = run_module(account_member, email=ALICE, account_role="Admin", check_mode=True)
     assert check["changed"] and not check["failed"]

@@ -37,7 +37,6 @@ def grant(**entry):
         ({"bot": "deployer"}, "workspace_role is required to grant access to a bot (state=present)"),
         ({"user": "", "workspace_role": "Viewer"}, "user must not be empty"),
         ({"grants": [], "workspace_role": "Viewer"}, "workspace_role goes into each entry of grants"),
-        ({"grants": [], "exclusive": True, "state": "absent"}, "exclusive cannot be combined with state=absent"),
         ({"grants": [grant(user=ALICE, workspace_role="Viewer"), grant(user="x@unit.test", bot="ci", workspace_role="Viewer")]},
          "grants[1] must name exactly one of user, bot or team, got user and bot"),
         ({"grants": [grant(workspace_role="Viewer")]}, "grants[0] must name exactly one of user, bot or team, got none"),

@@ -5,7 +5,7 @@
 
 A ``uri`` task forks a module process (about half a second of CPU) for what is one local HTTP
 GET; a lookup runs inside the controller, so reading the log costs next to nothing. Targets get
-it through their dependency on the ``setup_request_log`` role (Ansible loads a role's
+it through their dependency on the ``setup_emulator`` role (Ansible loads a role's
 ``lookup_plugins`` with the role).
 
     lookup('request_log', 'mark')              -> the newest sequence number (an int), to count from
@@ -85,4 +85,4 @@ class LookupModule(LookupBase):
             response = open_url(url, timeout=30)
             return json.loads(response.read())
         except Exception as exc:  # pylint: disable=broad-except
-            raise AnsibleError("request_log: cannot read %s: %s" % (url, exc))
+            raise AnsibleError("request_log: cannot read %s: %s" % (url, exc)) from None
