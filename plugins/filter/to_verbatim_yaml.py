@@ -18,15 +18,11 @@ checks that they hold no ``{``, ``}``, ``%`` or ``#``). Mapping keys that are pl
 """
 
 import re
+from collections.abc import Mapping, Sequence
 
 import yaml
 from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
-
-try:
-    from collections.abc import Mapping, Sequence
-except ImportError:  # pragma: no cover
-    from collections import Mapping, Sequence
 
 from ansible.errors import AnsibleFilterError
 
@@ -57,8 +53,8 @@ def _plain_reading(text):
 
 
 def _represent_text(dumper, text):
-    if type(text) is _Word:
-        return dumper.represent_scalar(STR_TAG, str(text))
+    if isinstance(text, _Word):
+        return dumper.represent_scalar(STR_TAG, str.__str__(text))
     if _plain_reading(text) != STR_TAG:
         # true, '', 0x1A, 2026-01-01, ~: read back as something else under the tag (see the
         # module docstring), and made only of characters no template can do without.

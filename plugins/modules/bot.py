@@ -127,6 +127,11 @@ notes:
     module finds the bot by name instead of creating a second one. The key in that lost response
     can not be recovered, so the module rotates the key at once (the lost key stops working) and
     returns the new one, with a warning."
+  - "A rotation whose response is lost (the one that replaces a lost key included) is recovered the
+    same way: the bot is read again; a rotation that did not happen is sent again, and one that did
+    is followed by a rotation without a grace window, which ends the key nobody received. At most
+    three rotations are sent, and none is sent again after a timeout without seeing it land. If no
+    response gets through, the task fails naming the bot and how to rotate its key again."
   - "A creation that fails at a gateway (HTTP 502) or whose answer is lost is looked for by name before
     it is sent again, up to three sends in all, so a fault never makes a second bot."
   - "A key minted by a run is always returned by that run: when the read of the bot after the write

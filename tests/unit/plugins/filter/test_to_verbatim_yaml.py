@@ -155,4 +155,3 @@ def test_indent_is_checked():
 
 def test_the_filter_is_registered():
     assert FilterModule().filters() == {"to_verbatim_yaml": to_verbatim_yaml}
-
