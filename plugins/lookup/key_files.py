@@ -6,7 +6,7 @@
 DOCUMENTATION = r"""
 name: key_files
 short_description: The key file of each bot in a folder, checked before any key is minted
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Works out, on the controller, the file each bot's API key is written to in O(directory), and checks that it can
     be written there, so that a play finds out before it mints a key (which Prefect Cloud shows only once) rather

@@ -105,7 +105,6 @@ me:
         - Tells a play whether one of the bots it manages is the one it runs as, such as before rotating keys.
       type: str
       sample: ci-admin
-      version_added: 0.2.0
 accounts:
   description: Every account the caller belongs to.
   returned: always
