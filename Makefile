@@ -10,6 +10,8 @@
 #                                      oldest core, test runners only)
 #   make sanity | units | integration | lint   one kind of check
 #   make reliability                   playbooks: TLS, faults, no key in any output
+#   make smoke | smoke-oldest          make, check and delete a small environment; the emulator's assumptions
+#                                      (SMOKE_REAL=1 SMOKE_CONFIRM=<account>: against a real test account)
 #   make cli-contract                  the official Prefect CLI against the emulator (tests/prefect_cli)
 #   make review-browser                the access review page in headless Chromium (tests/browser)
 #   make benchmark                     emulator throughput, module cost, access, object ACLs, the role and the review at scale
@@ -46,7 +48,7 @@ ROLE_SCALE_ARGS ?=
 
 # The steps of make test, longest first (tools/run_steps.py starts them in this order).
 TEST_STEPS := integration-newest integration-oldest lint reliability cli-contract units-newest units-oldest \
-              units-emulator sanity-newest sanity-oldest units-tools package review-browser awx-run docs ee \
+              units-emulator sanity-newest sanity-oldest units-tools smoke package review-browser awx-run docs ee \
               changelog-check
 # Changes judged by make changelog-check: after the latest release tag or the commit that brought
 # the rule, or after this revision when given (make changelog-check FRAGMENTS_SINCE=<rev>).
@@ -54,10 +56,11 @@ FRAGMENTS_SINCE ?=
 
 .PHONY: benchmark help venv venv-oldest sanity sanity-newest sanity-oldest units units-newest units-oldest \
         units-emulator units-tools integration integration-newest integration-oldest lint docs test demo emulator \
-        package awx-run ee changelog changelog-check reliability cli-contract review-browser clean distclean
+        package awx-run ee changelog changelog-check reliability cli-contract review-browser smoke smoke-oldest clean \
+        distclean
 
 help:
-	@sed -n '2,22s/^# \{0,1\}//p' Makefile
+	@sed -n '2,24s/^# \{0,1\}//p' Makefile
 
 # A target asks for the tier of requirements it runs (tools/bootstrap_venv.sh): run (ansible-core,
 # requests, the emulator), test (+ the test runners) or dev (+ linters, docs, changelog, AWX runner,
@@ -144,6 +147,26 @@ review-browser:
 	@tools/ensure_chromium.sh
 	@tools/collection_tree.sh >/dev/null; \
 	 $(VENV)/bin/python -m pytest -p no:cacheprovider -q tests/browser $(PYTEST_ARGS)
+
+# --- smoke: one playbook that makes, checks and deletes a small environment (tests/smoke/README.md)
+# Against the emulator (the newest or the oldest core), or against a dedicated test account:
+#   make smoke SMOKE_REAL=1 SMOKE_CONFIRM=<account handle>                  (PREFECT_API_KEY, PREFECT_CLOUD_ACCOUNT_ID set)
+#   make smoke SMOKE_REAL=1 SMOKE_CONFIRM=<account handle> SMOKE_CLEANUP=smoke-xxxxxxxx   after an interrupted run
+SMOKE_REAL ?=
+SMOKE_CONFIRM ?=
+SMOKE_CLEANUP ?=
+SMOKE_ARGS ?=
+
+smoke:
+	$(call newest,run)
+	@tools/collection_tree.sh >/dev/null
+	@$(VENV)/bin/python tools/smoke.py --venv $(VENV) \
+	     $(if $(SMOKE_REAL),--real --confirm '$(SMOKE_CONFIRM)' $(if $(SMOKE_CLEANUP),--cleanup '$(SMOKE_CLEANUP)')) -- $(SMOKE_ARGS)
+
+smoke-oldest:
+	$(call oldest,run)
+	@tools/collection_tree.sh >/dev/null
+	@$(VENV_OLDEST)/bin/python tools/smoke.py --venv $(VENV_OLDEST) -- $(SMOKE_ARGS)
 
 # --- the official client: prefect (pinned, own cached venv) drives the emulator ---------------
 # Skips, saying why, only when the prefect package cannot be installed (tests/prefect_cli/run.sh).

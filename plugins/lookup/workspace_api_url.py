@@ -21,7 +21,9 @@ options:
   api_url:
     description:
       - Base URL of the Prefect Cloud API. Defaults to V(https://api.prefect.cloud/api), or the base of
-        a workspace URL in E(PREFECT_API_URL).
+        a workspace URL in E(PREFECT_API_URL), in the environment or else in the active Prefect profile
+        (see O(profile)).
+      - When the API cannot be reached, the error names the base URL and where it was set.
     type: str
     vars:
       - name: ansible_prefect_cloud_api_url
@@ -29,7 +31,8 @@ options:
       - name: PREFECT_CLOUD_API_URL
   api_key:
     description:
-      - A Prefect Cloud API key. It is never shown. Required, from one of the sources below.
+      - A Prefect Cloud API key. It is never shown. Required, from one of the sources below or, last, from
+        E(PREFECT_API_KEY) of the active Prefect profile (used only with the API that profile names).
       - Spaces and newlines around the key are removed; a key with whitespace inside is refused
         before any request.
     type: str
@@ -39,7 +42,9 @@ options:
       - name: PREFECT_API_KEY
   account:
     description:
-      - The account, by id or handle. When unset and the key belongs to exactly one account, that one.
+      - The account, by id or handle. When unset, the account of a workspace URL in E(PREFECT_API_URL) (the
+        environment's, else the active Prefect profile's) when O(api_url) is unset too; else, when the key
+        belongs to exactly one account, that one.
     type: str
     vars:
       - name: ansible_prefect_cloud_account
@@ -73,17 +78,43 @@ options:
     vars:
       - name: ansible_prefect_cloud_request_timeout
   max_retries:
-    description: Retries after HTTP 429, 502, 503, 504 or a connection error.
+    description:
+      - Retries after HTTP 429, 502, 503, 504 or a connection error.
+      - E(PREFECT_CLIENT_MAX_RETRIES) is the setting of Prefect's own client; the active Prefect profile's
+        comes after the environment's.
     type: int
     default: 3
     vars:
       - name: ansible_prefect_cloud_max_retries
+    env:
+      - name: PREFECT_CLIENT_MAX_RETRIES
+  profile:
+    description:
+      - The Prefect profile that gives what no keyword, variable or environment variable set, as for the
+        modules (see O(prefect.cloud.workspace#module:profile)). When unset, the profile the file marks active.
+      - A profile named by keyword or variable must exist in the file.
+    type: str
+    vars:
+      - name: ansible_prefect_cloud_profile
+    env:
+      - name: PREFECT_PROFILE
+  profile_file:
+    description:
+      - The Prefect profiles file. When unset, C(profiles.toml) in E(PREFECT_HOME), else
+        C(~/.prefect/profiles.toml), on the controller.
+      - A file named by keyword or variable must exist; otherwise a missing file means no profile.
+    type: path
+    vars:
+      - name: ansible_prefect_cloud_profile_file
+    env:
+      - name: PREFECT_PROFILES_PATH
 notes:
   - "Each option is read, first to last, from: a keyword of the lookup call
     (C(lookup('prefect.cloud.workspace_api_url', 'prod', account='acme'))), the variable listed under
     it (for example in C(group_vars) or the play's C(vars)), the environment variable listed under it,
-    its default. These are the settings of the modules' connection options, but a lookup runs on the
-    controller while templating and does not see C(module_defaults)."
+    the active Prefect profile (for the settings it holds), its default. These are the settings of the
+    modules' connection options, but a lookup runs on the controller while templating and does not see
+    C(module_defaults)."
 requirements:
   - requests >= 2.25
 seealso:
@@ -121,6 +152,7 @@ _raw:
 
 from ansible.errors import AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
+from ansible.utils.display import Display
 
 from ansible_collections.prefect.cloud.plugins.module_utils._api.client import HAS_REQUESTS
 from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import PrefectCloudError
@@ -133,19 +165,21 @@ from ansible_collections.prefect.cloud.plugins.module_utils._engine.connection i
 
 
 VARIABLE_PREFIX = "ansible_prefect_cloud_"
+KEY_SOURCES = "pass api_key=..., set the variable ansible_prefect_cloud_api_key or the environment variable PREFECT_API_KEY"
 
-
-VARIABLE_PREFIX = "ansible_prefect_cloud_"
+display = Display()
 
 
 class LookupModule(LookupBase):
     def run(self, terms, variables=None, **kwargs):
         if not HAS_REQUESTS:
             raise AnsibleLookupError("the prefect.cloud.workspace_api_url lookup needs the Python library requests")
-        self.set_options(var_options=self._connection_variables(variables), direct=kwargs)
+        connection_variables = self._connection_variables(variables)
+        self.set_options(var_options=connection_variables, direct=kwargs)
         try:
             # The same settings, precedence and account resolution as the modules.
-            connection = Connection(self._connection_options())
+            options, origins = self._connection_options(kwargs, connection_variables)
+            connection = Connection(options, origins=origins, key_sources=KEY_SOURCES, warn=display.warning)
             found = connection.resolver.find_many(WORKSPACE, list(terms))
             account_id = connection.account_id
         except (PrefectCloudError, ValueError) as exc:
@@ -168,14 +202,19 @@ class LookupModule(LookupBase):
             return found
         return {name: self._templar.template(value) for name, value in found.items()}
 
-    def _connection_options(self):
-        """The connection options as the modules take them (keyword > variable > environment > default)."""
-        options = {name: self.get_option(name) for name in CONNECTION_OPTIONS}
-        if not options["api_key"]:
-            raise AnsibleLookupError(
-                "api_key is required: pass api_key=..., set the variable ansible_prefect_cloud_api_key"
-                " or the environment variable PREFECT_API_KEY"
-            )
+    def _connection_options(self, keywords=None, variables=None):
+        """The connection options as the modules take them, and where those set by keyword or variable came from.
+
+        Keyword > variable > environment > the active Prefect profile > default: the environment
+        is Ansible's (its ``env`` entries), the profile the connection's own.
+        """
+        options, origins = {}, {}
+        for name in CONNECTION_OPTIONS:
+            options[name] = self.get_option(name)
+            if name in (keywords or {}):
+                origins[name] = "the %s keyword of the lookup" % name
+            elif VARIABLE_PREFIX + name in (variables or {}):
+                origins[name] = "the variable %s%s" % (VARIABLE_PREFIX, name)
         if options["validate_certs"] is None:
             # Not set by keyword or variable: the (inverted) environment variable, else verify.
             try:
@@ -183,4 +222,4 @@ class LookupModule(LookupBase):
             except ValueError as exc:
                 raise AnsibleLookupError(str(exc)) from None
             options["validate_certs"] = True if from_environment is None else from_environment
-        return options
+        return options, origins

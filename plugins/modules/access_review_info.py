@@ -77,10 +77,21 @@ EXAMPLES = r"""
       ansible.builtin.debug:
         msg: "{{ review.rows | selectattr('effective_role', 'equalto', 'Owner') | selectattr('via_team') | map(attribute='actor') | list }}"
 
+    - name: A folder for this quarter's review
+      ansible.builtin.file:
+        path: reviews/2026-q2
+        state: directory
+        mode: "0700"
+
+    - name: Last quarter's review, when there is one
+      ansible.builtin.stat:
+        path: reviews/2026-q1/access_review.csv
+      register: last_quarter
+
     - name: The whole account as CSV and HTML, compared with last quarter's review
       prefect.cloud.access_review_info:
         render: [csv, html]
-        previous_csv: reviews/2026-q1/access_review.csv
+        previous_csv: "{{ 'reviews/2026-q1/access_review.csv' if last_quarter.stat.exists else omit }}"
       register: quarterly
 
     - name: Write the CSV (the value is data; Ansible does not template it)

@@ -35,7 +35,6 @@ options:
         (demoting two of two Owners in one task is refused), so a refusal leaves nothing half-done.
     type: list
     elements: dict
-    version_added: 0.2.0
     suboptions:
       email:
         description: The member's email address (see O(email)).
@@ -61,7 +60,6 @@ options:
       - Check mode lists exactly who would be removed (in C(results) and the diff).
     type: bool
     default: false
-    version_added: 0.2.0
   account_role:
     description:
       - The account role, by name (V(Owner), V(Admin), V(Member), or a custom role) or id.

@@ -73,7 +73,15 @@ EXAMPLES = r"""
   module_defaults:
     group/prefect.cloud.prefect_cloud:
       account: acme
+  vars:
+    key_folder: /etc/ci  # where the key is kept
   tasks:
+    - name: A folder for the key, made before the key is minted (a key that cannot be written is lost)
+      ansible.builtin.file:
+        path: "{{ key_folder }}"
+        state: directory
+        mode: "0700"
+
     - name: Create the key once; later runs leave it alone
       prefect.cloud.api_key:
         name: ci-pipeline
@@ -83,7 +91,7 @@ EXAMPLES = r"""
 
     - name: Store a newly created key, readable only by its owner
       ansible.builtin.copy:
-        dest: /etc/ci/prefect-api-key
+        dest: "{{ key_folder }}/prefect-api-key"
         content: "{{ ci_key.api_key }}"
         mode: "0600"
       when: ci_key.api_key is defined

@@ -8,8 +8,10 @@ module: bot
 short_description: Create, update, rotate and delete Prefect Cloud service accounts (bots)
 version_added: 0.1.0
 description:
-  - Ensures a service account ("bot"), identified by its O(name), exists with the given account role,
+  - Ensures a service account (bot), identified by its O(name), exists with the given account role,
     or does not exist.
+  - Prefect calls these service accounts, this collection bots; the module is also reachable as
+    C(prefect.cloud.service_account), a redirect to this one.
   - A bot's API key is shown by Prefect Cloud only once, when it is minted (when the bot is created
     and when its key is rotated). This module returns such a key as the top-level C(api_key) result of
     the run that minted it, and nowhere else.
@@ -38,7 +40,6 @@ options:
         with what was done.
     type: list
     elements: dict
-    version_added: 0.2.0
     suboptions:
       name:
         description: The bot name (see O(name)).
@@ -151,14 +152,25 @@ seealso:
 """
 
 EXAMPLES = r"""
-- name: Manage service accounts
+- name: Manage service accounts (bots)
   hosts: localhost
   gather_facts: false
   module_defaults:
     group/prefect.cloud.prefect_cloud:
       account: acme
       # api_key comes from the PREFECT_API_KEY environment variable
+  vars:
+    key_folder: /etc/prefect  # where the keys are kept
   tasks:
+    # A key is shown once, when it is minted: every task that may mint one (a creation, a rotation)
+    # registers its result, and the next task keeps the key. The folder is made first, so that no
+    # key is minted that could not be written.
+    - name: A folder for the keys, readable by its owner only
+      ansible.builtin.file:
+        path: "{{ key_folder }}"
+        state: directory
+        mode: "0700"
+
     - name: A deployer bot whose keys live for 90 days
       prefect.cloud.bot:
         name: deployer
@@ -170,7 +182,7 @@ EXAMPLES = r"""
     - name: Keep the key of a new bot (only a run that mints a key returns it)
       ansible.builtin.copy:
         content: "{{ deployer.api_key }}"
-        dest: /etc/prefect/deployer.key
+        dest: "{{ key_folder }}/deployer.key"
         mode: "0600"
       when: deployer.api_key is defined
       no_log: true
@@ -184,16 +196,42 @@ EXAMPLES = r"""
       register: rotation
       no_log: true
 
+    - name: Keep the new key, when one was minted
+      ansible.builtin.copy:
+        content: "{{ rotation.api_key }}"
+        dest: "{{ key_folder }}/deployer.key"
+        mode: "0600"
+      when: rotation.api_key is defined
+      no_log: true
+
     - name: Rotate now, the old key stops working at once
       prefect.cloud.bot:
         name: deployer
         rotate_api_key: true
+      register: rotated_now
       no_log: true
 
-    - name: Make the bot an account Admin
+    - name: Keep the new key at once
+      ansible.builtin.copy:
+        content: "{{ rotated_now.api_key }}"
+        dest: "{{ key_folder }}/deployer.key"
+        mode: "0600"
+      no_log: true
+
+    - name: Make the bot an account Admin (a bot that did not exist yet would be created, with a key)
       prefect.cloud.bot:
         name: deployer
         account_role: Admin
+      register: admin_bot
+      no_log: true
+
+    - name: Keep the key, had the task created the bot
+      ansible.builtin.copy:
+        content: "{{ admin_bot.api_key }}"
+        dest: "{{ key_folder }}/deployer.key"
+        mode: "0600"
+      when: admin_bot.api_key is defined
+      no_log: true
 
     - name: Remove a bot that is no longer used
       prefect.cloud.bot:
@@ -213,10 +251,10 @@ EXAMPLES = r"""
       register: deployers
       no_log: true
 
-    - name: Keep each key minted (api_keys maps bot names to keys)
+    - name: Keep each key minted (api_keys maps bot names to keys; kept even when the task fails part-way)
       ansible.builtin.copy:
         content: "{{ item.value }}"
-        dest: "/etc/prefect/{{ item.key }}.key"
+        dest: "{{ key_folder }}/{{ item.key }}.key"
         mode: "0600"
       loop: "{{ deployers.api_keys | default({}) | dict2items }}"
       loop_control:
@@ -544,8 +582,10 @@ class Bot(Resource):
         """
         try:
             if locks_out:
-                with_new_key = dict(self.params, api_key=self.extra_result["api_key"], account=self.module.account_id)
-                return Connection(with_new_key, warn=self.module.warn).api.call(BOT, "get", id=bot_id)
+                # The same settings as the task's connection, wherever they came from, with the new key.
+                current = self.module.connection
+                with_new_key = dict(current.settings, api_key=self.extra_result["api_key"], account=self.module.account_id)
+                return Connection(with_new_key, warn=self.module.warn, origins=current.origins).api.call(BOT, "get", id=bot_id)
             return self.call("get", id=bot_id)
         except PrefectCloudError as exc:
             self.module.warn(

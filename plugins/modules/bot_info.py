@@ -8,9 +8,10 @@ module: bot_info
 short_description: List Prefect Cloud service accounts (bots) and their API keys
 version_added: 0.1.0
 description:
-  - Returns the service accounts ("bots") of the account, all of them (every page) or those with the
+  - Returns the service accounts (bots) of the account, all of them (every page) or those with the
     given names, each with its account role and the metadata of its API keys (the active key, and the
     previous keys still working during a rotation grace period).
+  - Also reachable as C(prefect.cloud.service_account_info), after Prefect's name for a bot.
   - Key values are never returned (Prefect Cloud shows a key only when it is minted), only their
     masked form.
 author:

@@ -41,7 +41,6 @@ options:
         them; every entry is planned and checked before the first invitation is sent.
     type: list
     elements: dict
-    version_added: 0.2.0
     suboptions:
       email:
         description: The email address of the person to invite (see O(email)).
@@ -66,7 +65,6 @@ options:
       - With an empty O(invitations), every pending account invitation is revoked.
     type: bool
     default: false
-    version_added: 0.2.0
   workspace:
     description:
       - Invite to this workspace (by handle, or by id) instead of to the account as a whole.

@@ -121,6 +121,7 @@ EXAMPLES = r"""
       account: acme
       # api_key comes from the PREFECT_API_KEY environment variable
   tasks:
+    # This play runs in the Berlin office (198.51.100.0/24): every list below still admits it.
     - name: The office and the CI runners may reach Prefect Cloud, nobody else
       prefect.cloud.ip_allowlist:
         entries:
@@ -141,10 +142,10 @@ EXAMPLES = r"""
           - ip_network: 203.0.113.9
             description: CI runner egress
 
-    - name: Keep an entry but stop admitting it for now
+    - name: Keep an entry but stop admitting it for now (not the one this play runs from)
       prefect.cloud.ip_allowlist:
         entries:
-          - ip_network: 198.51.100.0/24
+          - ip_network: 2001:db8:42::/48
             enabled: false
 
     - name: Enforce from a bastion that is deliberately not on the list

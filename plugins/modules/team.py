@@ -118,7 +118,7 @@ EXAMPLES = r"""
           - alice@acme.io
           - bob@acme.io
         bots:
-          - deployer-prod
+          - prod-deployer
 
     - name: Add one more engineer and keep everyone else
       prefect.cloud.team:

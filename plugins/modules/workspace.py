@@ -27,7 +27,6 @@ options:
       - One request reads every listed workspace; every entry is planned and checked before the first write.
     type: list
     elements: dict
-    version_added: 0.2.0
     suboptions:
       handle:
         description: The workspace handle (see O(handle)).

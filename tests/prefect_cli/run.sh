@@ -4,7 +4,8 @@
 # virtual environment (.cache/prefect-cli-venv, reused while the pin and the interpreter stay the
 # same), starts the emulator with its demo seed on a free loopback port, and runs
 # tests/prefect_cli/test_prefect_cli.py, which drives `prefect cloud login`, `workspace ls` and
-# `ip-allowlist ...` against it. Stops the emulator whatever happens.
+# `ip-allowlist ...` against it, and tests/prefect_cli/test_profiles.py, where ansible-playbook runs on
+# nothing but the profiles the CLI wrote. Stops the emulator whatever happens.
 #
 # When the package cannot be installed (no Python 3.11 or 3.12 on the machine, or no package index
 # reachable), it says so and exits 0 without running the test: that is the only reason to skip.
@@ -38,6 +39,7 @@ if [ "$(cat "$venv/.installed" 2>/dev/null || true)" != "$wanted" ]; then
     echo "$wanted" >"$venv/.installed"
 fi
 
+"$top/tools/collection_tree.sh" >/dev/null   # the collection, for test_profiles.py's ansible-playbook
 url=$(PYTHON=$python "$top/tools/emulator.sh" start "" "")
 port=${url##*:}
 trap 'PYTHON=$python "$top/tools/emulator.sh" stop "$port"' EXIT

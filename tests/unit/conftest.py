@@ -108,6 +108,24 @@ class EmulatorServer:
         return entries[-1]["seq"] if entries else 0
 
 
+# Prefect's own settings that the connection reads: a developer's shell or Prefect profile must not steer a test.
+PREFECT_SETTINGS = (
+    "PREFECT_HOME", "PREFECT_PROFILE", "PREFECT_PROFILES_PATH", "PREFECT_CLIENT_MAX_RETRIES", "PREFECT_API_KEY",
+    "PREFECT_API_URL", "PREFECT_CLOUD_API_URL", "PREFECT_CLOUD_ACCOUNT_ID", "PREFECT_API_SSL_CERT_FILE",
+    "PREFECT_API_TLS_INSECURE_SKIP_VERIFY",
+)
+
+
+@pytest.fixture(autouse=True)
+def no_prefect_settings(monkeypatch, tmp_path_factory):
+    """No Prefect setting from the environment, and a Prefect home with no profile, unless a test sets them."""
+    from ansible_collections.prefect.cloud.plugins.module_utils._engine import profiles
+
+    for name in PREFECT_SETTINGS:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(profiles, "DEFAULT_HOME", str(tmp_path_factory.getbasetemp() / "no-prefect-home"))
+
+
 @pytest.fixture(scope="session")
 def emulator_server():
     server = EmulatorServer()

@@ -38,11 +38,15 @@ def module_utils():
     return module, client, connection
 
 
+# Which Prefect profile fills in the rest is no credential: a job's environment has no profile.
+PROFILE_SELECTORS = {"profile", "profile_file"}
+
+
 def option_environment(module_utils):
     """{option: environment variable} of the string connection options every module reads."""
     spec = module_utils[0].common_argument_spec()
     return {name: option["fallback"][1][0] for name, option in spec.items()
-            if option.get("type") == "str" and "fallback" in option}
+            if option.get("type") == "str" and "fallback" in option and name not in PROFILE_SELECTORS}
 
 
 def test_the_injectors_set_what_the_modules_read(module_utils):
@@ -65,7 +69,7 @@ def test_the_fields_are_the_connection_options(module_utils):
 def test_an_empty_optional_field_counts_as_unset(module_utils):
     """AWX injects an empty string for an optional field left empty: the defaults must still apply."""
     _module, _client, _connection = module_utils
-    api_url, account = _connection.connection_settings({"api_url": "", "api_key": "k", "account": ""}, environ={})
+    api_url, account, _origin = _connection.connection_settings({"api_url": "", "api_key": "k", "account": ""}, environ={})
     assert api_url == _client.DEFAULT_API_URL
     assert not account
 

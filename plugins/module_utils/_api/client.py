@@ -8,7 +8,10 @@
 One ``requests.Session`` per module run. This file owns everything that touches
 the wire: URL building, authentication headers, retries with ``Retry-After``,
 pagination of ``/filter`` endpoints and the mapping of HTTP errors to messages
-that name the method and path but never a host, a header, a body or a key.
+that name the method and path but never a header, a body or a key. When the API
+cannot be reached (or answers with something that is not JSON), the message also
+names the base URL and where it was set: a host is not a secret, and a wrong one is
+the usual cause.
 
 It knows no resource: which paths exist, and whether a request is safe to send
 twice, is the resource table's knowledge (``table.py``), handed in by the caller.
@@ -155,8 +158,11 @@ class PrefectCloudClient:
         warn=None,
         sleep=time.sleep,
         clock=time.monotonic,
+        origin=None,
     ):
         self.api_url = api_url.rstrip("/")
+        # Said when the API cannot be reached, so that a wrong base URL shows, with where it was set.
+        self._where = "API base URL %s%s" % (_without_userinfo(self.api_url), ", from " + origin if origin else "")
         # The path part of the base (normally "/api"), used in messages instead of the host.
         self._base_path = re.sub(r"^[a-z]+://[^/]+", "", self.api_url)
         self.timeout = timeout
@@ -236,8 +242,8 @@ class PrefectCloudClient:
                     # certificate will be refused again, so this is not retried.
                     raise CertificateVerifyError(
                         "%s %s: certificate verify failed (%s); set ca_path to the CA bundle that signed the"
-                        " server's certificate, or validate_certs to false for a test endpoint"
-                        % (method, shown_path, self._without_host(refusal)),
+                        " server's certificate, or validate_certs to false for a test endpoint (%s)"
+                        % (method, shown_path, self._without_host(refusal), self._where),
                         method=method,
                         path=shown_path,
                     ) from None
@@ -254,7 +260,7 @@ class PrefectCloudClient:
                 verdict = self._wait_before_retry(attempt, deadline, None, method, shown_path, reason)
                 if verdict is not None:
                     raise APIError(
-                        "%s %s failed: %s (%s)" % (method, shown_path, reason, verdict),
+                        "%s %s failed: %s (%s); %s" % (method, shown_path, reason, verdict, self._where),
                         method=method,
                         path=shown_path,
                     ) from None
@@ -279,7 +285,7 @@ class PrefectCloudClient:
             ok = (200 <= status < 300) if expect is None else status in expect
             if not ok:
                 raise self._http_error(method, shown_path, response)
-            return _decode(response)
+            return _decode(response, self._where)
 
     def get(self, path, **kwargs):
         return self.request("GET", path, **kwargs)
@@ -433,15 +439,22 @@ def _query_value(url, name):
     return values[0] if values else None
 
 
-def _decode(response):
+def _decode(response, where):
     if response.status_code == 204 or not response.content:
         return None
     try:
         return response.json()
     except ValueError:
+        # Often a web page: the base URL is not the API's.
         raise APIError(
-            "%s %s: the response is not JSON" % (response.request.method, re.sub(r"^[a-z]+://[^/]+", "", response.url.split("?")[0]))
+            "%s %s: the response is not JSON, so the base URL may not be the API's (%s)"
+            % (response.request.method, re.sub(r"^[a-z]+://[^/]+", "", response.url.split("?")[0]), where)
         ) from None
+
+
+def _without_userinfo(url):
+    """``url`` without a ``user:password@`` part, which may hold a secret."""
+    return re.sub(r"^([a-z]+://)[^/@]*@", r"\1", url)
 
 
 def _http_date(value):

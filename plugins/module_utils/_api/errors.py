@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 #
 # Private module_utils of prefect.cloud: the interface may change in any release.
-"""The errors a prefect.cloud task can end with. Every message is safe to show: no key, host or header.
+"""The errors a prefect.cloud task can end with. Every message is safe to show: no key or header.
 
 ``PrefectCloudError`` is the base the module runner catches. Below it:
 

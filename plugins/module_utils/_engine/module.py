@@ -38,6 +38,19 @@ def _validate_certs_fallback():
     return value
 
 
+class _TaskModule(AnsibleModule):
+    """``AnsibleModule`` that remembers the options the task gave (``given``), before defaults fill in the rest."""
+
+    def _load_params(self):
+        super()._load_params()
+        self.given = frozenset(self.params)
+
+
+def connection_origins(given):
+    """Where each connection option the task set came from: the task or module_defaults (a module cannot tell which)."""
+    return {name: "the %s option (task or module_defaults)" % name for name in CONNECTION_OPTIONS if name in given}
+
+
 def common_argument_spec():
     """The connection options every module takes."""
     spec = {}
@@ -56,17 +69,19 @@ class PrefectCloudModule:
     def __init__(self, argument_spec, supports_check_mode=True, **kwargs):
         spec = common_argument_spec()
         spec.update(argument_spec)
-        self.ansible = AnsibleModule(argument_spec=spec, supports_check_mode=supports_check_mode, **kwargs)
+        self.ansible = _TaskModule(argument_spec=spec, supports_check_mode=supports_check_mode, **kwargs)
         if not HAS_REQUESTS:
             self.ansible.fail_json(msg=missing_required_lib("requests"), exception=str(REQUESTS_IMPORT_ERROR))
         self.params = self.ansible.params
         self.warnings = []
         try:
-            self.connection = Connection(self.params, warn=self.warn)
+            given = getattr(self.ansible, "given", None)
+            self.connection = Connection(self.params, warn=self.warn, origins=None if given is None else connection_origins(given))
         except ValueError as exc:
             self.fail(str(exc))
-        # Modules read the key as it is sent (surrounding whitespace removed), masked like the option.
-        self.ansible.no_log_values.add(self.params["api_key"])
+        # The key as it is sent (surrounding whitespace removed), from the option, the environment or
+        # a Prefect profile, is masked like the option.
+        self.ansible.no_log_values.add(self.connection.api_key)
 
     # -- facts -----------------------------------------------------------
 

@@ -7,11 +7,42 @@ import argparse
 import sys
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import uvicorn
 import yaml
 
 from . import DEMO_SEED, create_app
+from .store import Store
+
+
+def describe_people(store: Store, account_id: UUID, seed: dict[str, Any]) -> list[str]:
+    """Who is in the account, with account roles and the seeded keys, its teams and workspaces:
+    enough to write a declaration against the emulator without reading its seed."""
+    keys = {u["email"].lower(): u["api_key"] for u in seed.get("users", []) if u.get("api_key")}
+    roles = {rec.id: rec.name for rec in store.account_roles.values()}
+    users, bots = [], []
+    for membership in store.memberships.values():
+        if membership.account_id != account_id:
+            continue
+        role = roles.get(membership.account_role_id, "?") + ("" if membership.active else ", inactive")
+        if membership.user_id is not None:
+            email = store.users[membership.user_id].email
+            users.append((email, role, keys.get(email.lower(), "(no key)")))
+        elif membership.bot_id is not None:
+            bots.append((store.bots[membership.bot_id].name, role))
+    names = {rec.actor_id: rec.email for rec in store.users.values()}
+    names.update({rec.actor_id: rec.name for rec in store.bots.values()})
+    lines = ["  users (email, account role, API key):"]
+    width = max((len(email) for email, _role, _key in users), default=0)
+    lines += [f"    {email:<{width}}  {role:<7}  {key}" for email, role, key in sorted(users)] or ["    none"]
+    lines.append("  bots (name, account role): " + (", ".join(f"{name} {role}" for name, role in sorted(bots)) or "none"))
+    teams = sorted((t for t in store.teams.values() if t.account_id == account_id), key=lambda t: t.name)
+    lines.append("  teams: " + ("; ".join(
+        f"{t.name} ({', '.join(sorted(names.get(a, '?') for a in t.member_actor_ids)) or 'no members'})" for t in teams) or "none"))
+    handles = sorted(w.handle for w in store.workspaces.values() if w.account_id == account_id)
+    lines.append("  workspaces: " + (", ".join(handles) or "none"))
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -42,6 +73,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  PREFECT_API_URL={scheme}://{host}:{args.port}/api/accounts/{account.id}/workspaces/<workspace id>", flush=True)
     if owner_key:
         print(f"  owner key {owner_key}", flush=True)
+    for line in describe_people(store, account.id, seed):
+        print(line, flush=True)
     objects = store.objects
     for ws in store.workspaces.values():
         tables = {"work pool": objects.work_pools, "deployment": objects.deployments, "block": objects.block_documents}

@@ -3,7 +3,7 @@
 Kept apart from the routes because the authentication layer applies them to
 every account-scoped request once an account enforces its allowlist.
 
-EMULATOR ASSUMPTION: an allowlist restricts access only while it holds at
+EMULATOR ASSUMPTION (ip-allowlist-my-access): an allowlist restricts access only while it holds at
 least one *enabled* entry. The official CLI documents that enforcement with an
 empty list restricts nothing ("if the allowlist is non-empty, then access ...
 will be restricted"); a list whose entries are all disabled is treated the
@@ -63,7 +63,10 @@ def admits(entries: Iterable[Entry], address: IPAddress | None) -> bool:
 
 
 def record_seen(entries: Iterable[Entry], address: IPAddress | None, now: datetime) -> None:
-    """Stamps `last_seen` on every entry whose network holds `address` (enabled or not)."""
+    """Stamps `last_seen` on every entry whose network holds `address` (enabled or not).
+
+    EMULATOR ASSUMPTION (ip-allowlist-last-seen)
+    """
     for entry in entries:
         if contains(entry.ip_network, address):
             entry.last_seen = now

@@ -13,8 +13,8 @@ workspace already has). After the route succeeded, the app's middleware calls `c
 the response body before that body reaches the client, so a client that reads the events
 right after its write sees them. A write that fails emits nothing.
 
-EMULATOR ASSUMPTIONS (the real event bodies are not published; the names, the resource id
-pattern and the related resources are):
+EMULATOR ASSUMPTION (audit-event-resource-names, audit-no-event-for-no-change): the real event
+bodies are not published; the names, the resource id pattern and the related resources are.
 - The actor is `prefect-cloud.actor.{actor_id}` with `prefect.resource.name` (a user's full
   name, a bot's name), and for users `prefect-cloud.email` and `prefect-cloud.handle`, as
   Prefect's own event fixtures show. The account and workspace carry their handle as name.

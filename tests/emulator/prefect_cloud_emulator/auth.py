@@ -59,6 +59,7 @@ class Caller:
             raise HTTPException(403, "Your account membership is not active.")
         self._pass_ip_allowlist(account)
         if permission and permission not in self.permissions(account_id):
+            # EMULATOR ASSUMPTION (missing-permission-403): the status and the wording.
             raise HTTPException(403, f"Missing account permission: {permission}")
         return account
 
@@ -71,6 +72,7 @@ class Caller:
 
     # ---- workspace level -----------------------------------------------------------
     def scopes(self, workspace: WorkspaceRec) -> set[str]:
+        # EMULATOR ASSUMPTION (admin-implicit-owner-scopes, workspace-scopes-from-access-rows)
         store = self.store
         if catalogue.IMPLICIT_WORKSPACE_OWNER_PERMISSION in self.permissions(workspace.account_id):
             return set(catalogue.WORKSPACE_SCOPES)
@@ -102,7 +104,7 @@ class Caller:
         if workspace is None or workspace.account_id != account_id:
             raise HTTPException(404, "Workspace not found.")
         held = self.scopes(workspace)
-        if not held:
+        if not held:  # EMULATOR ASSUMPTION (no-scope-workspace-hidden)
             raise HTTPException(404, "Workspace not found.")
         missing = [s for s in scopes if s not in held]
         if missing:
@@ -136,9 +138,12 @@ async def get_caller(request: Request) -> Caller:
     # parameter so that it does not show up in the generated OpenAPI (the
     # official document declares no auth parameters either).
     host = request.client.host if request.client else None
+    pretended = request.app.state.emulator.options.client_address
+    if pretended is not None:
+        host = str(pretended)
     caller = resolve_caller(get_store(request), request.headers.get("authorization"), host)
     if caller.bot is not None and request.url.path.startswith("/api/me/") and request.app.state.emulator.options.refuse_me_for_bots:
-        # EMULATOR ASSUMPTION (a switch, off by default): what the real /me/ endpoints answer
+        # EMULATOR ASSUMPTION (me-with-bot-key), a switch, off by default: what the real /me/ endpoints answer
         # for a service-account key is not documented; this is the strictest plausible answer.
         raise HTTPException(403, SERVICE_ACCOUNT_ME_REFUSED)
     return caller

@@ -1,10 +1,11 @@
 """Built-in, account-independent data: account permissions, account roles,
 the workspace scope catalogue and the built-in workspace roles.
 
-Everything marked EMULATOR ASSUMPTION is not published by Prefect: the real
+Every emulator assumption marked below is not published by Prefect: the real
 permission and scope sets of the built-in roles, and the `includes_scopes`
-hierarchy, are unknown. The sets below follow the role descriptions in the
-Prefect docs (see the wire-format reference §4) closely enough for tests.
+hierarchy, are unknown. The sets below follow the roles' descriptions in
+Prefect's documentation closely enough for tests. The ids in parentheses are
+those of the emulator README, which the smoke run reports on.
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ WORKSPACE_SCOPES: tuple[str, ...] = (
 _VERBS = ("see", "run", "write", "manage")
 _VERB_TITLES = {"see": "See", "run": "Run", "write": "Create and edit", "manage": "Manage"}
 
-# EMULATOR ASSUMPTION: extra edges of the scope hierarchy that the
+# EMULATOR ASSUMPTION (scope-hierarchy): extra edges of the scope hierarchy that the
 # "verb_noun" naming pattern does not give by itself.
 _EXTRA_INCLUDES: dict[str, tuple[str, ...]] = {
     "manage_blocks": ("see_secret_blocks",),
@@ -77,7 +78,7 @@ def _split(scope: str) -> tuple[str, str]:
 
 
 def _direct_includes(scope: str) -> list[str]:
-    """EMULATOR ASSUMPTION: manage_X includes write_X, run_X and see_X;
+    """EMULATOR ASSUMPTION (scope-hierarchy): manage_X includes write_X, run_X and see_X;
     write_X and run_X include see_X. A scope also lists itself, as in the
     example of the official document."""
     verb, noun = _split(scope)
@@ -133,7 +134,8 @@ def scope_catalogue() -> list[dict[str, object]]:
 
 
 # --- built-in account roles (account_id null, is_system_role true) ---------
-# Fixed ids so that seeds, state files and tests agree across restarts.
+# EMULATOR ASSUMPTION (builtin-roles): the names of the built-in roles. Fixed ids so
+# that seeds, state files and tests agree across restarts.
 ACCOUNT_ROLE_IDS: dict[str, UUID] = {
     "Owner": UUID("a0000000-0000-4000-8000-000000000001"),
     "Admin": UUID("a0000000-0000-4000-8000-000000000002"),
@@ -141,7 +143,7 @@ ACCOUNT_ROLE_IDS: dict[str, UUID] = {
     "Collaborator": UUID("a0000000-0000-4000-8000-000000000004"),
 }
 
-# EMULATOR ASSUMPTION: permission sets of the built-in account roles.
+# EMULATOR ASSUMPTION (builtin-role-permissions): permission sets of the built-in account roles.
 _ADMIN_EXCLUDED = {"bypass:sso", "delete:account", "update:billing"}
 ACCOUNT_ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "Owner": ACCOUNT_PERMISSIONS,
@@ -153,8 +155,9 @@ ACCOUNT_ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "Collaborator": ("read:account", "read:workspace", "read:workspace_role"),
 }  # fmt: skip
 
-# Holding this permission gives implicit Owner scopes in every workspace of
-# the account (the docs say so for the Owner and Admin account roles).
+# EMULATOR ASSUMPTION (admin-implicit-owner-scopes): holding this permission gives implicit
+# Owner scopes in every workspace of the account (the docs say so for the Owner and Admin
+# account roles; that it is this permission is assumed).
 IMPLICIT_WORKSPACE_OWNER_PERMISSION = "administrate:workspace"
 
 # --- built-in workspace roles (account_id null) ----------------------------
@@ -181,7 +184,7 @@ _WORKER = [
     "run_flows", "run_tasks",
 ]  # fmt: skip
 
-# EMULATOR ASSUMPTION: scope sets of the built-in workspace roles.
+# EMULATOR ASSUMPTION (builtin-role-scopes): scope sets of the built-in workspace roles.
 WORKSPACE_ROLE_SCOPES: dict[str, list[str]] = {
     "Owner": list(WORKSPACE_SCOPES),
     "Developer": expand_scopes(_DEVELOPER),

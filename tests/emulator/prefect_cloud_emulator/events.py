@@ -5,7 +5,8 @@ What each admin write emits is `audit.py`'s business; this file keeps the events
 answers queries about them the way the official document describes the routes
 (`POST .../events/filter`, `GET .../events/filter/next`, `POST .../events/count-by/{countable}`).
 
-EMULATOR ASSUMPTIONS (the document gives the shapes, not every rule):
+EMULATOR ASSUMPTION (audit-events-default-window, audit-events-retention, audit-events-filter-matching,
+audit-events-paging): the document gives the shapes, not every rule.
 - An `occurred` bound that is not sent means the last day (`since`: now - 1 day, `until`: now),
   as Prefect's own event filter defaults; a client that wants more sends `since`.
 - Events older than the account's `audit_log_retention_days` are gone: never returned,
@@ -38,7 +39,7 @@ RESOURCE_ID = "prefect.resource.id"
 RESOURCE_NAME = "prefect.resource.name"
 RESOURCE_ROLE = "prefect.resource.role"
 DEFAULT_WINDOW = timedelta(days=1)
-# EMULATOR ASSUMPTION: a time histogram of more buckets than this is refused (422).
+# EMULATOR ASSUMPTION (audit-events-time-buckets): a time histogram of more buckets than this is refused (422).
 MAX_TIME_BUCKETS = 1000
 TIME_UNITS = {
     TimeUnit.week: timedelta(weeks=1),

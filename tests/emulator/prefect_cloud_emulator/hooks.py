@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Body, HTTPException, Request
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import BaseModel, ConfigDict, Field, IPvAnyAddress, PrivateAttr
 
 from . import audit
 from .auth import Caller
@@ -48,6 +48,9 @@ class EmulatorOptions(BaseModel):
     # Refuse every /api/me/... request made with a service-account (bot) key, with a 403:
     # one of the answers the real service may give to a bot key (the official document is silent).
     refuse_me_for_bots: bool = False
+    # The requester's address as the account's IP allowlist sees it, instead of the connection's
+    # peer (127.0.0.1): a play can be run "from" the office network or a CI runner's egress.
+    client_address: IPvAnyAddress | None = None
 
 
 class AcceptBody(BaseModel):
@@ -104,23 +107,30 @@ async def clear_faults(request: Request) -> None:
 
 @router.get("/options")
 async def read_options(request: Request) -> dict[str, Any]:
-    return _emulator(request).options.model_dump()
+    return _emulator(request).options.model_dump(mode="json")
 
 
 @router.patch("/options")
 async def update_options(request: Request, body: dict[str, Any] = Body(...)) -> dict[str, Any]:
     emulator = _emulator(request)
     try:
-        emulator.options = EmulatorOptions.model_validate({**emulator.options.model_dump(), **body})
+        emulator.options = EmulatorOptions.model_validate({**emulator.options.model_dump(mode="json"), **body})
     except ValueError as exc:  # pydantic's ValidationError is a ValueError
         raise HTTPException(422, f"invalid options: {exc}") from exc
-    return emulator.options.model_dump()
+    return emulator.options.model_dump(mode="json")
 
 
 @router.get("/seed")
 async def read_seed(request: Request) -> dict[str, Any]:
     """The seed a reset goes back to, so a test can reset to a variant and then back."""
     return _emulator(request).seed
+
+
+@router.get("/state")
+async def read_state(request: Request) -> dict[str, Any]:
+    """The whole state, as ``--state FILE`` saves it (key hashes, never keys): a test compares two
+    of these to prove that a run left the account as it found it."""
+    return _emulator(request).store.snapshot()
 
 
 @router.post("/reset", status_code=204)

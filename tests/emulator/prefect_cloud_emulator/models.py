@@ -35,14 +35,14 @@ EmailStr = Annotated[str, AfterValidator(_check_email), WithJsonSchema({"type": 
 # not JSON-schema keywords, so the emulator's /openapi.json still matches the official one.
 #
 # DOCUMENTED: account handles hold "only lowercase letters, numbers, and dashes"
-# (AccountUpdate.handle). EMULATOR ASSUMPTION: workspace handles follow the same rule
+# (AccountUpdate.handle). EMULATOR ASSUMPTION (input-rules): workspace handles follow the same rule
 # (the document only says "a unique handle"; the UI and the issue tracker say the same).
 _HANDLE_RE = re.compile(r"^[a-z0-9-]+$")
-# EMULATOR ASSUMPTION: SSO domains are DNS names (labels of letters, digits and inner dashes,
+# EMULATOR ASSUMPTION (input-rules): SSO domains are DNS names (labels of letters, digits and inner dashes,
 # at least one dot); the document types them as plain strings.
 _DOMAIN_RE = re.compile(r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$", re.IGNORECASE)
 # DOCUMENTED (in words): the account link is "an external url, e.g. https://prefect.io/".
-# EMULATOR ASSUMPTION: http(s) with a host; an empty string clears it.
+# EMULATOR ASSUMPTION (input-rules): http(s) with a host; an empty string clears it.
 _URL_RE = re.compile(r"^https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?$", re.IGNORECASE)
 
 

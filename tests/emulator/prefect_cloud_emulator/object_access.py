@@ -8,7 +8,8 @@ object (``manage``, ``run``, ``view``; blocks have no ``run``), a caller holds t
   team the caller is in, on that level or a higher one (``manage`` includes ``run`` and
   ``view``) - or the object has no ACL at all.
 
-EMULATOR ASSUMPTIONS (see the README): the level scopes below; a caller holding the
+EMULATOR ASSUMPTION (object-acl-narrows-role, object-acl-manage-acls-keeps-all,
+object-acl-deployment-follows-pool): the level scopes below; a caller holding the
 workspace scope ``manage_acls`` (the workspace Owner role, and account Owners and Admins, who
 hold every scope) keeps every level whatever the ACL says; a deployment that runs on a work
 pool whose ACL restricts anything follows the pool's ACL instead of its own.
@@ -76,7 +77,7 @@ def require_manage(caller: Caller, scopes: set[str], kind: str, rec: Any) -> Non
 # ---- reading an ACL ---------------------------------------------------------------------------
 def _actor_entry(store: Store, ident: str) -> dict[str, Any] | None:
     if ident == EVERYONE:
-        # EMULATOR ASSUMPTION: how the "*" entry names itself.
+        # EMULATOR ASSUMPTION (object-acl-default-everyone): how the "*" entry names itself.
         return {"id": EVERYONE, "name": EVERYONE, "email": None, "type": EVERYONE}
     actor_id = UUID(ident)
     user_id = store.user_by_actor.get(actor_id)
@@ -106,7 +107,7 @@ def render(store: Store, kind: str, access: ObjectAccess | None) -> dict[str, li
 def replacement(store: Store, account_id: UUID, kind: str, body: Any) -> ObjectAccess:
     """The ACL a ``PUT .../access`` body asks for, each id checked against the account.
 
-    EMULATOR ASSUMPTION: an actor id that is not a user or a bot of the account, or a team id
+    EMULATOR ASSUMPTION (object-acl-unknown-actor-404): an actor id that is not a user or a bot of the account, or a team id
     that is not a team of the account, is a 404 naming it, and nothing is changed.
     """
     access = ObjectAccess()

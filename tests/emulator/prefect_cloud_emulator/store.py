@@ -217,13 +217,18 @@ SNAPSHOT_ADAPTER = TypeAdapter(Snapshot)
 
 
 class Conflict(Exception):
-    """A uniqueness violation; the routes turn it into a 409."""
+    """A uniqueness violation; the routes turn it into a 409.
+
+    EMULATOR ASSUMPTION (duplicate-workspace-handle-409, duplicate-team-name-409,
+    duplicate-bot-name-409, duplicate-workspace-role-name-409, duplicate-account-handle-409,
+    duplicate-user-email-409): which names are unique, and that a clash is a 409.
+    """
 
 
 class LastOwner(Exception):
     """A change that would leave an account without an active Owner; the app answers 422.
 
-    EMULATOR ASSUMPTION: the official document declares no such error. 422 with a string
+    EMULATOR ASSUMPTION (last-owner-422): the official document declares no such error. 422 with a string
     ``detail`` is what the API answers for its other lock-out guard (an IP allowlist
     that would shut the caller out, docs/reference "Business-rule rejection"), so the
     same shape is used here rather than a 409, which the API uses for uniqueness.
@@ -618,7 +623,8 @@ class Store:
 
     def drop_collaborator_if_unused(self, account_id: UUID, actor_id: UUID) -> None:
         """A `Collaborator` membership exists only through workspace access:
-        it goes when the actor's last access row in the account goes."""
+        it goes when the actor's last access row in the account goes
+        (EMULATOR ASSUMPTION (collaborator-last-access-removes-membership))."""
         membership = self.membership_of(account_id, actor_id)
         if membership is None or membership.account_role_id != catalogue.ACCOUNT_ROLE_IDS["Collaborator"]:
             return

@@ -19,7 +19,7 @@ from .store import (
     WorkspaceRoleRec,
 )
 
-# EMULATOR ASSUMPTION: plan limits of the emulated account.
+# EMULATOR ASSUMPTION (plan-limits): plan limits of the emulated account.
 ACCOUNT_LIMITS: dict[str, Any] = {
     "max_deployments_per_workspace": None,
     "work_pool_limit": None,

@@ -87,7 +87,8 @@ def test_me_answers_bot_keys_by_default(emu):
 
 def test_the_switch_refuses_every_me_request_from_a_bot_key(emu):
     bot = _bot_client(emu)
-    assert expect(emu.hooks.patch("/_emulator/options", json={"refuse_me_for_bots": True}), 200) == {"refuse_me_for_bots": True}
+    switched = expect(emu.hooks.patch("/_emulator/options", json={"refuse_me_for_bots": True}), 200)
+    assert switched == {"refuse_me_for_bots": True, "client_address": None}
     for path in ("/api/me/", "/api/me/accounts", f"/api/me/accounts/{es.ACCOUNT_ID}/permissions", "/api/me/workspaces"):
         body = assert_detail_string(bot.get(path), 403)
         assert "service accounts" in body["detail"]
@@ -96,7 +97,7 @@ def test_the_switch_refuses_every_me_request_from_a_bot_key(emu):
     expect(bot.post(f"{ACCT}/workspaces/filter", json={}), 200)
     # A reset goes back to the seed's options (off here).
     emu.reset()
-    assert expect(emu.hooks.get("/_emulator/options"), 200) == {"refuse_me_for_bots": False}
+    assert expect(emu.hooks.get("/_emulator/options"), 200) == {"refuse_me_for_bots": False, "client_address": None}
 
 
 def test_the_switch_can_come_from_the_seed(emu):
@@ -104,7 +105,7 @@ def test_the_switch_can_come_from_the_seed(emu):
     try:
         assert_detail_string(_bot_client(emu).get("/api/me/"), 403)
         emu.reset()  # a plain reset keeps the current seed, and so its options
-        assert expect(emu.hooks.get("/_emulator/options"), 200) == {"refuse_me_for_bots": True}
+        assert expect(emu.hooks.get("/_emulator/options"), 200) == {"refuse_me_for_bots": True, "client_address": None}
     finally:
         emu.reset(es.TEST_SEED)
 

@@ -223,6 +223,23 @@ def test_allowlist_entries_need_the_feature():
         es.make_app(seed)
 
 
+def test_state_hook_returns_the_whole_state_without_keys(emu):
+    before = expect(emu.hooks.get("/_emulator/state"), 200)
+    assert [a["handle"] for a in before["accounts"]] == [es.TEST_SEED["account"]["handle"]]
+    bot_key = emu.create_bot("state-bot")["api_key"]["key"]
+    after = expect(emu.hooks.get("/_emulator/state"), 200)
+    assert [b["name"] for b in after["bots"]] == ["state-bot"]
+    assert len(after["api_keys"]) == len(before["api_keys"]) + 1
+    assert bot_key not in json.dumps(after), "the state holds key hashes, never keys"
+    bot_id = after["bots"][0]["id"]
+    expect(emu.owner.delete(f"{ACCT}/bots/{bot_id}"), 204)
+    final = expect(emu.hooks.get("/_emulator/state"), 200)
+    # The audit trail keeps what happened (the bot's creation and deletion); the rest is as it was.
+    assert [e["event"] for e in final["events"][len(before["events"]):]] == [
+        "prefect-cloud.service-account.created", "prefect-cloud.service-account.deleted"]
+    assert dict(final, events=None) == dict(before, events=None)
+
+
 def test_clock_hook_moves_time_forward(emu):
     t0 = emu.server_now()
     emu.advance_clock(86400)

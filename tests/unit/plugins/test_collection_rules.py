@@ -30,6 +30,20 @@ def test_every_module_is_in_the_action_group_and_nothing_else():
     assert set(group) == {p.stem for p in MODULES}
 
 
+def test_prefects_names_redirect_to_the_modules():
+    """"Service account" is what Prefect calls a bot: both names reach one module, in the action group."""
+    runtime = yaml.safe_load((ROOT / "meta" / "runtime.yml").read_text(encoding="utf-8"))
+    routes = runtime["plugin_routing"]["modules"]
+    assert {name: route["redirect"] for name, route in routes.items()} == {
+        "service_account": "prefect.cloud.bot",
+        "service_account_info": "prefect.cloud.bot_info",
+    }
+    modules = {p.stem for p in MODULES}
+    for name, route in routes.items():
+        assert name not in modules, "a redirect must not shadow a module file"
+        assert route["redirect"].split(".")[-1] in runtime["action_groups"]["prefect_cloud"]
+
+
 @pytest.mark.parametrize("path", MODULES, ids=lambda p: p.stem)
 def test_module_documentation(path):
     docs = module_docs(path)

@@ -156,3 +156,64 @@ def test_links_point_to_the_project():
     urls = [link["url"] for link in links["extra_links"]]
     urls += [forum["url"] for forum in links.get("communication", {}).get("forums", [])]
     assert urls and all(url.startswith("https://") for url in urls)
+
+
+# --- version_added: nothing is newer than the collection's own version ------------------------------
+
+
+def version_tuple(text):
+    """``0.1.0`` as ``(0, 1, 0)`` (release versions only: the collection has no pre-releases)."""
+    return tuple(int(part) for part in str(text).split("."))
+
+
+def documented_blocks():
+    """(where, parsed block) of every plugin's DOCUMENTATION and RETURN, the doc fragments' and the role's argument specs."""
+    sources = list(PLUGINS) + sorted((ROOT / "plugins" / "doc_fragments").glob("*.py"))
+    for path in sources:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and getattr(node.targets[0], "id", None) in (
+                "DOCUMENTATION",
+                "RETURN",
+            ):
+                yield "%s %s" % (path.relative_to(ROOT), node.targets[0].id), yaml.safe_load(node.value.value)
+    for path in sorted(ROOT.glob("roles/*/meta/argument_specs.yml")):
+        yield str(path.relative_to(ROOT)), yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def versions_added(value, where):
+    """(dotted place, version) of every ``version_added`` in a parsed documentation block."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "version_added":
+                yield where, item
+            else:
+                yield from versions_added(item, "%s.%s" % (where, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from versions_added(item, "%s[%d]" % (where, index))
+
+
+def test_the_walk_finds_versions_in_options_suboptions_and_return_values():
+    block = yaml.safe_load(
+        """
+        version_added: 0.1.0
+        options:
+          bots: {version_added: 0.2.0, suboptions: {name: {version_added: 0.3.0}}}
+        """
+    )
+    assert list(versions_added(block, "bot")) == [
+        ("bot", "0.1.0"), ("bot.options.bots", "0.2.0"), ("bot.options.bots.suboptions.name", "0.3.0"),
+    ]
+
+
+def test_nothing_is_documented_as_added_after_the_collections_version():
+    """A ``version_added`` newer than galaxy.yml's version names a release that does not exist yet.
+
+    Everything not yet released was added in the coming release, the version galaxy.yml holds.
+    """
+    current = yaml.safe_load((ROOT / "galaxy.yml").read_text(encoding="utf-8"))["version"]
+    found = [(where, version) for name, block in documented_blocks() for where, version in versions_added(block, name)]
+    assert len(found) > len(PLUGINS), "the walk found too few version_added to be right"
+    newer = ["%s: %s" % (where, version) for where, version in found if version_tuple(version) > version_tuple(current)]
+    assert newer == [], "version_added newer than galaxy.yml's %s:\n%s" % (current, "\n".join(newer))

@@ -84,7 +84,8 @@ async def upsert_workspace_user_access(
     rows = []
     for item in items:
         user = store.users[item.user_id]
-        # A user outside the account joins it as a Collaborator.
+        # EMULATOR ASSUMPTION (outside-user-becomes-collaborator): a user outside the account
+        # joins it as a Collaborator.
         store.add_membership(account_id, user.actor_id, ACCOUNT_ROLE_IDS["Collaborator"], user_id=user.id)
         rows.append(views.user_access(store, store.upsert_access(ws.id, "user", user.id, item.workspace_role_id)))
     return rows if isinstance(workspace_user_accesses, list) else rows[0]

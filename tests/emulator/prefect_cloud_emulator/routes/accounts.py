@@ -1,6 +1,7 @@
 """The account itself, its settings and domains, account roles, the
 permission and scope catalogues, and the secondary account endpoints
-(usage, image, SSO, rate limits), which return plausible empty data."""
+(usage, image, SSO, rate limits), which return plausible empty data
+(EMULATOR ASSUMPTION (secondary-endpoints-empty))."""
 
 from __future__ import annotations
 
@@ -60,7 +61,10 @@ IP_ALLOWLIST_SETTING = "enforce_ip_allowlist"
 def settings_view(rec: AccountRec) -> dict[str, Any]:
     """The account settings with their defaults; an account without the IP
     allowlist feature has no `enforce_ip_allowlist` (the official CLI reads its
-    absence as "not available for this account")."""
+    absence as "not available for this account").
+
+    EMULATOR ASSUMPTION (ip-allowlist-plan-feature)
+    """
     settings = AccountSettings.model_validate(rec.settings).model_dump(mode="json")
     if not rec.ip_allowlist_available:
         del settings[IP_ALLOWLIST_SETTING]
@@ -356,7 +360,7 @@ def _account_role(caller: Caller, account_id: UUID, role_id: UUID, permission: s
 
 
 def _writable(role: AccountRoleRec) -> AccountRoleRec:
-    if role.is_system_role:
+    if role.is_system_role:  # EMULATOR ASSUMPTION (builtin-role-immutable)
         raise HTTPException(403, f"The built-in account role {role.name!r} cannot be modified.")
     return role
 
@@ -400,6 +404,7 @@ async def update_account_role(account_id: UUID, id: UUID, account_role: AccountR
 async def delete_account_role(account_id: UUID, id: UUID, caller: Caller = CallerDep) -> Response:  # noqa: A002
     role = _writable(_account_role(caller, account_id, id, "delete:account_role"))
     if any(m.account_role_id == role.id for m in caller.store.memberships.values()):
+        # EMULATOR ASSUMPTION (account-role-in-use-409)
         raise HTTPException(409, "The account role is still assigned to members.")
     del caller.store.account_roles[role.id]
     return Response(status_code=204)

@@ -2,7 +2,8 @@
 
 The plaintext key is returned only by create and rotate. A rotation with
 `old_key_expires_in_seconds` > 0 keeps the old key working for that long
-(it is listed in `rotating_keys`); 0 or null deletes it at once.
+(it is listed in `rotating_keys`); 0 or null deletes it at once (EMULATOR
+ASSUMPTION (rotation-grace-keeps-old-key, rotation-without-grace-deletes-old-key)).
 """
 
 from __future__ import annotations
@@ -149,6 +150,6 @@ async def delete_bot_api_key(account_id: UUID, id: UUID, api_key_id: UUID, calle
     if key is None or key.owner_id != rec.id:
         not_found("API key")
     if not key.rotating:
-        # EMULATOR CHOICE: a bot always keeps one active key; rotate instead.
+        # EMULATOR ASSUMPTION (active-bot-key-undeletable): a bot always keeps one active key; rotate instead.
         raise HTTPException(422, "The active API key cannot be deleted; rotate it instead.")
     store.delete_key(key)

@@ -16,7 +16,7 @@ OFFSET = Body(0, ge=0)
 A = "/accounts/{account_id}"  # relative to the routers' "/api" prefix
 W = A + "/workspaces/{workspace_id}"
 
-# EMULATOR ASSUMPTION: what Prefect Cloud answers (403) when an account without
+# EMULATOR ASSUMPTION (ip-allowlist-plan-feature): what Prefect Cloud answers (403) when an account without
 # the IP allowlist feature uses it; the wording follows the official CLI's.
 IP_ALLOWLIST_UNAVAILABLE = "IP allowlisting is not available for this account."
 
@@ -43,5 +43,6 @@ def not_found(what: str) -> NoReturn:
 
 
 def require_future(caller: Caller, when: datetime | None, field: str) -> None:
+    # EMULATOR ASSUMPTION (past-key-expiration-422)
     if when is not None and when <= caller.store.now():
         raise HTTPException(422, f"{field} must be in the future.")

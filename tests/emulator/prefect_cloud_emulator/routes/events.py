@@ -1,6 +1,6 @@
 """The account event feed: query, page, count (`events.py` holds the rules).
 
-EMULATOR ASSUMPTION: the official document names no permission for these routes; the account
+EMULATOR ASSUMPTION (audit-events-read-permission): the official document names no permission for these routes; the account
 permission `read:audit_event` (held by Owner and Admin) is required, and a caller without it
 gets a 403 like any other missing permission.
 """

@@ -3,7 +3,8 @@
 A new invitation revokes the earlier PENDING ones for the same email in the
 same account (or workspace). Invitations expire after INVITATION_TTL; an
 expired one keeps status PENDING with `expiration` in the past (EMULATOR
-CHOICE: the real behaviour is undocumented) and can no longer be accepted.
+ASSUMPTION (invitation-expiry): the real behaviour is undocumented) and can no
+longer be accepted.
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ def _invitation(caller: Caller, account_id: UUID, workspace_id: UUID | None, inv
 
 
 def _revoke(caller: Caller, inv: InvitationRec) -> None:
-    if inv.status not in ("PENDING", "REVOKED"):
+    if inv.status not in ("PENDING", "REVOKED"):  # EMULATOR ASSUMPTION (settled-invitation-revoke-409)
         raise HTTPException(409, f"The invitation is {inv.status}; only a pending invitation can be revoked.")
     inv.status = "REVOKED"
     inv.updated = caller.store.now()
@@ -127,7 +128,7 @@ async def create_workspace_invitation(
 ) -> dict[str, Any]:
     ws = caller.workspace(account_id, workspace_id, "manage_workspace_users", permission="create:workspace_invitation")
     store = caller.store
-    # EMULATOR ASSUMPTION: the invitee joins the account as a Collaborator and
+    # EMULATOR ASSUMPTION (workspace-invitation-roles): the invitee joins the account as a Collaborator and
     # the workspace with its default role (Viewer when none is set).
     rec = store.add_invitation(
         account_id=account_id,
@@ -192,7 +193,7 @@ def _own_invitation(caller: Caller, invitation_id: UUID) -> InvitationRec:
     return inv
 
 
-# EMULATOR CHOICE: invite codes are never issued, so any `invite_code` is accepted;
+# EMULATOR ASSUMPTION (invite-code-not-checked): invite codes are never issued, so any `invite_code` is accepted;
 # the caller must be the invited user (matched by email).
 @router.post("/invitations/{id}/accept", status_code=204)
 async def accept_invitation(id: UUID, invite_code: str = QueryParam(), caller: Caller = CallerDep) -> Response:  # noqa: A002

@@ -27,6 +27,7 @@ IP_ALLOWLIST = A + "/ip_allowlist"
 
 
 def _account(caller: Caller, account_id: UUID, permission: str) -> AccountRec:
+    # EMULATOR ASSUMPTION (ip-allowlist-permissions): the permission names, held by Owner and Admin.
     rec = caller.account(account_id, permission)
     if not rec.ip_allowlist_available:
         raise HTTPException(403, IP_ALLOWLIST_UNAVAILABLE)
@@ -54,7 +55,10 @@ async def read_ip_allowlist(account_id: UUID, caller: Caller = CallerDep) -> dic
 
 @router.put(IP_ALLOWLIST, response_model=IPAllowlist)
 async def update_ip_allowlist(account_id: UUID, ip_allowlist: IPAllowlist, caller: Caller = CallerDep) -> dict[str, Any]:
-    """Replaces the whole list. A network that stays keeps its `last_seen`."""
+    """Replaces the whole list. A network that stays keeps its `last_seen`.
+
+    EMULATOR ASSUMPTION (ip-allowlist-put-replaces, ip-allowlist-lockout-guard)
+    """
     rec = _account(caller, account_id, "update:ip_allowlist")
     if len(ip_allowlist.entries) > allowlist.MAX_ENTRIES:
         raise HTTPException(
@@ -80,7 +84,10 @@ async def update_ip_allowlist(account_id: UUID, ip_allowlist: IPAllowlist, calle
 
 @router.get(IP_ALLOWLIST + "/my_access", response_model=IPAllowlistMyAccessResponse)
 async def read_my_ip_allowlist_access(account_id: UUID, caller: Caller = CallerDep) -> dict[str, Any]:
-    """Whether the caller's address would pass the current list with enforcement on."""
+    """Whether the caller's address would pass the current list with enforcement on.
+
+    EMULATOR ASSUMPTION (ip-allowlist-my-access)
+    """
     rec = _account(caller, account_id, "read:ip_allowlist")
     address = caller.address
     if not allowlist.restricts(rec.ip_allowlist):

@@ -47,12 +47,13 @@ async def read_my_profile(caller: Caller = CallerDep) -> dict[str, Any]:
             "location": u.location,
             "settings": u.settings,
         }
-    # EMULATOR ASSUMPTION: a bot key gets its bot squeezed into the user shape.
+    # EMULATOR ASSUMPTION (me-with-bot-key): a bot key gets its bot squeezed into the user shape.
     b = caller.bot
     assert b is not None
     return {"id": b.id, "handle": b.name, "first_name": b.name, "last_name": "", "email": f"{b.id}@bots.emulator.invalid"}
 
 
+# EMULATOR ASSUMPTION (secondary-endpoints-empty)
 @router.get("/me/sessions", response_model=list[UserSessionResponse])
 async def read_my_sessions(caller: Caller = CallerDep) -> list[Any]:
     return []  # API keys only: there are no UI sessions in the emulator

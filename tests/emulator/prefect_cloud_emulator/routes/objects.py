@@ -6,7 +6,7 @@ The objects themselves come from the seed and the populate hook (``objects.py``)
 and change what is ``object_access.py``'s business: an object the caller may not view is left
 out of lists and is a 404 when asked for.
 
-EMULATOR ASSUMPTION: a filter criterion the emulator does not evaluate (flow-run criteria,
+EMULATOR ASSUMPTION (object-filter-unevaluated-422): a filter criterion the emulator does not evaluate (flow-run criteria,
 tags, ``operator: or_``, ...) is refused with a 422 that names it, rather than ignored.
 """
 
@@ -52,7 +52,7 @@ from .common import W
 
 router = APIRouter(prefix="/api")
 
-# EMULATOR ASSUMPTION: the page size when a filter gives no limit, and the most rows one page holds.
+# EMULATOR ASSUMPTION (object-filter-page-200): the page size when a filter gives no limit, and the most rows one page holds.
 PAGE = 200
 LIMIT = Body(None, ge=0)
 OFFSET = Body(0, ge=0)
@@ -60,7 +60,7 @@ OFFSET = Body(0, ge=0)
 EVALUATED_OPERATORS = {"any_", "not_any_", "like_"}
 
 
-def _not_found(kind: str) -> HTTPException:
+def _not_found(kind: str) -> HTTPException:  # EMULATOR ASSUMPTION (object-acl-hidden-object-404)
     return HTTPException(404, f"{acl.LABELS[kind].capitalize()} not found.")
 
 
@@ -152,7 +152,7 @@ def block_document_view(store: Store, rec: BlockDocumentRec) -> dict[str, Any]:
     return {
         **_stamps(rec),
         "name": rec.name,
-        "data": {},  # the emulator keeps no block data, so never a secret
+        "data": {},  # EMULATOR ASSUMPTION (block-documents-no-data): no block data is kept, so never a secret
         "block_schema_id": block_type.block_schema_id,
         "block_type_id": block_type.id,
         "block_type_name": block_type.name,
@@ -179,7 +179,10 @@ def _set_access(caller: Caller, account_id: UUID, scopes: set[str], kind: str, r
 
 
 def _my_access(caller: Caller, scopes: set[str], kind: str, found: dict[str, Any]) -> dict[str, list[str]]:
-    """``{asked id or name: levels}`` for the objects found that the caller may view."""
+    """``{asked id or name: levels}`` for the objects found that the caller may view.
+
+    EMULATOR ASSUMPTION (object-acl-my-access-shape)
+    """
     return {
         key: acl.levels_held(caller, scopes, kind, rec)
         for key, rec in found.items()

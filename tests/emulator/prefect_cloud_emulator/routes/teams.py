@@ -152,8 +152,8 @@ async def upsert_team_members(
         if actor_id is None or store.membership_of(account_id, actor_id) is None:
             not_found("User" if member.member_type == "user" else "Bot")
         actors.append(actor_id)
-    # Upsert: members already in the team stay (the request does not replace
-    # the member list).
+    # EMULATOR ASSUMPTION (team-members-put-adds): an upsert: members already in the team
+    # stay (the request does not replace the member list).
     for actor_id in actors:
         store.add_team_member(team, actor_id)
     team.updated = store.now()

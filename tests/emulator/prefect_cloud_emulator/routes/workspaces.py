@@ -114,8 +114,8 @@ def _workspace_role(caller: Caller, account_id: UUID, role_id: UUID, permission:
 
 
 def _custom(role: WorkspaceRoleRec) -> WorkspaceRoleRec:
-    # Built-in roles are read-only; the emulator answers 403 (the real status
-    # is undocumented).
+    # EMULATOR ASSUMPTION (builtin-role-immutable): built-in roles are read-only; the
+    # emulator answers 403 (the real status is undocumented).
     if role.account_id is None:
         raise HTTPException(403, f"The built-in workspace role {role.name!r} cannot be modified.")
     return role
@@ -125,7 +125,7 @@ def _scopes(scopes: list[str]) -> list[str]:
     unknown = sorted(set(scopes) - set(WORKSPACE_SCOPES))
     if unknown:
         raise HTTPException(422, f"Unknown workspace scopes: {', '.join(unknown)}")
-    return expand_scopes(scopes)
+    return expand_scopes(scopes)  # EMULATOR ASSUMPTION (role-scopes-stored-expanded)
 
 
 def _inherited(caller: Caller, role_id: UUID | None) -> UUID | None:
@@ -175,6 +175,7 @@ async def delete_workspace_role(account_id: UUID, id: UUID, caller: Caller = Cal
     store = caller.store
     rec = _custom(_workspace_role(caller, account_id, id, "delete:workspace_role"))
     if any(a.workspace_role_id == rec.id for a in store.access.values()):
+        # EMULATOR ASSUMPTION (workspace-role-in-use-409)
         raise HTTPException(409, "The workspace role is still granted in a workspace.")
     for ws in store.workspaces.values():
         if ws.default_workspace_role_id == rec.id:

@@ -37,7 +37,8 @@ def lookup(monkeypatch):
 def connect(lookup, variables=None, **kwargs):
     """``(client, api_url, account reference)`` of the connection the lookup opens (no request sent)."""
     lookup.set_options(var_options=variables or {}, direct=kwargs)
-    connection = Connection(lookup._connection_options())
+    options, origins = lookup._connection_options(kwargs, variables)
+    connection = Connection(options, origins=origins)
     return connection.client, connection.api_url, connection.account_ref
 
 

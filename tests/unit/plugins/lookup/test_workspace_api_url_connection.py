@@ -20,6 +20,7 @@ def lookup(emulator, make_client, monkeypatch):
     client = make_client()
     workspaces = [client.post(ACCOUNT + "/workspaces/", json={"name": h.title(), "handle": h}) for h in ("dev", "prod")]
     options = {"api_url": emulator.api_url, "api_key": OWNER_KEY, "account": None, "validate_certs": True, "ca_path": None}
+    options.update(profile=None, profile_file=None)
     options.update(request_timeout=10, max_retries=0)
     plugin = LookupModule()
     monkeypatch.setattr(plugin, "set_options", lambda var_options=None, direct=None: options.update(direct or {}))

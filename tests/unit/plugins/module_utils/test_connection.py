@@ -43,7 +43,7 @@ WORKSPACE_URL = "https://api.prefect.cloud/api/accounts/%s/workspaces/%s" % (ACC
     ],
 )
 def test_precedence(params, environ, expected):
-    assert connection_settings(params, environ) == expected
+    assert connection_settings(params, environ)[:2] == expected
 
 
 @pytest.mark.parametrize("url", ["api.prefect.cloud/api", "ftp://x/api", "://"])
@@ -201,3 +201,81 @@ def test_a_user_key_refused_its_accounts_gets_the_api_error(monkeypatch):
     monkeypatch.setattr(connection, "my_accounts", refused)
     with pytest.raises(PrefectCloudHTTPError):
         assert connection.account_id is None  # not reached
+
+
+# -- where the API base URL came from, named when the API cannot be reached ----------------------
+
+UNREACHABLE = "http://127.0.0.1:9/api"
+UNREACHABLE_WORKSPACE = UNREACHABLE + "/accounts/%s/workspaces/%s" % (ACCOUNT, WORKSPACE)
+
+
+@pytest.mark.parametrize(
+    "params, environ, origin",
+    [
+        ({"api_url": UNREACHABLE}, {}, "the api_url option"),
+        ({}, {"PREFECT_CLOUD_API_URL": UNREACHABLE}, "the environment variable PREFECT_CLOUD_API_URL"),
+        ({}, {"PREFECT_API_URL": UNREACHABLE_WORKSPACE}, "the workspace URL in the environment variable PREFECT_API_URL"),
+        ({}, {"PREFECT_API_URL": WORKSPACE_URL}, "the workspace URL in the environment variable PREFECT_API_URL"),
+        ({}, {"PREFECT_API_URL": "http://localhost:4200/api"}, "the default"),
+    ],
+)
+def test_the_origin_of_the_base_url(params, environ, origin):
+    assert connection_settings(params, environ)[2] == origin
+
+
+@pytest.mark.parametrize(
+    "params, environ, origin",
+    [
+        ({"api_url": UNREACHABLE}, {}, "the api_url option"),
+        ({"api_url": UNREACHABLE + "/"}, {"PREFECT_CLOUD_API_URL": UNREACHABLE}, "the environment variable PREFECT_CLOUD_API_URL"),
+        ({}, {"PREFECT_API_URL": UNREACHABLE_WORKSPACE}, "the workspace URL in the environment variable PREFECT_API_URL"),
+    ],
+)
+def test_an_unreachable_api_names_its_base_url_and_where_it_was_set(params, environ, origin):
+    # As a module sees it: an option the environment filled holds that value, and origins name only the task's.
+    origins = {} if environ.get("PREFECT_CLOUD_API_URL") else None
+    connection = Connection(dict(PARAMS, **params), environ=environ, origins=origins)
+    with pytest.raises(PrefectCloudError) as info:
+        connection.me()
+    message = str(info.value)
+    assert message.startswith("GET /api/me/ failed: could not connect (not retried: max_retries is 0)")
+    assert message.endswith("; API base URL %s, from %s" % (UNREACHABLE, origin))
+    assert OWNER_KEY not in message
+
+
+def test_a_base_url_with_credentials_is_named_without_them():
+    connection = Connection(dict(PARAMS, api_url="http://user:secret@127.0.0.1:9/api"), environ={})
+    with pytest.raises(PrefectCloudError) as info:
+        connection.me()
+    assert "API base URL http://127.0.0.1:9/api, from the api_url option" in str(info.value)
+    assert "secret" not in str(info.value)
+
+
+def test_a_module_says_whether_the_task_or_the_environment_set_the_base_url(monkeypatch):
+    """Through a module's main(): the task's options and module_defaults arrive together, the environment apart."""
+    from module_runner import run
+
+    from ansible_collections.prefect.cloud.plugins.modules import me_info
+
+    result = run(me_info, {"api_url": UNREACHABLE, "api_key": OWNER_KEY, "max_retries": 0})
+    assert result["failed"]
+    assert result["msg"].endswith("API base URL %s, from the api_url option (task or module_defaults)" % UNREACHABLE)
+    monkeypatch.setenv("PREFECT_CLOUD_API_URL", UNREACHABLE)
+    result = run(me_info, {"api_key": OWNER_KEY, "max_retries": 0})
+    assert result["msg"].endswith("API base URL %s, from the environment variable PREFECT_CLOUD_API_URL" % UNREACHABLE)
+    monkeypatch.delenv("PREFECT_CLOUD_API_URL")
+    monkeypatch.setenv("PREFECT_API_URL", UNREACHABLE_WORKSPACE)
+    result = run(me_info, {"api_key": OWNER_KEY, "max_retries": 0})
+    assert result["msg"].endswith(
+        "API base URL %s, from the workspace URL in the environment variable PREFECT_API_URL" % UNREACHABLE
+    )
+
+
+def test_a_page_that_is_not_json_names_the_base_url(emulator):
+    connection = Connection(dict(PARAMS, api_url=emulator.base_url + "/docs"), environ={})
+    with pytest.raises(PrefectCloudError) as info:
+        connection.client.get("")
+    assert str(info.value) == (
+        "GET /docs: the response is not JSON, so the base URL may not be the API's (API base URL %s/docs, from the api_url option)"
+        % emulator.base_url
+    )
