@@ -41,7 +41,7 @@ notes:
 """
 
 EXAMPLES = r"""
-- name: Where each key goes, checked before anything is minted
+- name: Where each bot's key goes, checked before anything is minted
   ansible.builtin.set_fact:
     key_files: "{{ lookup('prefect.cloud.key_files', bots=['deployer-dev', 'team/ci'], directory='~/.prefect-cloud/keys') }}"
 
@@ -52,11 +52,18 @@ EXAMPLES = r"""
     mode: "0700"
   when: not (key_files.exists and key_files.private)
 
-- name: Write a minted key to its file
+- name: A bot (a new one is minted a key)
+  prefect.cloud.bot:
+    name: team/ci
+  register: ci_bot
+  no_log: true
+
+- name: Keep its key in its file (team%2Fci.key)
   ansible.builtin.copy:
     dest: "{{ key_files.files['team/ci'] }}"
-    content: "{{ minted_key }}\n"
+    content: "{{ ci_bot.api_key }}\n"
     mode: "0600"
+  when: ci_bot.api_key is defined
   no_log: true
 """
 
