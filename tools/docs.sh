@@ -39,6 +39,12 @@ LABELS = {
     "ansible_collections.ansible.builtin.copy_module": (
         "collections/ansible/builtin/copy_module.html#ansible-collections-ansible-builtin-copy-module",
         "ansible.builtin.copy module"),
+    "ansible_collections.ansible.builtin.file_module": (
+        "collections/ansible/builtin/file_module.html#ansible-collections-ansible-builtin-file-module",
+        "ansible.builtin.file module"),
+    "ansible_collections.ansible.builtin.to_nice_yaml_filter": (
+        "collections/ansible/builtin/to_nice_yaml_filter.html#ansible-collections-ansible-builtin-to-nice-yaml-filter",
+        "ansible.builtin.to_nice_yaml filter"),
     "module_defaults": ("playbook_guide/playbooks_module_defaults.html#module-defaults", "Module defaults"),
     "check_mode_dry": ("playbook_guide/playbooks_checkmode.html#check-mode-dry", "Validating tasks: check mode and diff mode"),
     "vault_guide_index": ("vault_guide/index.html#vault-guide-index", "Protecting sensitive data with Ansible vault"),

@@ -128,6 +128,11 @@ notes:
     module finds the bot by name instead of creating a second one. The key in that lost response
     can not be recovered, so the module rotates the key at once (the lost key stops working) and
     returns the new one, with a warning."
+  - "A rotation whose response is lost (the one that replaces a lost key included) is recovered the
+    same way: the bot is read again; a rotation that did not happen is sent again, and one that did
+    is followed by a rotation without a grace window, which ends the key nobody received. At most
+    three rotations are sent, and none is sent again after a timeout without seeing it land. If no
+    response gets through, the task fails naming the bot and how to rotate its key again."
   - "A creation that fails at a gateway (HTTP 502) or whose answer is lost is looked for by name before
     it is sent again, up to three sends in all, so a fault never makes a second bot."
   - "A key minted by a run is always returned by that run: when the read of the bot after the write
@@ -397,14 +402,19 @@ msg:
 """
 
 import datetime
+import json
 
-from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import PrefectCloudError, PrefectCloudHTTPError
+from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import (
+    AmbiguousWriteError,
+    PrefectCloudError,
+    PrefectCloudHTTPError,
+)
 from ansible_collections.prefect.cloud.plugins.module_utils._api.table import ACCOUNT_ROLE, BOT
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.connection import Connection
 from ansible_collections.prefect.cloud.plugins.module_utils._engine import validate
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.bulk import BulkForm, run_either_form
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
-from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile import Resource
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile import UNDONE, Resource
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.values import (
     RequestedExpiration,
     format_datetime,
@@ -516,12 +526,19 @@ class Bot(Resource):
         Returns the rotation's answer (the bot with its new key's metadata, the key itself taken
         out into ``api_key``). ``locks_out``: the rotation ends the key this task authenticates
         with, so nothing can be read with it afterwards.
+
+        Every send goes through ``write_recovering``: after a lost answer the bot is read again.
+        A rotation that did not happen is sent again as it was; one that happened minted a key
+        nobody received, so the next send ends that key at once (no grace window) while
+        minting the one that is delivered. A rotation is never sent blind after a timeout: two
+        rotations landing in either order could leave the delivered key the one that expires.
         """
         body = {"api_key_expiration": self.expiration_text(), "old_key_expires_in_seconds": old_key_seconds}
-        previous_key_id = (raw.get("api_key") or {}).get("id")
+        # What the next send sends, and the active key a lost rotation would have replaced.
+        pending = {"body": body, "active_key_id": (raw.get("api_key") or {}).get("id")}
 
-        def send(payload):
-            return self.call("rotate_key", json=payload, id=raw["id"])
+        def send():
+            return self.call("rotate_key", json=pending["body"], id=raw["id"])
 
         def recover():
             try:
@@ -535,13 +552,24 @@ class Bot(Resource):
                         "own key, so that its old key outlives a lost answer" % self.describe()
                     ) from None
                 raise
-            if current is None or (current.get("api_key") or {}).get("id") == previous_key_id:
-                return None  # the rotation did not happen: send it again
-            # It happened, but its key was lost: rotate once more, ending the lost key at once.
+            current_key_id = ((current or {}).get("api_key") or {}).get("id")
+            if current is None or current_key_id == pending["active_key_id"]:
+                return None  # the rotation did not happen: send it again as it was
+            # It happened, but its key was lost: the next rotation ends that key at once.
             self.module.warn("the new key of %s was lost in transit; rotated it again" % self.describe())
-            return send({"api_key_expiration": body["api_key_expiration"], "old_key_expires_in_seconds": 0})
+            pending["active_key_id"] = current_key_id
+            pending["body"] = dict(body, old_key_expires_in_seconds=0)
+            return UNDONE
 
-        response = self.write_recovering(lambda: send(body), recover, create=False)
+        try:
+            response = self.write_recovering(send, recover, create=False, unique=False)
+        except AmbiguousWriteError as exc:
+            raise AmbiguousWriteError(
+                "%s. No key minted for %s reached this task; rotate its key again: prefect.cloud.bot with name %s "
+                "and rotate_api_key: true, or playbooks/rotate_keys.yml with rotate_bots naming it"
+                % (exc, self.describe(), json.dumps(raw["name"])),
+                status=exc.status,
+            ) from None
         self.keep_key(response)
         return response
 

@@ -96,6 +96,15 @@ me:
       description: Last name.
       type: str
       sample: Owner
+    service_account_name:
+      description:
+        - For a service-account key, the name of the bot whose active key it is, found by the key's masked form
+          among the bots of the account (RV(account)); null for a user key, when no account is selected, when the
+          key may not list bots, or when the key is not a bot's active key (an old key still in its rotation grace
+          window, say).
+        - Tells a play whether one of the bots it manages is the one it runs as, such as before rotating keys.
+      type: str
+      sample: ci-admin
 accounts:
   description: Every account the caller belongs to.
   returned: always
@@ -212,9 +221,11 @@ missing_scopes:
   sample: []
 """
 
-from ansible_collections.prefect.cloud.plugins.module_utils._api.table import ME, is_uuid
+from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import PrefectCloudHTTPError
+from ansible_collections.prefect.cloud.plugins.module_utils._api.table import BOT, ME, is_uuid
 from ansible_collections.prefect.cloud.plugins.module_utils._engine import validate
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
+from ansible_collections.prefect.cloud.plugins.module_utils._resources.caller import key_matches_mask
 
 
 def describe_caller(connection):
@@ -224,6 +235,27 @@ def describe_caller(connection):
     if connection.is_bot_key:
         me["email"] = None  # the user-shaped profile holds no real address for a service account
     return me
+
+
+def service_account_name(module):
+    """The name of the bot whose active key the caller's key is (one read of the account's bots), or ``None``.
+
+    The API shows a bot's active key only as a mask (its prefix and last characters); a chance
+    match of two masks is possible, and a play that takes it for the caller only refuses more.
+    """
+    connection = module.connection
+    if not connection.is_bot_key:
+        return None
+    try:
+        bots = module.api.list(BOT)
+    except PrefectCloudHTTPError as exc:
+        if exc.status in (401, 403, 404):
+            return None
+        raise
+    for bot in bots:
+        if key_matches_mask(connection.api_key, (bot.get("api_key") or {}).get("masked_key")):
+            return bot.get("name")
+    return None
 
 
 def selected_account(module, accounts):
@@ -247,6 +279,7 @@ def read_me(module):
     result["permissions"] = []
     result["workspaces"] = []
     result["workspace_scopes"] = []
+    result["me"]["service_account_name"] = service_account_name(module) if account else None
     if account:
         result["permissions"] = sorted(api.call(ME, "permissions", account_id=account["account_id"]) or [])
         result["workspaces"] = [w for w in (api.call(ME, "workspaces") or []) if w.get("account_id") == account["account_id"]]

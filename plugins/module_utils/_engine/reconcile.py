@@ -49,8 +49,8 @@ MIN_IN_FLIGHT_WAIT = 5.0
 
 
 # What a ``recover`` callback returns when the lost write did take effect but its result
-# cannot be used (a key whose only copy was in the lost response) and it has undone it:
-# the write can be sent again whatever the resource.
+# cannot be used (a key whose only copy was in the lost response) and it has undone it, or
+# made sure that the next send undoes it: the write can be sent again whatever the resource.
 UNDONE = object()
 
 
@@ -312,7 +312,12 @@ class Resource:
                 if found is UNDONE:
                     if attempt < MAX_SENDS:
                         continue
-                elif found is not None:
+                    raise AmbiguousWriteError(
+                        "%s: the write to %s took effect each of the %d times it was sent, and each answer was lost; "
+                        "it was not sent again" % (exc, self.describe(), MAX_SENDS),
+                        status=exc.status,
+                    ) from None
+                if found is not None:
                     return found
                 if attempt == MAX_SENDS or (exc.in_flight and not unique):
                     raise AmbiguousWriteError(

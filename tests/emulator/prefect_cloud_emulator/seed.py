@@ -21,10 +21,12 @@ and, all optional, a whole account to review or audit without a single API write
                    expired (default false)}]
     events: [{event, ago (7d, 3h, 30m) | occurred (ISO 8601), actor (email or bot name),
               resource: {kind, name, id (optional)}, workspace (handle), payload}]
+    ip_allowlist_entries: [{ip_network, enabled (default true), description}]  # the account's IP allowlist
 """
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from datetime import datetime, timedelta
 from typing import Any
@@ -37,7 +39,7 @@ from .catalogue import ACCOUNT_ROLE_IDS, WORKSPACE_ROLE_IDS, WORKSPACE_SCOPES, e
 from .events import EventRec
 from .models import AccountPlanTier, AccountPlanType
 from .objects import SeedBlockDocument, SeedDeployment, SeedWorkPool, seed_objects
-from .store import Store, UserRec
+from .store import IPAllowlistEntryRec, Store, UserRec
 
 
 def _demo_key(tag: str) -> str:
@@ -186,6 +188,13 @@ class SeedEvent(BaseModel):
     payload: dict[str, Any] = Field(default_factory=dict)
 
 
+class SeedAllowlistEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    ip_network: str
+    enabled: bool = True
+    description: str | None = None
+
+
 class Seed(BaseModel):
     model_config = ConfigDict(extra="forbid")
     account: SeedAccount
@@ -199,6 +208,7 @@ class Seed(BaseModel):
     access: list[SeedAccess] = Field(default_factory=list)
     invitations: list[SeedInvitation] = Field(default_factory=list)
     events: list[SeedEvent] = Field(default_factory=list)
+    ip_allowlist_entries: list[SeedAllowlistEntry] = Field(default_factory=list)
 
 
 def build_store(seed: dict[str, Any]) -> Store:
@@ -330,6 +340,12 @@ def _build_account_contents(store: Store, account_id: UUID, spec: Seed) -> None:
         store.add_invitation(**fields)
     for e in spec.events:
         events.insert(store.events, _seed_event(store, account_id, e, now))
+    if spec.ip_allowlist_entries:
+        if not spec.account.ip_allowlist:
+            raise ValueError("seed: ip_allowlist_entries for an account without the IP allowlist feature")
+        store.accounts[account_id].ip_allowlist = [
+            IPAllowlistEntryRec(str(ipaddress.ip_network(e.ip_network)), e.enabled, e.description) for e in spec.ip_allowlist_entries
+        ]
 
 
 def _seed_event(store: Store, account_id: UUID, e: SeedEvent, now: datetime) -> EventRec:

@@ -207,6 +207,22 @@ def test_reset_with_a_new_seed():
         assert r.status_code == 401
 
 
+def test_a_seed_holds_the_ip_allowlist():
+    seed = dict(es.TEST_SEED, ip_allowlist_entries=[{"ip_network": "10.0.0.1", "description": "one"},
+                                                     {"ip_network": "2001:db8::/32", "enabled": False}])
+    with es.running(es.make_app(seed)) as base:
+        entries = expect(es.Client(base, es.OWNER_KEY).get(f"{ACCT}/ip_allowlist"), 200)["entries"]
+        assert [(e["ip_network"], e["enabled"], e["description"]) for e in entries] == [
+            ("10.0.0.1/32", True, "one"), ("2001:db8::/32", False, None)]
+
+
+def test_allowlist_entries_need_the_feature():
+    seed = dict(es.TEST_SEED, account=dict(es.TEST_SEED["account"], ip_allowlist=False),
+                ip_allowlist_entries=[{"ip_network": "10.0.0.0/8"}])
+    with pytest.raises(ValueError, match="without the IP allowlist feature"):
+        es.make_app(seed)
+
+
 def test_state_hook_returns_the_whole_state_without_keys(emu):
     before = expect(emu.hooks.get("/_emulator/state"), 200)
     assert [a["handle"] for a in before["accounts"]] == [es.TEST_SEED["account"]["handle"]]

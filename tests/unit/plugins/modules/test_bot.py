@@ -212,3 +212,53 @@ def test_a_bot_whose_own_rotation_answer_is_lost_says_what_to_do(emulator, run_m
     assert result["failed"]
     assert "rotated the key this task authenticates with" in result["msg"]
     assert "old_key_expires_in_seconds" in result["msg"]
+
+
+def bot_keys(make_client, bot_id):
+    """The bot's active key id and its rotating (still working) key ids."""
+    keys = make_client().get(ACCOUNT_PATH + "/bots/%s/read_bot_api_keys" % bot_id)
+    return keys["active_key"]["id"], [key["id"] for key in keys["rotating_keys"]]
+
+
+def test_a_lost_creation_whose_recovering_rotations_are_lost_too_still_delivers_a_key(emulator, run_module, make_client):
+    # The creation's answer is lost (its key with it), and so are the answers of the first two
+    # rotations that replace that key: each is looked for before anything is sent again.
+    emulator.fault(method="POST", path="/bots/$", count=1, drop_response=True)
+    emulator.fault(method="POST", path="/rotate_api_key$", count=2, drop_response=True)
+    result = run_module(bot_module, name="unlucky")
+    assert not result["failed"], result["msg"]
+    assert result["changed"] and result["api_key"].startswith("pnb_")
+    assert make_client(api_key=result["api_key"]).get("/me/workspaces") is not None
+    # Every key lost on the way was ended at once: the one delivered is the bot's only key.
+    active, rotating = bot_keys(make_client, result["bot"]["id"])
+    assert rotating == [] and key_matches_mask(result["api_key"], result["bot"]["api_key"]["masked_key"])
+    assert any("rotated it again" in w for w in result["warnings"])
+    posts = [e for e in emulator.hook("GET", "/requests") if e["method"] == "POST" and e["path"].endswith("/rotate_api_key")]
+    assert len(posts) == 3
+
+
+def test_a_rotation_whose_answers_are_all_lost_names_the_bot_and_how_to_recover(emulator, run_module, make_client):
+    created = make_admin_bot(make_client, "unlucky-rotation")[0]
+    emulator.fault(method="POST", path="/rotate_api_key$", count=3, drop_response=True)
+    result = run_module(bot_module, name="unlucky-rotation", rotate_api_key=True, old_key_expires_in_seconds=600)
+    assert result["failed"]
+    assert "bot 'unlucky-rotation'" in result["msg"]
+    assert "rotate_api_key" in result["msg"] and "rotate_keys.yml" in result["msg"]
+    # Three rotations were sent, each looked for first; the key from before keeps its grace window,
+    # and no other key minted on the way still works but the last, lost one.
+    posts = [e for e in emulator.hook("GET", "/requests") if e["path"].endswith("/rotate_api_key")]
+    assert len(posts) == 3
+    active, rotating = bot_keys(make_client, created["id"])
+    assert rotating == [created["api_key"]["id"]] and active != created["api_key"]["id"]
+
+
+def test_a_timed_out_rotation_that_lands_late_is_ended_and_replaced(emulator, run_module, make_client):
+    created = make_admin_bot(make_client, "slow-rotation")[0]
+    emulator.fault(method="POST", path="/rotate_api_key$", count=1, latency=2.5)
+    result = run_module(bot_module, name="slow-rotation", rotate_api_key=True, request_timeout=1, old_key_expires_in_seconds=600)
+    assert not result["failed"], result["msg"]
+    assert make_client(api_key=result["api_key"]).get("/me/workspaces") is not None
+    active, rotating = bot_keys(make_client, created["id"])
+    # The late rotation's key (its answer timed out) was ended; the first key keeps its grace window.
+    assert rotating == [created["api_key"]["id"]]
+    assert key_matches_mask(result["api_key"], result["bot"]["api_key"]["masked_key"])
