@@ -210,3 +210,41 @@ def test_integration_targets_send_local_requests_from_the_controller():
         if re.search(r"^\s*(ansible\.builtin\.)?uri:", path.read_text(encoding="utf-8"), re.M)
     ]
     assert forking == [], "use controller_uri (setup_emulator/action_plugins) instead of uri in %s" % forking
+
+
+# What decides the outcome in the core rather than in the collection's Python: a target that uses
+# any of these runs on the oldest core too (the alias oldest_core, make integration-oldest).
+CORE_DEPENDENT = (
+    (re.compile(r"prefect\.cloud\.environments\b"), "the role"),
+    (re.compile(r"ansible_playbook\b|ansible-playbook"), "ansible-playbook"),
+    (re.compile(r"lookup\(\s*['\"]prefect\.cloud\.|query\(\s*['\"]prefect\.cloud\."), "a lookup plugin"),
+    (re.compile(r"\|\s*prefect\.cloud\."), "a filter plugin"),
+)
+
+
+def _aliases(target):
+    path = target / "aliases"
+    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+    return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+
+
+def test_targets_that_depend_on_the_core_run_on_the_oldest_core():
+    missing = []
+    for target in sorted((ROOT / "tests" / "integration" / "targets").iterdir()):
+        if target.name.startswith("setup_") or not (target / "tasks").is_dir():
+            continue
+        text = "\n".join(p.read_text(encoding="utf-8") for p in sorted(target.rglob("*.yml")))
+        reasons = [why for pattern, why in CORE_DEPENDENT if pattern.search(text)]
+        if reasons and "oldest_core" not in _aliases(target):
+            missing.append("%s (uses %s)" % (target.name, ", ".join(reasons)))
+    assert missing == [], "add the alias oldest_core, with a comment saying why, to: %s" % missing
+
+
+def test_every_oldest_core_alias_says_why():
+    unexplained = [
+        target.name
+        for target in sorted((ROOT / "tests" / "integration" / "targets").iterdir())
+        if "oldest_core" in _aliases(target)
+        and "make integration-oldest" not in (target / "aliases").read_text(encoding="utf-8")
+    ]
+    assert unexplained == []
