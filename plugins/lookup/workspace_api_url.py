@@ -167,7 +167,7 @@ from ansible_collections.prefect.cloud.plugins.module_utils._engine.connection i
 
 
 VARIABLE_PREFIX = "ansible_prefect_cloud_"
-KEY_SOURCES = "pass api_key=..., set the variable ansible_prefect_cloud_api_key or the environment variable PREFECT_API_KEY"
+KEY_SOURCES = "pass api_key=..., set the variable %sapi_key or the environment variable PREFECT_API_KEY" % VARIABLE_PREFIX
 
 display = Display()
 

@@ -138,7 +138,16 @@ class ApiResource:
 
     def criteria(self, field, values):
         """The filter body that asks for the rows whose ``field`` is any of ``values``."""
-        return {self.wrap: {field: {"any_": list(values)}}}
+        return self.filter_body({field: any_of(values)})
+
+    def filter_body(self, criteria):
+        """The filter body of ``criteria`` (``{criterion: any_of(...)}``) under this resource's key; ``{}`` for none."""
+        return {self.wrap: criteria} if criteria else {}
+
+
+def any_of(values):
+    """The filter criterion matching any of ``values``."""
+    return {"any_": list(values)}
 
 
 # -- the account and who is calling ----------------------------------------------------------
@@ -534,7 +543,7 @@ class Api:
         client = self.client
         paths = [self.path(resource, op.path, ids) for ids in ids_list]
         reads = [functools.partial(client.request, op.method, path, safe_to_resend=True) for path in paths]
-        return read_concurrently(reads, max_workers=getattr(client, "max_concurrent_reads", 1))
+        return read_concurrently(reads, max_workers=client.max_concurrent_reads)
 
     def read_pages(self, resource, body, max_rows=None):
         """Every row of a query answered page by page (``query``, then ``next``), or the first ``max_rows``."""
@@ -555,9 +564,8 @@ class Api:
         pages still follow one another). The results come in the order of ``listings``,
         and the first failure in that order is raised, as if they were read one by one.
         Every path was built before (here, in this thread), so the account is resolved
-        once, and the threads only send reads. A client that does not say how many reads
-        it takes at once (``max_concurrent_reads``) is read one list after the other.
+        once, and the threads only send reads, at most the client's ``max_concurrent_reads``.
         """
         client = self.client
         reads = [functools.partial(client.list_all, listing.path, listing.body) for listing in listings]
-        return read_concurrently(reads, max_workers=getattr(client, "max_concurrent_reads", 1))
+        return read_concurrently(reads, max_workers=client.max_concurrent_reads)

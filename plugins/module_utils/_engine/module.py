@@ -88,14 +88,13 @@ class PrefectCloudModule:
             self.ansible.fail_json(msg=missing_required_lib("requests"), exception=str(REQUESTS_IMPORT_ERROR))
         self.params = self.ansible.params
         self.warnings = []
-        for name in null_list_forms(spec, getattr(self.ansible, "given", ()), self.params):
+        for name in null_list_forms(spec, self.ansible.given, self.params):
             self.fail(
                 "%s is null: give a list ([] for none) or leave %s out. An empty YAML key - every entry commented "
                 "out, say - is null, not an empty list" % (name, name)
             )
         try:
-            given = getattr(self.ansible, "given", None)
-            self.connection = Connection(self.params, warn=self.warn, origins=None if given is None else connection_origins(given))
+            self.connection = Connection(self.params, warn=self.warn, origins=connection_origins(self.ansible.given))
         except ValueError as exc:
             self.fail(str(exc))
         # The key as it is sent (surrounding whitespace removed), from the option, the environment or

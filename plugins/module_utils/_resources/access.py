@@ -95,11 +95,6 @@ class AccessLists:
                 yield accessor, row
 
 
-def read_access_list(api, workspace_id, accessor):
-    """Every grant of one kind of accessor on the workspace (all pages)."""
-    return read_access_lists(api, workspace_id, [accessor])[accessor]
-
-
 def read_access_lists(api, workspace_id, accessors=ACCESSORS):
     """``{accessor: every grant of that kind}`` on the workspace, the lists read at the same time."""
     accessors = list(accessors)

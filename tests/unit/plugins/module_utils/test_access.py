@@ -7,7 +7,7 @@ from ansible_collections.prefect.cloud.plugins.module_utils._resources.access im
     GrantChange,
     collaborators_leaving,
     find_grants,
-    read_access_list,
+    read_access_lists,
     revoke_access,
     upsert_access,
 )
@@ -58,7 +58,7 @@ def test_team_grants_are_revoked_by_team_id_the_others_by_access_id():
 
 def test_lists_are_read_from_their_filter_endpoint():
     api, client = api_with()
-    read_access_list(api, WS_ID, "bot")
+    read_access_lists(api, WS_ID, ["bot"])
     assert client.calls == [("LIST", WS + "/bot_access/filter", {})]
 
 

@@ -152,7 +152,7 @@ class SpyClient(PrefectCloudClient):
         self.pages = list(pages)
         self.sent = []
 
-    def request(self, method, path, json=None, params=None, expect=None, safe_to_resend=None):
+    def request(self, method, path, json=None, params=None, safe_to_resend=None):
         self.sent.append((method, path, json, safe_to_resend))
         return self.pages.pop(0)
 
