@@ -448,7 +448,7 @@ MEMBER_OPTIONS = {
     "email": {"type": validate.STRING},
     "account_role": {"type": validate.STRING},
     "active": {"type": "bool"},
-    "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
+    "state": {"type": validate.STRING, "choices": ["present", "absent"], "default": "present"},
 }
 
 

@@ -314,7 +314,7 @@ def main():
             "name": {"type": validate.STRING, "required": True},
             "expiration": {"type": validate.STRING},
             "replace": {"type": "bool", "default": False},
-            "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
+            "state": {"type": validate.STRING, "choices": ["present", "absent"], "default": "present"},
         },
     )
     run_resource(module, UserApiKey)

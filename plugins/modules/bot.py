@@ -631,7 +631,7 @@ BOT_OPTIONS = {
     "rotate_api_key": {"type": "bool", "default": False, "no_log": False},
     "rotate_if_expires_within": {"type": validate.STRING},
     "old_key_expires_in_seconds": {"type": "int", "no_log": False},
-    "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
+    "state": {"type": validate.STRING, "choices": ["present", "absent"], "default": "present"},
 }
 
 

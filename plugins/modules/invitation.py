@@ -536,7 +536,7 @@ INVITATION_OPTIONS = {
     "email": {"type": validate.STRING},
     "workspace": {"type": validate.STRING},
     "account_role": {"type": validate.STRING},
-    "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
+    "state": {"type": validate.STRING, "choices": ["present", "absent"], "default": "present"},
 }
 
 

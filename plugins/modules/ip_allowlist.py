@@ -255,6 +255,7 @@ msg:
 
 from ansible_collections.prefect.cloud.plugins.module_utils._api.client import format_detail
 from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import PrefectCloudHTTPError, Refusal
+from ansible_collections.prefect.cloud.plugins.module_utils._engine import validate
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile import Resource, run_resource
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.removals import RemovalBounds
@@ -456,10 +457,10 @@ def main():
                 "type": "list",
                 "elements": "dict",
                 "options": {
-                    "ip_network": {"type": "str", "required": True},
+                    "ip_network": {"type": validate.STRING, "required": True},
                     "enabled": {"type": "bool", "default": True},
-                    "description": {"type": "str"},
-                    "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
+                    "description": {"type": validate.STRING},
+                    "state": {"type": validate.STRING, "choices": ["present", "absent"], "default": "present"},
                 },
             },
             "exclusive": {"type": "bool", "default": False},

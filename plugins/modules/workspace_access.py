@@ -866,7 +866,7 @@ def main():
             "max_removals": RemovalBounds.OPTIONS["max_removals"],
             "removable_collaborators": {"type": "list", "elements": validate.STRING, "default": []},
             "allow_caller_lockout": {"type": "bool", "default": False},
-            "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
+            "state": {"type": validate.STRING, "choices": ["present", "absent"], "default": "present"},
         },
         mutually_exclusive=[("user", "bot", "team", "grants")],
         required_one_of=[("user", "bot", "team", "grants")],

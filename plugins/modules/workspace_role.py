@@ -302,7 +302,7 @@ def main():
             "description": {"type": validate.STRING},
             "scopes": {"type": "list", "elements": validate.STRING},
             "inherited_role": {"type": validate.STRING},
-            "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
+            "state": {"type": validate.STRING, "choices": ["present", "absent"], "default": "present"},
         },
     )
     run_resource(module, WorkspaceRole)
