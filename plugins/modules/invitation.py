@@ -279,7 +279,7 @@ from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile im
     ObjectExists,
     Resource,
 )
-from ansible_collections.prefect.cloud.plugins.module_utils._resources.access import find_grants
+from ansible_collections.prefect.cloud.plugins.module_utils._resources.access import AccessLists
 from ansible_collections.prefect.cloud.plugins.module_utils._resources.invitations import (
     invitation_resource,
     is_expired,
@@ -396,7 +396,7 @@ class Invitation(Resource):
         return [r for r in rows if not is_expired(r, now)]
 
     def has_workspace_access(self):
-        rows = find_grants(self.api, self.workspace["id"], "user", [self.email])
+        rows = AccessLists.read(self.api, self.workspace, {"user": [self.email]}).rows["user"]
         return any((r.get("email") or "").lower() == self.email for r in rows)
 
     def read(self):

@@ -207,7 +207,7 @@ class BulkForm:
         diff_before, diff_after = [], []
         counts = {}
         for entry, resource, plan, after_raw, after in done:
-            extra = dict(resource.extra_result)
+            extra = dict(resource.extra_result, **plan.extra_result)
             minted = extra.pop("api_key", None)
             if minted:
                 keys[entry.params[resource.identity]] = minted

@@ -73,6 +73,12 @@ class Plan:
     ``desired`` are views (``desired`` is ``None`` when the object is to be absent).
     ``changes`` is what the resource worked out it must send to get there - members to
     add, grants to revoke, a key to mint - for the reference checks, guards and writes.
+
+    What the run learns on the way travels here too, not on the resource: ``extra_result``
+    (results beside the object: a minted ``api_key``, ``leaves_account``) and ``diff_note``
+    (what the diff's header says beside "after" when the change does more than the views
+    show: a revocation that also ends an account membership), both set by the guard or the
+    write, in check mode too.
     """
 
     def __init__(self, before_raw, before, desired, changes=None, action=None):
@@ -83,6 +89,8 @@ class Plan:
         if action is None:
             action = _action(before_raw, before, desired)
         self.action = action
+        self.extra_result = {}
+        self.diff_note = None
 
     @property
     def changed(self):
@@ -411,11 +419,12 @@ def reconcile(module, resource):
     result = {"changed": plan.changed, "msg": resource.message(plan)}
     result[resource.result_key] = resource.public(after_raw, after) if after is not None else {}
     result.update(resource.extra_result)
+    result.update(plan.extra_result)
     if module.diff_mode:
         # The plan's own before: the object found meanwhile, when it was planned again.
         result["diff"] = {"before": plan.before or {}, "after": after or {}}
-        if resource.diff_note:
-            result["diff"]["after_header"] = resource.diff_note
+        if plan.diff_note or resource.diff_note:
+            result["diff"]["after_header"] = plan.diff_note or resource.diff_note
     return result
 
 

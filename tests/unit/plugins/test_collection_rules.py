@@ -205,7 +205,7 @@ def request(self, method, path):
 
 def test_the_rules_catch_a_module_that_builds_its_own_request():
     assert requests_built_in(SAMPLE_MODULE) == [(11, "/accounts/%s/teams/filter"), (11, "any_"), (12, "/filter")]
-    clean = SAMPLE_MODULE.split("class Teams", maxsplit=1)[0] + "x = TEAM.listing\n"
+    clean = SAMPLE_MODULE.split("class Teams", maxsplit=1)[0] + "x = TEAM.filter_path\n"
     assert requests_built_in(clean) == []
 
 
