@@ -310,6 +310,7 @@ class UserApiKey(Resource):
 
 def main():
     module = PrefectCloudModule(
+        account_scoped=False,
         argument_spec={
             "name": {"type": validate.STRING, "required": True},
             "expiration": {"type": validate.STRING},

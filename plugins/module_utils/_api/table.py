@@ -468,12 +468,14 @@ class Listing:
 class Api:
     """The table bound to one connection: the one way above this layer to reach the wire.
 
-    ``connection`` gives the client and, only when an account-scoped path is built, the
-    account id (so that a module that touches no account never resolves one).
+    ``connection`` gives the client and the account: ``account_id`` is set by the connection when
+    it resolves the account (before a module's first request); a caller that did not resolve it
+    first has it resolved when the first account path is built.
     """
 
     def __init__(self, connection):
         self._connection = connection
+        self.account_id = None
 
     @property
     def client(self):
@@ -488,7 +490,9 @@ class Api:
         # is one path segment, with "/", "?", "#", "%" and spaces escaped.
         path = template.format(**{name: quote(str(value), safe="") for name, value in ids.items()})
         if resource.scope == "account":
-            path = "/accounts/%s%s" % (self._connection.account_id, path)
+            if self.account_id is None:
+                self.account_id = self._connection.account_id
+            path = "/accounts/%s%s" % (self.account_id, path)
         return path
 
     def call(self, resource, operation, json=None, params=None, **ids):

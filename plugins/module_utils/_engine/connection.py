@@ -310,6 +310,11 @@ class Connection:
         """Whether an account was named (option, environment or workspace URL) rather than to be inferred."""
         return bool(self.account_ref)
 
+    def resolve_account(self):
+        """Resolve the account (see ``account_id``) and hand it to the ``Api``, which builds every path with it."""
+        self.api.account_id = self.account_id
+        return self.api.account_id
+
     @property
     def account_id(self):
         """The account's UUID: as given, or from ``GET /me/accounts`` for a handle or none."""
