@@ -585,10 +585,10 @@ class BulkAccess(_AccessBase):
                     upserts[accessor].append(self.access.change(accessor, ident, label, before_role_id, role_ref))
         revoked = []
         if self.exclusive:
-            unlisted = [(accessor, row) for accessor, row in lists.all() if (accessor, KINDS[accessor].norm(KINDS[accessor].ident(row))) not in seen]
+            unlisted = [(accessor, row) for accessor, row in lists.all() if (accessor, KINDS[accessor].matching_id(row)) not in seen]
             kept = self.access.callers_own(unlisted)
             for accessor, row in unlisted:
-                if (accessor, KINDS[accessor].norm(KINDS[accessor].ident(row))) not in kept:
+                if (accessor, KINDS[accessor].matching_id(row)) not in kept:
                     revoked.append((accessor, row))
                     continue
                 self.module.warn(

@@ -30,6 +30,7 @@ from ansible_collections.prefect.cloud.plugins.module_utils._api.table import (
     USER_ACCESS,
     WORKSPACE,
     WORKSPACE_ROLE,
+    UUID_PATTERN,
     is_uuid,
 )
 from ansible_collections.prefect.cloud.plugins.module_utils._resources.caller import CallerIdentity
@@ -38,16 +39,20 @@ from ansible_collections.prefect.cloud.plugins.module_utils._resources.caller im
 class AccessorKind:
     """One kind of accessor: its access list, where one without a grant is looked up, how its grants are revoked.
 
-    ``grants`` is the table entry of the workspace's list of these grants; ``lookup`` the table
+    ``grants`` is the table entry of the workspace's list of these grants, ``name_field`` the field of
+    a grant row that names its accessor; ``lookup`` the table
     entry an accessor without a grant is looked up in, with the fields of its row that hold the id
     a grant takes (``lookup_id``) and the name people know it by (``lookup_name``). ``revoked_by``
     is the field of a grant row that its revoke path takes; ``scope`` the workspace scope that
     writing these grants needs.
     """
 
-    def __init__(self, name, grants, lookup, lookup_id, lookup_name, revoked_by, scope):
+    def __init__(self, name, grants, name_field, lookup, lookup_id, lookup_name, revoked_by, scope):
         self.name = name
         self.grants = grants
+        # The row fields of a grant: the accessor's id and its name. Read here, once, rather than asked of
+        # the table entry for every row: a run with ``grants`` looks at every row several times.
+        self.id_field, self.name_field, self.fold_case = grants.id_field, name_field, grants.fold_case
         self.lookup, self.lookup_id, self.lookup_name = lookup, lookup_id, lookup_name
         self.revoked_by = revoked_by
         self.scope = scope
@@ -55,20 +60,24 @@ class AccessorKind:
         self.filterable = grants.filterable
 
     def norm(self, ref):
-        """The form references are matched in: ids (and emails) without case, names as they are."""
-        return self.grants.norm(ref)
+        """The form references are matched in: ids (and, for a list that folds case, names) in lower case."""
+        return ref.lower() if isinstance(ref, str) and (self.fold_case or UUID_PATTERN.match(ref)) else ref
 
     def ident(self, row):
         """The id of the accessor a grant row is for (user id, bot id, team id)."""
-        return row[self.grants.id_field]
+        return row[self.id_field]
+
+    def matching_id(self, row):
+        """The id of the accessor a grant row is for, as references are matched (``norm``)."""
+        return self.norm(row[self.id_field])
 
     def name_of(self, row):
         """The name a grant row shows its accessor by (emails in lower case)."""
-        return self.shown(self.grants.key_of(row))
+        return self.shown(row.get(self.name_field))
 
     def shown(self, name):
         """A name as results show it: emails in lower case, names as they are."""
-        return name.lower() if name and self.grants.fold_case else name
+        return name.lower() if name and self.fold_case else name
 
     def describe(self, row):
         return "%s %r" % (self.name, self.name_of(row))
@@ -88,13 +97,13 @@ class AccessorKind:
         rows = {}
         for listed in lists:
             for row in listed:
-                if wanted is None or {self.norm(self.ident(row)), self.norm(self.name_of(row) or "")} & wanted:
-                    rows.setdefault(self.norm(self.ident(row)), row)
+                if wanted is None or {self.matching_id(row), self.norm(self.name_of(row) or "")} & wanted:
+                    rows.setdefault(self.matching_id(row), row)
         return list(rows.values())
 
     def upsert(self, api, workspace_id, pairs):
         """One write granting ``[(accessor id, role id), ...]``; returns the API's rows."""
-        body = [{self.grants.id_field: ident, "workspace_role_id": role_id} for ident, role_id in pairs]
+        body = [{self.id_field: ident, "workspace_role_id": role_id} for ident, role_id in pairs]
         return api.call(self.grants, "upsert", json=body, workspace_id=workspace_id) or []
 
     def revoke(self, api, workspace_id, row):
@@ -123,9 +132,9 @@ class _TeamKind(AccessorKind):
 KINDS = {
     kind.name: kind
     for kind in (
-        _UserKind("user", USER_ACCESS, ACCOUNT_MEMBER, "user_id", "email", revoked_by="id", scope="manage_workspace_users"),
-        _BotKind("bot", BOT_ACCESS, BOT, "id", "name", revoked_by="id", scope="manage_workspace_service_accounts"),
-        _TeamKind("team", TEAM_ACCESS, TEAM, "id", "name", revoked_by="team_id", scope="manage_workspace_teams"),
+        _UserKind("user", USER_ACCESS, "email", ACCOUNT_MEMBER, "user_id", "email", revoked_by="id", scope="manage_workspace_users"),
+        _BotKind("bot", BOT_ACCESS, "bot_name", BOT, "id", "name", revoked_by="id", scope="manage_workspace_service_accounts"),
+        _TeamKind("team", TEAM_ACCESS, "team_name", TEAM, "id", "name", revoked_by="team_id", scope="manage_workspace_teams"),
     )
 }
 ACCESSORS = tuple(KINDS)
@@ -459,7 +468,7 @@ class WorkspaceAccess:
 
     def _any_of_callers(self, lowering):
         for accessor, kind in KINDS.items():
-            rows = [{kind.grants.id_field: change.ident} for kind_of, change in lowering if kind_of == accessor]
+            rows = [{kind.id_field: change.ident} for kind_of, change in lowering if kind_of == accessor]
             if rows and kind.callers(self.caller(), rows):
                 return True
         return False
