@@ -133,11 +133,6 @@ class Resource:
         self.module = module
         self.params = module.params
         self.options = options if options is not None else module.params
-        #: extra top-level results (e.g. a freshly minted ``api_key``)
-        self.extra_result = {}
-        #: what the diff's header says beside "after", when the change does more than the views show
-        #: (a revocation that also ends an account membership); set by the guard, in check mode too
-        self.diff_note = None
 
     @classmethod
     def parse_options(cls, params):
@@ -262,6 +257,10 @@ class Resource:
     def view_after(self, plan, after_raw):
         """The view after a write (a minted key's view says what was asked, as check mode did)."""
         return self.view(after_raw)
+
+    def result_object(self, plan, raw, view):
+        """The object the run returns (``public``); ``plan`` says what the run did (a key it minted, say)."""
+        return self.public(raw, view)
 
     def public(self, raw, view):
         """The object returned to the user: the server object plus its readable view."""
@@ -417,14 +416,13 @@ def reconcile(module, resource):
     before, plan = prepare(module, resource)
     plan, after_raw, after = apply(module, resource, before, plan)
     result = {"changed": plan.changed, "msg": resource.message(plan)}
-    result[resource.result_key] = resource.public(after_raw, after) if after is not None else {}
-    result.update(resource.extra_result)
+    result[resource.result_key] = resource.result_object(plan, after_raw, after) if after is not None else {}
     result.update(plan.extra_result)
     if module.diff_mode:
         # The plan's own before: the object found meanwhile, when it was planned again.
         result["diff"] = {"before": plan.before or {}, "after": after or {}}
-        if plan.diff_note or resource.diff_note:
-            result["diff"]["after_header"] = plan.diff_note or resource.diff_note
+        if plan.diff_note:
+            result["diff"]["after_header"] = plan.diff_note
     return result
 
 

@@ -494,8 +494,9 @@ class ObjectAccess(Resource):
     def plan(self, before_raw, before, state):
         if before_raw is None:
             if state == "absent":
-                self.extra_result["access_changes"] = {}
-                return Plan(None, None, None)
+                plan = Plan(None, None, None)
+                plan.extra_result["access_changes"] = {}
+                return plan
             # Only a missing workspace gets here (check mode, made by an earlier task): a new
             # workspace holds no object yet, so the object cannot be there either.
             raise self.not_found()
@@ -521,7 +522,7 @@ class ObjectAccess(Resource):
                 "missing": missing,
                 "access_changes": access_changes(self.kind, before, desired),
             }
-        self.extra_result["access_changes"] = access_changes(self.kind, before, desired)
+        plan.extra_result["access_changes"] = access_changes(self.kind, before, desired)
         return plan
 
     def resolve(self, acl, level_options):

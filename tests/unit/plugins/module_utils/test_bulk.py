@@ -86,7 +86,7 @@ class Widget(Resource):
             STORE[plan.desired["name"]] = dict(plan.desired)
             raise Refusal("the widget was made, then refused", changed=True)
         STORE[plan.desired["name"]] = dict(plan.desired)
-        self.extra_result["api_key"] = "secret-of-%s" % plan.desired["name"]
+        plan.extra_result["api_key"] = "secret-of-%s" % plan.desired["name"]
         return STORE[plan.desired["name"]]
 
     def update(self, plan):
