@@ -307,7 +307,7 @@ msg:
   sample: user 'alice@acme.io' in workspace 'prod' updated
 """
 
-from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import ReferenceNotFound, Refusal
+from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import ReferenceNotFound
 from ansible_collections.prefect.cloud.plugins.module_utils._api.secrets import sanitize
 from ansible_collections.prefect.cloud.plugins.module_utils._engine import validate
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
@@ -540,12 +540,9 @@ class BulkAccess(_AccessBase):
                 seen[(accessor, KINDS[accessor].ident(row))] = (accessor, row)
         return list(seen.values())
 
-    def grant_view(self, accessor, row):
-        return {accessor: KINDS[accessor].name_of(row), "workspace_role": self.access.role_name(row["workspace_role_id"])}
-
     def view(self, raw):
         pairs = list(raw.all()) if self.exclusive else self.listed_rows(raw)
-        grants = sorted((self.grant_view(accessor, row) for accessor, row in pairs), key=sort_key)
+        grants = sorted((self.access.grant_view(accessor, row) for accessor, row in pairs), key=sort_key)
         return {"workspace": self.access.label(), "grants": grants}
 
     def plan(self, before_raw, before, state):
@@ -554,52 +551,9 @@ class BulkAccess(_AccessBase):
             writes = [AccessWrite.revocation(accessor, row) for accessor, row in self.listed_rows(before_raw)] if plan.changed else []
             return self.planned(plan, writes, lists=before_raw)
         # The lists just read; empty when the workspace does not exist yet (check mode).
-        lists = before_raw if before_raw is not None else AccessLists(None, {})
-        # Accessors without a grant yet are looked up in one batched read per kind.
-        unmatched = {}
-        for _index, (accessor, ref), _role in self.entries:
-            if lists.find(accessor, ref) is None:
-                unmatched.setdefault(accessor, []).append(ref)
-        resolved = {accessor: self.access.resolve(accessor, refs) for accessor, refs in unmatched.items()}
-        upserts, missing, roles, grants, seen = {accessor: [] for accessor in ACCESSORS}, [], [], [], {}
-        for index, (accessor, ref), role_ref in self.entries:
-            kind, row = KINDS[accessor], lists.find(accessor, ref)
-            if row is not None:
-                ident, name = kind.ident(row), kind.name_of(row)
-            elif ref in resolved.get(accessor, {}):
-                ident, name = resolved[accessor][ref]
-            else:
-                ident, name = None, ref
-                missing.append((accessor, ref))
-            key = (accessor, kind.norm(ident or ref))
-            if key in seen:
-                raise Refusal("grants[%d] and grants[%d] name the same %s (%s): list each accessor once" % (seen[key], index, accessor, name or ref))
-            seen[key] = index
-            role = self.access.role_name(role_ref)
-            grants.append({accessor: name or ref, "workspace_role": role})
-            before_role_id = row["workspace_role_id"] if row is not None else None
-            if self.access.role_name(before_role_id) != role:
-                roles.append(role_ref)
-                if ident is not None:  # a missing accessor (check mode only) has no grant to judge
-                    label = kind.describe(row) if row is not None else "%s %r" % (accessor, ref)
-                    upserts[accessor].append(self.access.change(accessor, ident, label, before_role_id, role_ref))
-        revoked = []
-        if self.exclusive:
-            unlisted = [(accessor, row) for accessor, row in lists.all() if (accessor, KINDS[accessor].matching_id(row)) not in seen]
-            kept = self.access.callers_own(unlisted)
-            for accessor, row in unlisted:
-                if (accessor, KINDS[accessor].matching_id(row)) not in kept:
-                    revoked.append((accessor, row))
-                    continue
-                self.module.warn(
-                    "%s keeps its %s access to workspace %r: it carries the caller's own access, which exclusive never revokes"
-                    % (KINDS[accessor].describe(row), self.access.role_name(row["workspace_role_id"]), self.access.label())
-                )
-                grants.append(self.grant_view(accessor, row))
-        plan = Plan(before_raw, before, {"workspace": self.access.label(), "grants": sorted(grants, key=sort_key)})
-        writes = [AccessWrite(accessor, upserts[accessor]) for accessor in ACCESSORS if upserts[accessor]]
-        writes += [AccessWrite.revocation(accessor, row) for accessor, row in revoked]
-        return self.planned(plan, writes, lists=lists, by_exclusive=revoked, missing=missing, roles=roles)
+        grants = self.access.plan_grants(before_raw if before_raw is not None else AccessLists(None, {}), self.entries, self.exclusive)
+        plan = Plan(before_raw, before, {"workspace": self.access.label(), "grants": grants.grants})
+        return self.planned(plan, grants.writes(), lists=grants.lists, by_exclusive=grants.revoked, missing=grants.missing, roles=grants.roles)
 
     def check_references(self, plan):
         self.access.workspace()

@@ -350,6 +350,26 @@ def collaborators_leaving(api, resolver, workspace_id, revoked_rows):
     return sorted((rows[user_id].get("email") or user_id).lower() for user_id in collaborators if user_id not in elsewhere)
 
 
+class GrantsPlan:
+    """What a list of grants asks of the grants read (``lists``): the grants after the run (as the diff shows
+    them), the grants to write (per kind of accessor), the unlisted grants exclusive revokes, the accessors
+    not found and the roles named.
+    """
+
+    def __init__(self, lists):
+        self.lists = lists
+        self.grants = []
+        self.upserts = {accessor: [] for accessor in ACCESSORS}
+        self.revoked = []
+        self.missing = []
+        self.roles = []
+
+    def writes(self):
+        """One upsert per kind of accessor, then one write per revocation."""
+        writes = [AccessWrite(accessor, changes) for accessor, changes in self.upserts.items() if changes]
+        return writes + [AccessWrite.revocation(accessor, row) for accessor, row in self.revoked]
+
+
 class WorkspaceAccess:
     """The access of one workspace (``ref``: its handle or id) as a task changes it, through ``module``'s connection."""
 
@@ -414,6 +434,59 @@ class WorkspaceAccess:
                 "the result shows what was written" % (self.label(), exc.status)
             )
             return None
+
+    def grant_view(self, accessor, row):
+        """A grant as the diff shows it: its accessor's name and its role's."""
+        return {accessor: KINDS[accessor].name_of(row), "workspace_role": self.role_name(row["workspace_role_id"])}
+
+    def plan_grants(self, lists, entries, exclusive):
+        """``GrantsPlan`` of ``entries`` (``[(index, (accessor, ref), role ref)]``) against ``lists``, the grants read.
+
+        Accessors without a grant yet are looked up in one batched read per kind. With ``exclusive``, the
+        grants no entry names are revoked, but those that carry the caller's own access, which are kept
+        with a warning. Two entries that name the same accessor (by name and by id, say) are refused.
+        """
+        unmatched = {}
+        for _index, (accessor, ref), _role in entries:
+            if lists.find(accessor, ref) is None:
+                unmatched.setdefault(accessor, []).append(ref)
+        resolved = {accessor: self.resolve(accessor, refs) for accessor, refs in unmatched.items()}
+        planned, seen = GrantsPlan(lists), {}
+        for index, (accessor, ref), role_ref in entries:
+            kind, row = KINDS[accessor], lists.find(accessor, ref)
+            if row is not None:
+                ident, name = kind.ident(row), kind.name_of(row)
+            elif ref in resolved.get(accessor, {}):
+                ident, name = resolved[accessor][ref]
+            else:
+                ident, name = None, ref
+                planned.missing.append((accessor, ref))
+            key = (accessor, kind.norm(ident or ref))
+            if key in seen:
+                raise Refusal("grants[%d] and grants[%d] name the same %s (%s): list each accessor once" % (seen[key], index, accessor, name or ref))
+            seen[key] = index
+            role = self.role_name(role_ref)
+            planned.grants.append({accessor: name or ref, "workspace_role": role})
+            before_role_id = row["workspace_role_id"] if row is not None else None
+            if self.role_name(before_role_id) != role:
+                planned.roles.append(role_ref)
+                if ident is not None:  # a missing accessor (check mode only) has no grant to judge
+                    label = kind.describe(row) if row is not None else "%s %r" % (accessor, ref)
+                    planned.upserts[accessor].append(self.change(accessor, ident, label, before_role_id, role_ref))
+        if exclusive:
+            unlisted = [(accessor, row) for accessor, row in lists.all() if (accessor, KINDS[accessor].matching_id(row)) not in seen]
+            kept = self.callers_own(unlisted)
+            for accessor, row in unlisted:
+                if (accessor, KINDS[accessor].matching_id(row)) not in kept:
+                    planned.revoked.append((accessor, row))
+                    continue
+                self.warn(
+                    "%s keeps its %s access to workspace %r: it carries the caller's own access, which exclusive never revokes"
+                    % (KINDS[accessor].describe(row), self.role_name(row["workspace_role_id"]), self.label())
+                )
+                planned.grants.append(self.grant_view(accessor, row))
+        planned.grants.sort(key=sort_key)
+        return planned
 
     # -- writes -----------------------------------------------------------------------------------
 
