@@ -148,8 +148,7 @@ class Resource:
     @classmethod
     def entry_key(cls, params):
         """What tells one entry's object from another's (the natural key, normalised)."""
-        value = params[cls.identity]
-        return cls.api_resource.norm(value) if hasattr(cls.api_resource, "norm") else value
+        return cls.api_resource.norm(params[cls.identity])
 
     @classmethod
     def prefetch(cls, module, entries, exclusive):
@@ -163,8 +162,7 @@ class Resource:
         """
         if exclusive:
             raise NotImplementedError("%s has no exclusive mode" % cls.__name__)
-        if cls.identity and hasattr(cls.api_resource, "norm"):
-            module.resolver.find_many(cls.api_resource, [params[cls.identity] for params in entries])
+        module.resolver.find_many(cls.api_resource, [params[cls.identity] for params in entries])
         return None, []
 
     @classmethod

@@ -74,6 +74,10 @@ class Widget(Resource):
             raise Refusal("at most one widget turns red per task")
 
     @classmethod
+    def entry_key(cls, params):
+        return params["name"]  # widgets live in STORE, not in the resource table
+
+    @classmethod
     def prefetch(cls, module, entries, exclusive):
         unlisted = []
         if exclusive:
