@@ -154,6 +154,23 @@ def test_modules_build_no_url_path_and_no_filter_body(path):
     assert found == [], "%s builds requests itself (line, literal): %s" % (path.name, found)
 
 
+MODULE_UTILS = sorted(p for p in (ROOT / "plugins" / "module_utils").rglob("*.py") if p != TABLE)
+
+
+def filter_bodies_built_in(source):
+    """The literals and attributes of module_utils code that build a filter body: a filter operator, a ``/filter``, a ``.wrap``."""
+    found = [(line, text) for line, text in code_literals(source) if "/filter" in text or text in FILTER_OPERATORS]
+    found += [(node.lineno, "." + node.attr) for node in ast.walk(ast.parse(source)) if isinstance(node, ast.Attribute) and node.attr == "wrap"]
+    return sorted(found)
+
+
+@pytest.mark.parametrize("path", MODULE_UTILS, ids=lambda p: str(p.relative_to(ROOT / "plugins" / "module_utils")))
+def test_nothing_above_the_table_writes_a_filter_body(path):
+    """The engine and the resource rules ask the table for filter bodies (``criteria``, ``filter_body``, ``any_of``)."""
+    found = filter_bodies_built_in(path.read_text(encoding="utf-8"))
+    assert found == [], "%s builds a filter body itself (line, literal): %s" % (path.name, found)
+
+
 def test_the_http_client_knows_no_resource():
     source = CLIENT.read_text(encoding="utf-8")
     segments = resource_path_segments()
@@ -188,8 +205,14 @@ def request(self, method, path):
 
 def test_the_rules_catch_a_module_that_builds_its_own_request():
     assert requests_built_in(SAMPLE_MODULE) == [(11, "/accounts/%s/teams/filter"), (11, "any_"), (12, "/filter")]
-    clean = SAMPLE_MODULE.split("class Teams", maxsplit=1)[0] + "x = TEAM.listing\n"
+    clean = SAMPLE_MODULE.split("class Teams", maxsplit=1)[0] + "x = TEAM.filter_path\n"
     assert requests_built_in(clean) == []
+
+
+def test_the_rules_catch_module_utils_that_build_a_filter_body():
+    source = 'body = {resource.wrap: {"email": {"any_": emails}}}\npath = base + "/filter"\n'
+    assert filter_bodies_built_in(source) == [(1, ".wrap"), (1, "any_"), (2, "/filter")]
+    assert filter_bodies_built_in("body = resource.filter_body({'email': any_of(emails)})\n") == []
 
 
 def test_the_rules_catch_a_client_that_knows_resource_paths():
