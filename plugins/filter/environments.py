@@ -21,6 +21,9 @@ filters judge the whole declaration in one task each:
   ``max_removals``), which the account_member task would refuse only after earlier tasks wrote;
 * ``environments_object_access_items``: the access control lists an environment declares on its
   work pools, deployments and blocks, one item per workspace and kind (one module run each);
+* ``environments_exported_object_access``: for playbooks/export.yml, the access control lists
+  the info modules read that narrow access (the others are what an object without one reads
+  as), per workspace in the shape ``object_access`` takes, so that re-applying changes nothing;
 * ``environments_missing_objects``: of those objects, the ones the workspace does not hold - objects
   are made by Prefect's own clients, never by the role, so each would fail the run after earlier
   tasks wrote.
@@ -595,6 +598,39 @@ def missing_objects(found):
     return problems
 
 
+def exported_object_access(environments, found):
+    """``environments`` (exported, each with its ``workspace``), each given the ``object_access`` of
+    the access control lists of its workspace that narrow access.
+
+    ``found`` is the registered loops of the ``*_access_info`` modules over the workspaces (each
+    item a workspace with its ``handle``). An object whose every level is open to everyone reads
+    the same as one without a list, so it is left out; an object the info module could not name
+    (a deployment whose flow is gone) cannot be declared, so it is left out too.
+    """
+    exported = {}
+    for registered in found or []:
+        for result in _list((registered or {}).get("results")):
+            handle = (result.get("item") or {}).get("handle")
+            for list_option, kind in OBJECT_KINDS.items():
+                for row in _list(result.get(list_option)):
+                    if not row.get("restricted") or not row.get(kind.option):
+                        continue
+                    entry = {kind.option: row[kind.option]}
+                    for level in kind.levels:
+                        view = row.get(level) or {}
+                        entry[level] = {"everyone": bool(view.get("everyone"))}
+                        entry[level].update({actors: sorted(_list(view.get(actors))) for actors in ACTOR_NOUN})
+                    exported.setdefault(handle, {}).setdefault(list_option, []).append(entry)
+    for declared in exported.values():
+        for list_option, entries in declared.items():
+            entries.sort(key=lambda entry, option=OBJECT_KINDS[list_option].option: entry[option])
+    result = []
+    for environment in _list(environments):
+        declared = exported.get(environment.get("workspace"))
+        result.append(dict(environment, object_access=declared) if declared else environment)
+    return result
+
+
 class FilterModule:
     """The environments role's checks of a whole declaration."""
 
@@ -605,4 +641,5 @@ class FilterModule:
             "environments_missing_references": missing_references,
             "environments_object_access_items": object_access_items,
             "environments_missing_objects": missing_objects,
+            "environments_exported_object_access": exported_object_access,
         }

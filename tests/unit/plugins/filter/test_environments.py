@@ -5,6 +5,7 @@ import pytest
 from ansible_collections.prefect.cloud.plugins.filter.environments import (
     FilterModule,
     declaration_problems,
+    exported_object_access,
     missing_objects,
     missing_references,
     object_access_items,
@@ -33,7 +34,7 @@ def declaration(**overrides):
 def test_the_filters_are_registered():
     assert set(FilterModule().filters()) == {
         "environments_declaration_problems", "environments_undeclared_references", "environments_missing_references",
-        "environments_object_access_items", "environments_missing_objects",
+        "environments_object_access_items", "environments_missing_objects", "environments_exported_object_access",
     }
 
 
@@ -331,3 +332,26 @@ def test_objects_the_workspace_does_not_hold_are_refused_naming_where_they_are()
     ]
     pools["results"][0]["work_pools"].append({"work_pool": "gpu", "id": "22222222-2222-4222-8222-222222222222"})
     assert missing_objects([pools]) == []
+
+
+def test_the_export_keeps_only_the_lists_that_narrow_access_in_the_shape_object_access_takes():
+    everyone = {"everyone": True, "users": [], "bots": [], "teams": []}
+    narrowed = {"everyone": False, "users": ["olive@acme.io"], "bots": ["prod-deployer"], "teams": ["data-engineers"]}
+    pools = {"results": [
+        {"item": {"handle": "prod"}, "work_pools": [
+            {"work_pool": "scratch", "id": "1", "restricted": False, "manage": everyone, "run": everyone, "view": everyone},
+            {"work_pool": "k8s-prod", "id": "2", "restricted": True, "manage": everyone, "run": narrowed, "view": everyone},
+        ]},
+        {"item": {"handle": "dev"}, "work_pools": []},
+    ]}
+    deployments = {"results": [{"item": {"handle": "prod"}, "deployments": [
+        {"deployment": None, "id": "3", "restricted": True, "manage": narrowed, "run": narrowed, "view": narrowed},
+        {"deployment": "etl/nightly", "id": "4", "restricted": True, "manage": narrowed, "run": everyone, "view": everyone},
+    ]}]}
+    blocks = {"results": [], "skipped": True}
+    environments = [{"name": "dev", "workspace": "dev"}, {"name": "prod", "workspace": "prod"}]
+    assert exported_object_access(environments, [pools, deployments, blocks]) == [{"name": "dev", "workspace": "dev"}, {
+        "name": "prod", "workspace": "prod", "object_access": {
+            "work_pools": [{"work_pool": "k8s-prod", "manage": everyone, "run": narrowed, "view": everyone}],
+            "deployments": [{"deployment": "etl/nightly", "manage": narrowed, "run": everyone, "view": everyone}],
+        }}]
