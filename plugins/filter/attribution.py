@@ -101,14 +101,15 @@ def _unavailable(events):
     """Why the events could not be read, or ``None`` when they were."""
     if not isinstance(events, dict):
         return None
-    if events.get("failed"):
+    if events.get("skipped"):
+        return "attribution unavailable: the audit trail was not read"
+    # A failed read registered with failed_when: false is no longer "failed": it has no events, and says why.
+    if events.get("failed") or not isinstance(events.get("events"), list):
         status = events.get("status")
         reason = _text(events.get("msg")) or "the events could not be read"
         if status == 403:
             return "attribution unavailable: the key cannot read the audit trail (%s)" % reason
         return "attribution unavailable: %s" % reason
-    if events.get("skipped"):
-        return "attribution unavailable: the audit trail was not read"
     return None
 
 

@@ -74,7 +74,11 @@ def test_an_object_without_events_in_the_window_says_so():
 @pytest.mark.parametrize("events, says", [
     ({"failed": True, "status": 403, "msg": "Missing account permission: read:audit_event"},
      "attribution unavailable: the key cannot read the audit trail (Missing account permission: read:audit_event)"),
+    # as audit.yml registers it (failed_when: false): not failed, but no events
+    ({"failed": False, "status": 403, "msg": "Missing account permission: read:audit_event"},
+     "attribution unavailable: the key cannot read the audit trail (Missing account permission: read:audit_event)"),
     ({"failed": True, "msg": "GET /events: 500"}, "attribution unavailable: GET /events: 500"),
+    ({"skipped": True, "changed": False}, "attribution unavailable: the audit trail was not read"),
 ])
 def test_without_the_events_every_entry_says_attribution_is_unavailable(events, says):
     entries = attribute_drift([POOL_DRIFT, {"kind": "team", "object": "ops"}], events)
