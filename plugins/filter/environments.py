@@ -546,7 +546,7 @@ def object_access_items(environments):
         if not environment.get("in_scope"):
             continue
         by_kind = {}
-        for list_option, kind, _entry_index, entry in _object_entries(environment):
+        for list_option, _kind, _entry_index, entry in _object_entries(environment):
             cleaned = {key: value for key, value in entry.items() if value is not None}
             by_kind.setdefault(list_option, []).append(cleaned)
         for list_option, entries in by_kind.items():
