@@ -18,7 +18,15 @@ filters judge the whole declaration in one task each:
   the users the teams and grants name who are neither members nor declared people (or whom
   exclusive mode would remove first) - each would fail the run after earlier tasks wrote; and
   exclusive mode's removal of members beyond its bounds (everyone, more than
-  ``max_removals``), which the account_member task would refuse only after earlier tasks wrote.
+  ``max_removals``), which the account_member task would refuse only after earlier tasks wrote;
+* ``environments_object_access_items``: the access control lists an environment declares on its
+  work pools, deployments and blocks, one item per workspace and kind (one module run each);
+* ``environments_exported_object_access``: for playbooks/export.yml, the access control lists
+  the info modules read that narrow access (the others are what an object without one reads
+  as), per workspace in the shape ``object_access`` takes, so that re-applying changes nothing;
+* ``environments_missing_objects``: of those objects, the ones the workspace does not hold - objects
+  are made by Prefect's own clients, never by the role, so each would fail the run after earlier
+  tasks wrote.
 """
 
 from ansible.errors import AnsibleFilterError
@@ -27,6 +35,7 @@ from ansible.module_utils.common.text.converters import to_text
 from ansible_collections.prefect.cloud.plugins.module_utils._api.table import is_uuid
 from ansible_collections.prefect.cloud.plugins.module_utils._engine import validate
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.removals import DEFAULT_MAX_REMOVALS, NAMED_IN_MESSAGE
+from ansible_collections.prefect.cloud.plugins.module_utils._resources.object_access import BLOCKS, DEPLOYMENTS, WORK_POOLS
 
 # Names Prefect Cloud gives its built-in roles: found in every account without a look-up. A name
 # outside these lists is looked up, so a built-in role missing here costs one read, never a refusal.
@@ -41,6 +50,12 @@ KINDS = {
     "workspace_role": "workspace role",
     "account_role": "account role",
 }
+
+
+# The kinds of object an environment's object_access declares access control lists on, by the key
+# that lists them there (the option of the modules' list forms).
+OBJECT_KINDS = {kind.list_option: kind for kind in (WORK_POOLS, DEPLOYMENTS, BLOCKS)}
+OBJECT_ACTOR_CHECKS = (("users", validate.user_reference), ("bots", validate.identity), ("teams", validate.identity))
 
 
 def _list(value):
@@ -78,6 +93,78 @@ def _grant_sources(environment, index, deployer, teams):
     for grant_index, grant in enumerate(_list(environment.get("grants"))):
         sources.append(("prefect_environments[%d].grants[%d]" % (index, grant_index), grant))
     return sources
+
+
+def _object_entries(environment):
+    """``[(list option, kind, entry index, entry)]`` of an environment's object_access, in declaration order."""
+    declared = environment.get("object_access") or {}
+    entries = []
+    for list_option, kind in OBJECT_KINDS.items():
+        for entry_index, entry in enumerate(_list(declared.get(list_option))):
+            entries.append((list_option, kind, entry_index, entry or {}))
+    return entries
+
+
+def _object_actors(environment, index):
+    """``[(where, actors, ref)]``: every user, bot and team an environment's object access lists name."""
+    named = []
+    for list_option, kind, entry_index, entry in _object_entries(environment):
+        for level in kind.levels:
+            for actors, _check in OBJECT_ACTOR_CHECKS:
+                for ref in _list((entry.get(level) or {}).get(actors)):
+                    where = "prefect_environments[%d].object_access.%s[%d].%s.%s" % (index, list_option, entry_index, level, actors)
+                    named.append((where, actors, ref))
+    return named
+
+
+def _object_access_problems(problems, environment, index):
+    """What the modules would refuse in an environment's object access lists, and what it lists twice."""
+    declared = environment.get("object_access") or {}
+    where = "prefect_environments[%d].object_access" % index
+    if not isinstance(declared, dict):
+        problems.add("%s: expected a dictionary of %s" % (where, ", ".join(OBJECT_KINDS)))
+        return
+    unknown = sorted(set(declared) - set(OBJECT_KINDS))
+    if unknown:
+        problems.add("%s: unknown key(s) %s; expected %s" % (where, ", ".join(unknown), ", ".join(OBJECT_KINDS)))
+    seen = {}
+    for list_option, kind, entry_index, entry in _object_entries(environment):
+        entry_where = "%s.%s[%d]" % (where, list_option, entry_index)
+        ref = entry.get(kind.option)
+        if ref is None:
+            problems.add("%s: %s is required (the %s, by name or id)" % (entry_where, kind.option, kind.noun))
+        else:
+            try:
+                kind.check_reference(_text(ref), entry_where + "." + kind.option)
+            except ValueError as exc:
+                problems.add(str(exc))
+            else:
+                key = (list_option, kind.norm(_text(ref)))
+                if key in seen:
+                    problems.add("%s: the %s %r is listed twice (also %s.%s[%d]): list each once"
+                                 % (entry_where, kind.noun, ref, where, list_option, seen[key]))
+                else:
+                    seen[key] = entry_index
+        others = sorted(set(entry) - set(kind.levels) - {kind.option, "state"})
+        if others:
+            problems.add("%s: unknown key(s) %s; a %s has the levels %s" % (entry_where, ", ".join(others), kind.noun, ", ".join(kind.levels)))
+        given = [level for level in kind.levels if entry.get(level) is not None]
+        state = entry.get("state") or "present"
+        if state == "absent" and given:
+            problems.add("%s: %s cannot be combined with state: absent, which removes the %s's access control list (every level "
+                         "opens to everyone whose workspace role allows it)" % (entry_where, " and ".join(given), kind.noun))
+        elif state == "present" and not given:
+            problems.add("%s: give at least one of %s (a level not given is left as it is), or state: absent to remove the "
+                         "access control list" % (entry_where, ", ".join(kind.levels)))
+        for level in given:
+            for actors, check in OBJECT_ACTOR_CHECKS:
+                refs = _list(entry[level].get(actors))
+                for ref_index, ref in enumerate(refs):
+                    problems.check(check, ref, "%s.%s.%s[%d]" % (entry_where, level, actors, ref_index))
+                _repeats(problems, enumerate(refs), "%s.%s.%s" % (entry_where, level, actors), ACTOR_NOUN[actors], fold_case=actors == "users")
+
+
+ACTOR_NOUN = {"users": "user", "bots": "bot", "teams": "team"}
 
 
 def _accessor(grant):
@@ -179,6 +266,7 @@ def declaration_problems(declaration):
             problems.check(validate.identity, grant.get("bot"), grant_where + ".bot")
             problems.check(validate.identity, grant.get("team"), grant_where + ".team")
             problems.check(validate.identity, grant.get("workspace_role"), grant_where + ".workspace_role")
+        _object_access_problems(problems, environment, index)
 
     # -- the role matrix names declared environments only
     names = [environment.get("name") for environment in environments]
@@ -317,6 +405,11 @@ def undeclared_references(declaration):
             if grant.get("bot") is not None and (grant["bot"], account) not in bots:
                 _add(lookups, "bot", account, grant["bot"], grant_where)
             workspace_role(grant.get("workspace_role"), account, grant_where)
+        for object_where, actors, ref in _object_actors(environment, index):
+            if actors == "teams" and not (ref in teams and account == account_id):
+                _add(lookups, "team", account, ref, object_where)
+            elif actors == "bots" and (ref, account) not in bots:
+                _add(lookups, "bot", account, ref, object_where)
     for index, team in enumerate(_list(declaration.get("teams"))):
         for bot in _list(team.get("bots")):
             if (bot, account_id) not in bots:
@@ -419,6 +512,7 @@ def _user_problems(declaration):
             for where, grant in _worked_out_grants(environment, index, _list(declaration.get("teams")))
             if grant.get("user") is not None
         ]
+        named += [(where, ref) for where, actors, ref in _object_actors(environment, index) if actors == "users"]
     problems, told = [], set()
     for where, user in named:
         email = _text(user).lower()
@@ -438,6 +532,105 @@ def _user_problems(declaration):
     return problems
 
 
+def object_access_items(environments):
+    """One item per environment in scope and kind of object it declares access control lists on.
+
+    ``environments`` are the environments as the role works them out (``name``, ``workspace``,
+    ``account_id``, ``in_scope``, ``object_access``). Each item: ``index`` (in ``prefect_environments``),
+    ``environment``, ``workspace``, ``account_id``, ``kind`` (``work_pools``, ``deployments``, ``blocks``),
+    ``names`` (the objects, as declared) and ``entries`` (what the module's list form takes: the levels
+    given, and ``state``).
+    """
+    items = []
+    for index, environment in enumerate(_list(environments)):
+        if not environment.get("in_scope"):
+            continue
+        by_kind = {}
+        for list_option, _kind, _entry_index, entry in _object_entries(environment):
+            cleaned = {key: value for key, value in entry.items() if value is not None}
+            by_kind.setdefault(list_option, []).append(cleaned)
+        for list_option, entries in by_kind.items():
+            kind = OBJECT_KINDS[list_option]
+            items.append({
+                "index": index,
+                "environment": environment.get("name"),
+                "workspace": environment.get("workspace"),
+                "account_id": environment.get("account_id"),
+                "kind": list_option,
+                "names": [entry.get(kind.option) for entry in entries],
+                "entries": entries,
+            })
+    return items
+
+
+def missing_objects(found):
+    """The objects the environments name that their workspace does not hold: a list of messages.
+
+    ``found`` is the registered loops of the ``*_access_info`` look-ups, each item one of
+    ``environments_object_access_items`` (a look-up that failed, such as for a workspace this run
+    would make, says why: a new workspace holds no object).
+    """
+    problems = []
+    for registered in found or []:
+        for result in _list((registered or {}).get("results")):
+            item = result.get("item") or {}
+            kind = OBJECT_KINDS.get(item.get("kind"))
+            if kind is None:
+                continue
+            where = "prefect_environments[%s] (%s).object_access.%s" % (item.get("index"), item.get("environment"), item.get("kind"))
+            if result.get("failed"):
+                problems.append(
+                    "%s: the %ss of workspace %r could not be read (%s): %ss are made by Prefect's own clients, never by this "
+                    "role, so a workspace it makes holds none yet" % (where, kind.noun, item.get("workspace"), result.get("msg"), kind.noun)
+                )
+                continue
+            there = set()
+            for row in _list(result.get(kind.list_option)):
+                there.add(row.get(kind.option))
+                there.add(_text(row.get("id") or "").lower())
+            missing = [name for name in _list(item.get("names")) if kind.norm(_text(name)) not in there]
+            if missing:
+                problems.append(
+                    "%s: workspace %r has no %s %s (%ss are made by Prefect's own clients, never by this role): the run would "
+                    "fail there after earlier tasks wrote" % (where, item.get("workspace"), kind.noun,
+                                                            ", ".join(repr(name) for name in missing), kind.noun)
+                )
+    return problems
+
+
+def exported_object_access(environments, found):
+    """``environments`` (exported, each with its ``workspace``), each given the ``object_access`` of
+    the access control lists of its workspace that narrow access.
+
+    ``found`` is the registered loops of the ``*_access_info`` modules over the workspaces (each
+    item a workspace with its ``handle``). An object whose every level is open to everyone reads
+    the same as one without a list, so it is left out; an object the info module could not name
+    (a deployment whose flow is gone) cannot be declared, so it is left out too.
+    """
+    exported = {}
+    for registered in found or []:
+        for result in _list((registered or {}).get("results")):
+            handle = (result.get("item") or {}).get("handle")
+            for list_option, kind in OBJECT_KINDS.items():
+                for row in _list(result.get(list_option)):
+                    if not row.get("restricted") or not row.get(kind.option):
+                        continue
+                    entry = {kind.option: row[kind.option]}
+                    for level in kind.levels:
+                        view = row.get(level) or {}
+                        entry[level] = {"everyone": bool(view.get("everyone"))}
+                        entry[level].update({actors: sorted(_list(view.get(actors))) for actors in ACTOR_NOUN})
+                    exported.setdefault(handle, {}).setdefault(list_option, []).append(entry)
+    for declared in exported.values():
+        for list_option, entries in declared.items():
+            entries.sort(key=lambda entry, option=OBJECT_KINDS[list_option].option: entry[option])
+    result = []
+    for environment in _list(environments):
+        declared = exported.get(environment.get("workspace"))
+        result.append(dict(environment, object_access=declared) if declared else environment)
+    return result
+
+
 class FilterModule:
     """The environments role's checks of a whole declaration."""
 
@@ -446,4 +639,7 @@ class FilterModule:
             "environments_declaration_problems": declaration_problems,
             "environments_undeclared_references": undeclared_references,
             "environments_missing_references": missing_references,
+            "environments_object_access_items": object_access_items,
+            "environments_missing_objects": missing_objects,
+            "environments_exported_object_access": exported_object_access,
         }

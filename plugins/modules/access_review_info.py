@@ -18,8 +18,12 @@ description:
     joined with C(+).
   - Pending (and expired) invitations and inactive members are returned apart; inactive members have no access while
     inactive. Bots come with the expiry of their key.
-  - Object-level access lists (work pools, deployments, blocks), which can narrow a role for one object, are not
-    covered yet; every row says so.
+  - Object-level access lists (work pools, deployments, blocks) narrow a role for one object. Those that narrow
+    anything are read (one listing per kind and workspace, then the lists at the same time), and each row says which
+    objects take which levels away from its actor - a level the role allows that the list gives neither the actor,
+    nor one of its teams, nor everyone. Workspace Owners and account Owners and Admins keep every level; a deployment
+    on a work pool whose list narrows anything follows the pool's list. Where the key may not read a workspace's
+    objects, its rows say so.
   - With O(render), the review also comes as a CSV (one row per member and workspace, then one per invitation) and
     as a single self-contained HTML page (a matrix of members against workspaces, with the reason in each cell, a
     filter, sortable columns and a summary). The playbook C(prefect.cloud.access_review) writes both files.
@@ -232,9 +236,38 @@ rows:
       type: str
       sample: '2026-06-01T00:00:00Z'
     object_acls:
-      description: Whether object-level access lists were taken into account.
+      description:
+        - In words, the objects whose access lists take levels away from the actor in this workspace (empty when none
+          does, and for inactive members), or that the key may not read them.
       type: str
-      sample: not covered yet
+      sample: "work pool k8s-prod: keeps view; block secret/warehouse: no access"
+    object_levels:
+      description: The same, one entry per object.
+      type: list
+      elements: dict
+      contains:
+        kind:
+          description: V(work pool), V(deployment) or V(block).
+          type: str
+          sample: work pool
+        object:
+          description: The object's name (C(<flow>/<deployment>), C(<block type slug>/<block>) for the others).
+          type: str
+          sample: k8s-prod
+        holds:
+          description: The levels the actor keeps (those its role allows and the list gives it).
+          type: list
+          elements: str
+          sample: [view]
+        loses:
+          description: The levels its role allows that the list takes away.
+          type: list
+          elements: str
+          sample: [manage, run]
+        via_work_pool:
+          description: For a deployment, the work pool whose list decides for it instead of its own; null otherwise.
+          type: str
+          sample: k8s-prod
     inactive_would_have:
       description: For an inactive member, the role it would have again once active; null otherwise.
       type: str
@@ -325,13 +358,13 @@ object_acls:
   type: dict
   contains:
     covered:
-      description: Always false for now.
+      description: True - the rows show where object access lists narrow access.
       type: bool
-      sample: false
+      sample: true
     note:
       description: What that means for the review.
       type: str
-      sample: Object-level access lists (work pools, deployments, blocks) are not covered yet.
+      sample: Object-level access lists (work pools, deployments, blocks) are read.
 changes:
   description: Who gained, lost or changed access since the review of O(previous_csv).
   returned: when previous_csv is given

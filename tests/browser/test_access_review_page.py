@@ -221,7 +221,7 @@ def test_the_summary_and_the_tables_apart(fresh):
     assert fresh.js("return document.querySelector('#card-bots-without-expiry li').innerText;") == "legacy-sync"
     assert fresh.js("return document.querySelectorAll('#pending-invitations tbody tr').length;") == 2
     assert fresh.js("return document.querySelector('#inactive-members tbody td').innerText;") == "ina@acme.test"
-    assert "not covered yet" in fresh.js("return document.getElementById('object-acls').innerText;")
+    assert "are read" in fresh.js("return document.getElementById('object-acls').innerText;")
     assert fresh.js("return document.getElementById('taken-at').getAttribute('datetime');").endswith("Z")
     assert fresh.js("return document.getElementById('visible-count').innerText;") == "12 of 12 shown"
 

@@ -22,9 +22,13 @@ the one role that gives them all (the broadest path), else the roles together.
 Apart from those: pending invitations (what the invitee will get) and inactive members (who
 have no access while inactive). Bots carry their key's expiry.
 
-Object-level access lists (work pools, deployments, blocks) can narrow a role for one object;
-they are not read yet. ``narrow_by_object_acls`` is where they plug in: every row says
-"not covered yet" until then.
+Object-level access lists (work pools, deployments, blocks) narrow a role for one object: a
+level the role allows is lost where the object's list names neither the actor, nor one of its
+teams, nor everyone (a grant of a level carries down: ``manage`` gives ``run`` and ``view``). The
+lists that narrow something are read per workspace; ``narrow_by_object_acls`` says, on each row,
+which objects take which levels away from the actor. Holders of ``manage_acls`` (workspace
+Owners; account Owners and Admins) keep every level; a deployment on a work pool whose list
+narrows something follows the pool's list instead of its own, as Prefect documents.
 
 ``read_account`` makes the reads (about 0.05 requests per member at scale: every list is read
 whole, a page of 200 at a time, the independent ones together); ``review`` is the join and
@@ -45,7 +49,15 @@ from ansible_collections.prefect.cloud.plugins.module_utils._api.table import (
     WORKSPACE_INVITATION,
     WORKSPACE_ROLE,
 )
+from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import PrefectCloudHTTPError
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.values import format_datetime, parse_datetime
+from ansible_collections.prefect.cloud.plugins.module_utils._resources.object_access import (
+    ACL_ADMINISTRATOR_SCOPE,
+    BLOCKS,
+    DEPLOYMENTS,
+    EVERYONE,
+    WORK_POOLS,
+)
 from ansible_collections.prefect.cloud.plugins.module_utils._resources.scopes import ScopeCatalogue, read_scope_rows
 
 IMPLICIT_OWNER_PERMISSION = "administrate:workspace"
@@ -60,11 +72,21 @@ TEAM_PATH = "team grant"
 DEFAULT_PATH = "default role"
 PATH_ORDER = (ACCOUNT_ROLE_PATH, DIRECT_PATH, TEAM_PATH, DEFAULT_PATH)
 
-OBJECT_ACLS_NOT_COVERED = "not covered yet"
 OBJECT_ACLS_NOTE = (
-    "Object-level access lists (work pools, deployments, blocks) are not covered yet: an object's own access "
-    "list can narrow, for that object, the access shown here."
+    "Object-level access lists (work pools, deployments, blocks) are read: where an object's list takes a level away "
+    "from someone whose role allows it, their row says which object and which levels they keep there. Workspace "
+    "Owners and account Owners and Admins keep every level whatever the lists say."
 )
+# The object kinds whose lists narrow access, and the workspace scope each level needs (without it the
+# role does not allow the level, and a list cannot take it away).
+OBJECT_KINDS = (WORK_POOLS, DEPLOYMENTS, BLOCKS)
+LEVEL_SCOPES = {
+    "work pool": {"manage": "manage_work_pools", "run": "see_work_pools", "view": "see_work_pools"},
+    "deployment": {"manage": "manage_deployments", "run": "run_deployments", "view": "see_deployments"},
+    "block": {"manage": "manage_blocks", "view": "see_blocks"},
+}
+# Statuses of an object read the key may not make (the plan has no object lists, or a role without see_*).
+UNREADABLE = (401, 403, 404)
 
 # The CSV's columns, in order: one row per actor and workspace (and per pending invitation).
 CSV_COLUMNS = (
@@ -124,6 +146,7 @@ def read_account(api, workspaces=None):
         users, bot_rows, ws_invitations = lists[3 * index: 3 * index + 3]
         grants[ws["id"]] = {"users": users, "bots": bot_rows}
         workspace_invitations += [dict(row, workspace_id=row.get("workspace_id") or ws["id"]) for row in ws_invitations]
+    object_acls, unreadable = read_object_acls(api, workspace_rows)
     return {
         "account": account,
         "scope_rows": scope_rows,
@@ -135,7 +158,52 @@ def read_account(api, workspaces=None):
         "teams": teams,
         "grants": grants,
         "invitations": invitations + workspace_invitations,
+        "object_acls": object_acls,
+        "object_acls_unreadable": unreadable,
     }
+
+
+def _narrows(answer, levels):
+    """Whether an ACL answer narrows some level (anything but exactly everyone)."""
+    for level in levels:
+        entries = (answer or {}).get("%s_actors" % level) or []
+        if [str(entry.get("id")) for entry in entries] != [EVERYONE]:
+            return True
+    return False
+
+
+def read_object_acls(api, workspace_rows):
+    """``({workspace id: [object]}, {workspace id: why unreadable})``: the lists that narrow something.
+
+    Each object: ``kind`` (its noun), ``name``, ``levels`` and ``acl`` (the answer), and for a deployment
+    its ``work_pool``. Objects read one listing per kind, then their lists at the same time.
+    """
+    found, unreadable = {}, {}
+    for ws in workspace_rows:
+        objects = []
+        try:
+            for kind in OBJECT_KINDS:
+                rows = kind.every(api, ws["id"])
+                answers = kind.read_acls(api, ws["id"], [row for row, _name in rows]) if rows else []
+                for (row, name), answer in zip(rows, answers):
+                    objects.append({"kind": kind.noun, "name": name or row.get("id"), "levels": kind.levels, "acl": answer,
+                                    "work_pool": row.get("work_pool_name"), "narrows": _narrows(answer, kind.levels)})
+        except PrefectCloudHTTPError as exc:
+            if exc.status not in UNREADABLE:
+                raise
+            unreadable[ws["id"]] = "not readable with this key (%s)" % exc.status
+            continue
+        pools = {obj["name"]: obj for obj in objects if obj["kind"] == WORK_POOLS.noun}
+        governed = []
+        for obj in objects:
+            pool = pools.get(obj["work_pool"]) if obj["kind"] == DEPLOYMENTS.noun else None
+            if pool is not None and pool["narrows"]:
+                # A work pool's list decides for every deployment on it, as long as it narrows anything.
+                obj = dict(obj, acl=pool["acl"], narrows=True, via_pool=pool["name"])
+            if obj["narrows"]:
+                governed.append(obj)
+        found[ws["id"]] = governed
+    return found, unreadable
 
 
 # -- roles and scopes ---------------------------------------------------------------------------------
@@ -315,12 +383,21 @@ def review(data, now):
                     "why": _why(paths, actor) if actor["active"] else [],
                     "status": "active" if actor["active"] else "inactive",
                     "key_expiration": actor["key_expiration"],
-                    "object_acls": OBJECT_ACLS_NOT_COVERED,
+                    "object_acls": "",
+                    "object_levels": [],
+                    "actor_id": actor["actor_id"],
+                    "workspace_id": ws["id"],
                     # What an inactive member would get back when reactivated.
                     "inactive_would_have": (effective(paths, roles)[0] if paths else None) if not actor["active"] else None,
                 }
             )
-    rows = narrow_by_object_acls(rows)
+    teams_of = {}
+    for team in data["teams"]:
+        for member in team.get("memberships") or []:
+            teams_of.setdefault(member.get("id"), set()).add(str(team.get("id")))
+    rows = narrow_by_object_acls(rows, data.get("object_acls") or {}, data.get("object_acls_unreadable") or {}, teams_of)
+    for row in rows:
+        del row["actor_id"], row["workspace_id"]
     invitations = _invitations(data, roles, workspaces, now)
     summary = _summary(actors, rows, invitations, workspaces, implicit)
     return {
@@ -337,19 +414,52 @@ def review(data, now):
         "rows": rows,
         "invitations": invitations,
         "summary": summary,
-        "object_acls": {"covered": False, "note": OBJECT_ACLS_NOTE},
+        "object_acls": {"covered": True, "note": OBJECT_ACLS_NOTE},
     }
 
 
-def narrow_by_object_acls(rows, acls=None):
-    """Where object-level access lists narrow the rows, once they are read (``acls``).
+def object_levels(actor_id, team_ids, scopes, obj):
+    """``(holds, loses)``: the levels of ``obj`` the actor keeps, and those its scopes allow that the list takes away."""
+    if ACL_ADMINISTRATOR_SCOPE in scopes:
+        return list(obj["levels"]), []
+    holds, loses, granted = [], [], False
+    for level in obj["levels"]:  # highest first: a grant of a level carries down to the levels below it
+        for entry in (obj["acl"] or {}).get("%s_actors" % level) or []:
+            ident = str(entry.get("id"))
+            if ident == EVERYONE or (entry.get("type") == "team" and ident in team_ids) or (entry.get("type") != "team" and ident == str(actor_id)):
+                granted = True
+        if LEVEL_SCOPES[obj["kind"]][level] in scopes:
+            (holds if granted else loses).append(level)
+    return holds, loses
 
-    Not covered yet: every row says so (``object_acls``), and the access shown is the
-    workspace-wide one.
+
+def narrow_by_object_acls(rows, acls, unreadable, teams_of):
+    """Each active row with the objects of its workspace whose lists take levels away from its actor.
+
+    ``object_levels``: ``[{kind, object, holds, loses}]``; ``object_acls`` says the same in words (empty
+    when no list narrows the row), and the row's ``why`` gains it.
     """
-    if acls is None:
-        return rows
-    raise NotImplementedError("object-level access lists are not covered yet")
+    for row in rows:
+        if row["status"] != "active" or not row["scopes"]:
+            continue
+        if row["workspace_id"] in unreadable:
+            row["object_acls"] = "object access lists " + unreadable[row["workspace_id"]]
+            continue
+        scopes = set(row["scopes"])
+        team_ids = teams_of.get(row["actor_id"], set())
+        for obj in acls.get(row["workspace_id"], []):
+            holds, loses = object_levels(row["actor_id"], team_ids, scopes, obj)
+            if loses:
+                row["object_levels"].append({"kind": obj["kind"], "object": obj["name"], "holds": holds, "loses": loses,
+                                             "via_work_pool": obj.get("via_pool")})
+        if row["object_levels"]:
+            row["object_acls"] = "; ".join(
+                "%s %s: %s%s" % (entry["kind"], entry["object"], "keeps " + ", ".join(entry["holds"]) if entry["holds"] else "no access",
+                                 " (the list of work pool %s)" % entry["via_work_pool"] if entry["via_work_pool"] else "")
+                for entry in row["object_levels"]
+            )
+            row["why"] = row["why"] + ["narrowed by object access lists: " + row["object_acls"]]
+    return rows
 
 
 def _invitations(data, roles, workspaces, now):

@@ -43,6 +43,7 @@ from fastapi import HTTPException, Request
 from . import events
 from .auth import Caller, resolve_caller
 from .events import RESOURCE_ID, RESOURCE_NAME, RESOURCE_ROLE, EventRec
+from .objects import LEVELS, ObjectAccess
 from .store import AccessRec, BotRec, MembershipRec, Store, UserRec
 
 if TYPE_CHECKING:
@@ -493,6 +494,58 @@ def invitation_ended(action: str) -> Audited:
     return Audited(after, before)
 
 
+# -- object access lists (work pools, deployments, block documents) --------------------------------
+# EMULATOR ASSUMPTION (object-access-audit-events): the published resource types name no object access
+# list, so the emulator names them as the other access events are named: `work-pool-access.updated`,
+# `deployment-access.updated`, `block-document-access.updated`, resource id
+# `prefect-cloud.{kind}-access.{object id}`, named as the collection names the object (`k8s-prod`,
+# `etl/nightly`, `s3-bucket/raw-data`), with the workspace related; a PUT that leaves the list as it
+# was (an object without a list reads as everyone on every level) records nothing.
+OBJECT_ACCESS_KINDS = {"work_pool": "work-pool-access", "deployment": "deployment-access", "block_document": "block-document-access"}
+
+
+def _object_of(w: Write, kind: str) -> Any:
+    objects = w.store.objects
+    if kind == "work_pool":
+        return objects.work_pool_named(w.id("workspace_id"), w.params["name"])
+    table = objects.deployments if kind == "deployment" else objects.block_documents
+    return table.get(w.id())
+
+
+def _object_name(store: Store, kind: str, rec: Any) -> str:
+    if kind == "deployment":
+        flow = store.objects.flows.get(rec.flow_id)
+        return f"{flow.name if flow else rec.flow_id}/{rec.name}"
+    if kind == "block_document":
+        block_type = store.objects.block_types.get(rec.block_type_id)
+        return f"{block_type.slug if block_type else rec.block_type_id}/{rec.name}"
+    return str(rec.name)
+
+
+def _acl_levels(kind: str, access: Any) -> dict[str, tuple[frozenset[str], frozenset[str]]]:
+    """Each level's actors and teams, as sets: an object without a list is everyone on every level."""
+    access = access if access is not None else ObjectAccess.everyone(kind)
+    return {
+        level: (frozenset(str(a) for a in access.actor_ids.get(level, [])), frozenset(str(t) for t in access.team_ids.get(level, [])))
+        for level in LEVELS[kind]
+    }
+
+
+def object_access_set(kind: str) -> Audited:
+    def before(w: Write) -> Any:
+        rec = _object_of(w, kind)
+        return _acl_levels(kind, rec.access) if rec is not None else None
+
+    def after(w: Write, levels_before: Any, _body: Any) -> list[Change]:
+        rec = _object_of(w, kind)
+        if rec is None or _acl_levels(kind, rec.access) == levels_before:
+            return []
+        name = f"{OBJECT_ACCESS_KINDS[kind]}.updated"
+        return [Change(w.account_id, name, resource(OBJECT_ACCESS_KINDS[kind], rec.id, _object_name(w.store, kind, rec)), rec.workspace_id)]
+
+    return Audited(after, before)
+
+
 # ---- the table ----------------------------------------------------------------------------------------
 # Route (endpoint function) name -> what it emits. Every write route of the app is here or in
 # NOT_AUDITED (a test keeps it so): a new write route must say what it records.
@@ -555,6 +608,10 @@ WRITES: dict[str, Audited] = {
     "reset_my_profile_image": user_changed("updated", lambda w: w.caller.user.id if w.caller.user else None),
     "create_user_api_key": USER_KEY_CREATED,
     "delete_user_api_key": Audited(before=_user_key_deleted_before, after=lambda w, changes, _body: changes),
+    # object access lists
+    "set_work_pool_access": object_access_set("work_pool"),
+    "set_deployment_access": object_access_set("deployment"),
+    "set_block_document_access": object_access_set("block_document"),
 }
 
 # Write routes that record nothing, and why.
@@ -563,11 +620,6 @@ NOT_AUDITED: dict[str, str] = {
     "remove_integration": "SSO integrations are not kept by the emulator (always 404)",
     "upsert_workspace_rate_limit_allocations": "rate-limit allocations are not kept by the emulator",
     "terminate_my_session": "the emulator has no UI sessions (always 404)",
-    # Object-level access lists: the resource types of Prefect Cloud's audit events name none of them,
-    # and an event name made up here would teach clients a name the service may not use.
-    "set_work_pool_access": "no audit event name is documented for object access lists",
-    "set_deployment_access": "no audit event name is documented for object access lists",
-    "set_block_document_access": "no audit event name is documented for object access lists",
 }
 
 # POST routes that read: never audited.

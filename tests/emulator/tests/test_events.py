@@ -395,3 +395,42 @@ def test_a_write_whose_answer_is_lost_is_recorded_all_the_same(emu):
         emu.owner.post(f"{ACCT}/teams/", json={"name": "lost-answer"})
     (event,) = read_events(emu.owner)
     assert (event["event"], event["resource"]["prefect.resource.name"]) == ("prefect-cloud.team.created", "lost-answer")
+
+
+def test_object_access_lists_record_one_event_per_change_named_after_the_object(emu):
+    seed = copy.deepcopy(es.TEST_SEED)
+    seed["workspaces"] = [{"handle": "acl", "name": "ACL", "work_pools": [{"name": "k8s-prod"}],
+                           "deployments": [{"name": "etl/nightly"}], "block_documents": [{"name": "s3-bucket/raw-data"}]}]
+    emu.reset(seed)
+    try:
+        ws = expect(emu.owner.post(f"{ACCT}/workspaces/filter", json={"workspaces": {"handle": {"any_": ["acl"]}}}), 200)[0]["id"]
+        base = f"{ACCT}/workspaces/{ws}"
+        pool = expect(emu.owner.get(f"{base}/work_pools/k8s-prod"), 200)
+        deployment = expect(emu.owner.get(f"{base}/deployments/name/etl/nightly"), 200)
+        block = expect(emu.owner.get(f"{base}/block_types/slug/s3-bucket/block_documents/name/raw-data"), 200)
+        olive = emu.membership(es.OWNER_EMAIL)["actor_id"]
+        levels = {"manage_actor_ids": [olive], "run_actor_ids": ["*"], "view_actor_ids": ["*"]}
+        everyone = {"manage_actor_ids": ["*"], "run_actor_ids": ["*"], "view_actor_ids": ["*"]}
+        # everyone on every level is what an object without a list reads as: no change, no event
+        expect(emu.owner.put(f"{base}/work_pools/k8s-prod/access", json={"access_control": everyone}), 204)
+        expect(emu.owner.put(f"{base}/work_pools/k8s-prod/access", json={"access_control": levels}), 204)
+        expect(emu.owner.put(f"{base}/work_pools/k8s-prod/access", json={"access_control": levels}), 204)  # the same: nothing
+        expect(emu.owner.put(f"{base}/deployments/{deployment['id']}/access", json={"access_control": levels}), 204)
+        block_levels = {"manage_actor_ids": [olive], "view_actor_ids": ["*"]}
+        expect(emu.admin.put(f"{base}/block_documents/{block['id']}/access", json={"access_control": block_levels}), 204)
+        rows = read_events(emu.owner, {"event": {"prefix": ["prefect-cloud.work-pool-access.", "prefect-cloud.deployment-access.",
+                                                           "prefect-cloud.block-document-access."]}, "order": "ASC"})
+        assert names(rows) == ["prefect-cloud.work-pool-access.updated", "prefect-cloud.deployment-access.updated",
+                               "prefect-cloud.block-document-access.updated"]
+        assert [r["resource"] for r in rows] == [
+            {"prefect.resource.id": f"prefect-cloud.work-pool-access.{pool['id']}", "prefect.resource.name": "k8s-prod"},
+            {"prefect.resource.id": f"prefect-cloud.deployment-access.{deployment['id']}", "prefect.resource.name": "etl/nightly"},
+            {"prefect.resource.id": f"prefect-cloud.block-document-access.{block['id']}", "prefect.resource.name": "s3-bucket/raw-data"},
+        ]
+        for row in rows:
+            assert row["workspace"] == ws
+            assert related_by_role(row, "workspace")[0]["prefect.resource.name"] == "acl"
+        # the actor is whoever sent the PUT
+        assert [related_by_role(r, "actor")[0]["prefect-cloud.email"] for r in rows] == [es.OWNER_EMAIL, es.OWNER_EMAIL, es.ADMIN_EMAIL]
+    finally:
+        emu.reset(es.TEST_SEED)

@@ -5,7 +5,10 @@ import pytest
 from ansible_collections.prefect.cloud.plugins.filter.environments import (
     FilterModule,
     declaration_problems,
+    exported_object_access,
+    missing_objects,
     missing_references,
+    object_access_items,
     undeclared_references,
 )
 
@@ -31,6 +34,7 @@ def declaration(**overrides):
 def test_the_filters_are_registered():
     assert set(FilterModule().filters()) == {
         "environments_declaration_problems", "environments_undeclared_references", "environments_missing_references",
+        "environments_object_access_items", "environments_missing_objects", "environments_exported_object_access",
     }
 
 
@@ -236,3 +240,118 @@ def test_exclusive_removes_at_most_max_removals_members():
     assert len(problems) == 1 and "would remove 11 members" in problems[0] and "more than prefect_environments_max_removals (10)" in problems[0]
     assert "m09@acme.io and 1 more" in problems[0]
     assert missing_references([], [], facts(exclusive=True, members=members, max_removals=11)) == []
+
+
+# -- access control lists of work pools, deployments and blocks ---------------------------------------
+
+OBJECT_ACCESS = {
+    "work_pools": [{"work_pool": "k8s-prod", "run": {"users": ["dan@acme.io"], "teams": ["engineers"]}, "view": {"everyone": True}}],
+    "deployments": [{"deployment": "etl/nightly", "manage": {"bots": ["ci"]}, "run": None}],
+    "blocks": [{"block": "s3-bucket/raw-data", "state": "absent"}],
+}
+
+
+def test_a_sound_object_access_declaration_has_no_problem():
+    environments = [{"name": "dev"}, {"name": "prod", "object_access": OBJECT_ACCESS}]
+    assert declaration_problems(declaration(environments=environments)) == []
+
+
+@pytest.mark.parametrize(
+    "object_access, words",
+    [
+        ({"work_pool": []}, "prefect_environments[0].object_access: unknown key(s) work_pool; expected work_pools, deployments, blocks"),
+        ({"deployments": [{"deployment": "nightly", "run": {"everyone": True}}]},
+         "prefect_environments[0].object_access.deployments[0].deployment: expected '<flow name>/<deployment name>'"),
+        ({"blocks": [{"block": "s3/raw", "run": {"everyone": True}}]},
+         "prefect_environments[0].object_access.blocks[0]: unknown key(s) run; a block has the levels manage, view"),
+        ({"work_pools": [{"work_pool": "a", "view": {"everyone": True}}, {"work_pool": "a", "run": {"everyone": True}}]},
+         "prefect_environments[0].object_access.work_pools[1]: the work pool 'a' is listed twice (also prefect_environments[0].object_access.work_pools[0])"),
+        ({"work_pools": [{"work_pool": "a"}]},
+         "prefect_environments[0].object_access.work_pools[0]: give at least one of manage, run, view"),
+        ({"work_pools": [{"work_pool": "a", "state": "absent", "view": {"everyone": True}}]},
+         "prefect_environments[0].object_access.work_pools[0]: view cannot be combined with state: absent"),
+        ({"work_pools": [{"work_pool": "a", "run": {"users": ["not-an-email"]}}]},
+         "prefect_environments[0].object_access.work_pools[0].run.users[0]: expected an email address"),
+        ({"work_pools": [{"work_pool": "a", "run": {"users": ["dan@acme.io", "DAN@acme.io"]}}]},
+         "prefect_environments[0].object_access.work_pools[0].run.users[1]: user 'DAN@acme.io' is listed twice"),
+        ({"blocks": [{"block": "s3/raw", "view": {"teams": [" padded"]}}]},
+         "prefect_environments[0].object_access.blocks[0].view.teams[0]"),
+    ],
+)
+def test_object_access_problems_are_named_by_variable(object_access, words):
+    problems = declaration_problems(declaration(environments=[{"name": "dev", "object_access": object_access}]))
+    assert any(words in problem for problem in problems), problems
+
+
+def test_object_access_actors_are_looked_up_and_checked_as_members():
+    object_access = {"work_pools": [{"work_pool": "k8s", "run": {"teams": ["ghosts", "engineers"], "bots": ["old-bot", "ci"],
+                                                                 "users": ["stranger@acme.io", "dan@acme.io"]}}]}
+    environments = worked_out([{"name": "dev", "object_access": object_access},
+                               {"name": "qa", "in_scope": False, "object_access": {"blocks": [{"block": "s/b", "view": {"teams": ["never"]}}]}}])
+    lookups = references(environments=environments)
+    assert [(entry["kind"], entry["names"]) for entry in lookups] == [("bot", ["old-bot"]), ("team", ["ghosts"])]
+    assert lookups[1]["where"]["ghosts"] == "prefect_environments[0].object_access.work_pools[0].run.teams"
+    problems = missing_references([], [], facts(environments=environments))
+    assert problems == [
+        "prefect_environments[0].object_access.work_pools[0].run.users: stranger@acme.io is neither a member of the account nor in "
+        "prefect_environments_people: the run would fail there after earlier tasks wrote"
+    ]
+
+
+def test_object_access_items_one_per_workspace_and_kind_of_the_environments_in_scope():
+    environments = [
+        {"name": "dev", "workspace": "dev", "account_id": ACCOUNT, "in_scope": True},
+        {"name": "prod", "workspace": "acme-prod", "account_id": OTHER, "in_scope": True, "object_access": OBJECT_ACCESS},
+        {"name": "qa", "workspace": "qa", "account_id": ACCOUNT, "in_scope": False, "object_access": OBJECT_ACCESS},
+    ]
+    items = object_access_items(environments)
+    assert [(item["index"], item["workspace"], item["account_id"], item["kind"], item["names"]) for item in items] == [
+        (1, "acme-prod", OTHER, "work_pools", ["k8s-prod"]),
+        (1, "acme-prod", OTHER, "deployments", ["etl/nightly"]),
+        (1, "acme-prod", OTHER, "blocks", ["s3-bucket/raw-data"]),
+    ]
+    # what the module's list form takes: a level set to null is a level not given
+    assert items[1]["entries"] == [{"deployment": "etl/nightly", "manage": {"bots": ["ci"]}}]
+
+
+def test_objects_the_workspace_does_not_hold_are_refused_naming_where_they_are():
+    items = object_access_items([{"name": "prod", "workspace": "prod", "account_id": ACCOUNT, "in_scope": True, "object_access": {
+        "work_pools": [{"work_pool": "k8s-prod", "run": {"everyone": True}}, {"work_pool": "gpu", "run": {"everyone": True}},
+                       {"work_pool": "5F0D3A87-0C1E-4B8E-9A55-0B9AC5E1A0D4", "run": {"everyone": True}}],
+        "blocks": [{"block": "s3/raw", "view": {"everyone": True}}],
+    }}])
+    pools = {"results": [{"item": items[0], "work_pools": [
+        {"work_pool": "k8s-prod", "id": "11111111-1111-4111-8111-111111111111"},
+        {"work_pool": "batch", "id": "5f0d3a87-0c1e-4b8e-9a55-0b9ac5e1a0d4"}]}]}
+    blocks = {"results": [{"item": items[1], "failed": True, "msg": "workspace 'prod' not found"}]}
+    assert missing_objects([pools, {"results": [], "skipped": True}, blocks]) == [
+        "prefect_environments[0] (prod).object_access.work_pools: workspace 'prod' has no work pool 'gpu' (work pools are made by "
+        "Prefect's own clients, never by this role): the run would fail there after earlier tasks wrote",
+        "prefect_environments[0] (prod).object_access.blocks: the blocks of workspace 'prod' could not be read (workspace 'prod' not "
+        "found): blocks are made by Prefect's own clients, never by this role, so a workspace it makes holds none yet",
+    ]
+    pools["results"][0]["work_pools"].append({"work_pool": "gpu", "id": "22222222-2222-4222-8222-222222222222"})
+    assert missing_objects([pools]) == []
+
+
+def test_the_export_keeps_only_the_lists_that_narrow_access_in_the_shape_object_access_takes():
+    everyone = {"everyone": True, "users": [], "bots": [], "teams": []}
+    narrowed = {"everyone": False, "users": ["olive@acme.io"], "bots": ["prod-deployer"], "teams": ["data-engineers"]}
+    pools = {"results": [
+        {"item": {"handle": "prod"}, "work_pools": [
+            {"work_pool": "scratch", "id": "1", "restricted": False, "manage": everyone, "run": everyone, "view": everyone},
+            {"work_pool": "k8s-prod", "id": "2", "restricted": True, "manage": everyone, "run": narrowed, "view": everyone},
+        ]},
+        {"item": {"handle": "dev"}, "work_pools": []},
+    ]}
+    deployments = {"results": [{"item": {"handle": "prod"}, "deployments": [
+        {"deployment": None, "id": "3", "restricted": True, "manage": narrowed, "run": narrowed, "view": narrowed},
+        {"deployment": "etl/nightly", "id": "4", "restricted": True, "manage": narrowed, "run": everyone, "view": everyone},
+    ]}]}
+    blocks = {"results": [], "skipped": True}
+    environments = [{"name": "dev", "workspace": "dev"}, {"name": "prod", "workspace": "prod"}]
+    assert exported_object_access(environments, [pools, deployments, blocks]) == [{"name": "dev", "workspace": "dev"}, {
+        "name": "prod", "workspace": "prod", "object_access": {
+            "work_pools": [{"work_pool": "k8s-prod", "manage": everyone, "run": narrowed, "view": everyone}],
+            "deployments": [{"deployment": "etl/nightly", "manage": narrowed, "run": everyone, "view": everyone}],
+        }}]

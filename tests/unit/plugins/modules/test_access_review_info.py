@@ -13,8 +13,9 @@ import pytest
 import yaml
 
 from ansible_collections.prefect.cloud.plugins.module_utils._resources.access_report import read_csv, to_csv
-from ansible_collections.prefect.cloud.plugins.modules import access_review_info
+from ansible_collections.prefect.cloud.plugins.modules import access_review_info, deployment_access, work_pool_access
 
+from prefect_cloud_emulator import object_access as emulator_acl
 from prefect_cloud_emulator.auth import Caller
 from prefect_cloud_emulator.catalogue import WORKSPACE_ROLE_SCOPES, WORKSPACE_SCOPES, expand_scopes
 from prefect_cloud_emulator.seed import build_store
@@ -159,8 +160,9 @@ def test_summary_invitations_and_inactive_members(run_module, reviewed):
     assert {r["workspace"]: r["inactive_would_have"] for r in ina} == {"prod": "Developer", "staging": "Viewer", "dev": None}
     deployer = next(a for a in result["actors"] if a["name"] == "prod-deployer")
     assert deployer["key_expiration"] is not None
-    assert result["object_acls"]["covered"] is False and "not covered yet" in result["object_acls"]["note"]
-    assert {r["object_acls"] for r in result["rows"]} == {"not covered yet"}
+    assert result["object_acls"]["covered"] is True
+    # the review seed has no object: nothing is narrowed
+    assert {r["object_acls"] for r in result["rows"]} == {""} and all(r["object_levels"] == [] for r in result["rows"])
     assert result["changed"] is False and result["count"] == 39
 
 
@@ -168,7 +170,8 @@ def test_the_review_only_reads_and_costs_a_few_requests(run_module, reviewed):
     result = run(run_module)
     sent = result["_requests"]
     assert all(r["method"] == "GET" or r["path"].endswith("/filter") for r in sent), sent
-    assert len(sent) == 2 + 7 + 3 * 3, [r["path"] for r in sent]
+    # the account, the scopes, seven lists, three per workspace, and per workspace its work pools, deployments, blocks
+    assert len(sent) == 2 + 7 + 3 * 3 + 3 * 3, [r["path"] for r in sent]
 
 
 def test_the_csv_keeps_every_value_as_data(run_module, reviewed):
@@ -229,3 +232,99 @@ def test_a_member_key_cannot_review(run_module, reviewed):
     result = run_module(access_review_info, account=ACCOUNT_ID, api_key=MEMBER_KEY)
     assert result["failed"] and result["status"] == 403
     assert MEMBER_KEY not in result["msg"]
+
+
+# -- object access lists ----------------------------------------------------------------------------
+
+OBJECT_SEED = copy.deepcopy(SEED)
+for _ws in OBJECT_SEED["workspaces"]:
+    if _ws["handle"] == "prod":
+        _ws["work_pools"] = [{"name": "k8s-prod"}, {"name": "batch"}]
+        _ws["deployments"] = [{"name": "etl/nightly", "work_pool": "k8s-prod"}, {"name": "etl/adhoc"}, {"name": "etl/open"}]
+        _ws["block_documents"] = [{"name": "secret/warehouse", "access": {"manage": ["olive@acme.test"], "view": ["dan@acme.test"]}}]
+    if _ws["handle"] == "staging":
+        _ws["block_documents"] = [{"name": "s3-bucket/raw", "access": {"view": ["mia@acme.test"]}}]
+
+
+@pytest.fixture
+def with_objects(emulator, run_module):
+    """The review seed with objects and lists naming users, bots, teams and everyone (set through the modules)."""
+    emulator.hook("POST", "/reset", {"seed": OBJECT_SEED})
+    for module, args in (
+        (work_pool_access, {"work_pool": "k8s-prod", "manage": {"users": ["olive@acme.test"]},
+                            "run": {"teams": ["data-engineers"], "users": ["dan@acme.test"]}, "view": {"everyone": True}}),
+        (deployment_access, {"deployment": "etl/adhoc", "manage": {"bots": ["prod-deployer"]}, "run": {"users": ["cindy@acme.test"]},
+                             "view": {"users": ["tess@acme.test"]}}),
+    ):
+        result = run_module(module, account=ACCOUNT_ID, api_key=OWNER_KEY, workspace="prod", **args)
+        assert not result["failed"], result.get("msg")
+    yield emulator
+    emulator.hook("POST", "/reset", {"seed": UNIT_SEED})
+
+
+def test_object_lists_narrow_each_row_as_the_emulator_authorises(run_module, with_objects, emulator_server):
+    """Row by row, the levels the review says each actor loses are those the emulator's own ACL model denies."""
+    result = run(run_module)
+    store = emulator_server._server.config.app.state.emulator.store
+    account = next(iter(store.accounts.values()))
+    workspaces = {w.handle: w for w in store.workspaces.values()}
+    objects = store.objects
+    compared = narrowed = 0
+    for row in result["rows"]:
+        if row["status"] != "active" or not row["scopes"]:
+            assert row["object_levels"] == [] and row["object_acls"] == "", row
+            continue
+        if row["kind"] == "user":
+            caller = Caller(store, None, store.users[store.user_by_email[row["actor"]]], None)
+        else:
+            caller = Caller(store, None, None, store.bots[store.bot_by_name[(account.id, row["actor"])]])
+        ws_id = workspaces[row["workspace"]].id
+        scopes = set(row["scopes"])
+        expected = {}
+        kinds = (("work_pool", "work pool", objects.work_pools, lambda r: r.name),
+                 ("deployment", "deployment", objects.deployments, lambda r: "%s/%s" % (objects.flows[r.flow_id].name, r.name)),
+                 ("block_document", "block", objects.block_documents,
+                  lambda r: "%s/%s" % (objects.block_types[r.block_type_id].slug, r.name)))
+        for kind, noun, table, name_of in kinds:
+            for rec in table.values():
+                if rec.workspace_id != ws_id:
+                    continue
+                held = emulator_acl.levels_held(caller, scopes, kind, rec)
+                allowed = [level for level in emulator_acl.LEVELS[kind] if emulator_acl.SCOPES[kind][level] in scopes]
+                loses = [level for level in allowed if level not in held]
+                if loses:
+                    expected[(noun, name_of(rec))] = (held, loses)
+                compared += 1
+        got = {(e["kind"], e["object"]): (e["holds"], e["loses"]) for e in row["object_levels"]}
+        assert got == expected, (row["actor"], row["workspace"])
+        narrowed += bool(got)
+    assert compared >= 50 and narrowed >= 5
+
+
+def test_object_lists_in_words_and_in_the_csv(run_module, with_objects):
+    result = run(run_module, render=["csv"])
+    rows = {(r["actor"], r["workspace"]): r for r in result["rows"]}
+    dan = rows[("dan@acme.test", "prod")]
+    # Dan develops in prod: named in k8s-prod's run (so he keeps run and view, not manage), the deployment on that pool
+    # follows the pool's list, etl/adhoc names only others, the warehouse block lets him view it
+    assert [(e["kind"], e["object"], e["holds"], e["loses"], e["via_work_pool"]) for e in dan["object_levels"]] == [
+        ("work pool", "k8s-prod", ["run", "view"], ["manage"], None),
+        ("deployment", "etl/adhoc", [], ["manage", "run", "view"], None),
+        ("deployment", "etl/nightly", ["run", "view"], ["manage"], "k8s-prod"),
+        ("block", "secret/warehouse", ["view"], ["manage"], None),
+    ]
+    assert dan["object_acls"] == ("work pool k8s-prod: keeps run, view; deployment etl/adhoc: no access; deployment etl/nightly: "
+                                  "keeps run, view (the list of work pool k8s-prod); block secret/warehouse: keeps view")
+    assert dan["why"][-1] == "narrowed by object access lists: " + dan["object_acls"]
+    # Owners and Admins keep every level; a row with no access has nothing to narrow
+    assert rows[("olive@acme.test", "prod")]["object_levels"] == [] and rows[("alan@acme.test", "prod")]["object_levels"] == []
+    assert rows[("mia@acme.test", "prod")]["object_acls"] == ""
+    assert "dan@acme.test,user,Member,prod,Developer,direct grant" in result["csv"]
+    assert ',"work pool k8s-prod: keeps run, view; deployment etl/adhoc: no access;' in result["csv"]
+
+
+def test_objects_the_key_may_not_read_are_said_so(run_module, with_objects):
+    with_objects.fault(method="POST", path="/block_documents/filter$", status=403, count=3)
+    rows = run(run_module)["rows"]
+    prod = [r for r in rows if r["workspace"] == "prod" and r["status"] == "active" and r["scopes"]]
+    assert prod and {r["object_acls"] for r in prod} == {"object access lists not readable with this key (403)"}
