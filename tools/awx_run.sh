@@ -91,11 +91,13 @@ unset key
 } >"$pdd/env/extravars"
 
 for run in audit-drift converge unchanged audit-clean; do
+    # The audit's template has job type Check and Show Changes on; ansible-runner takes the options from
+    # env/cmdline (its --cmdline would write that file too, and every later run would inherit it).
     case $run in
-        audit-*) playbook=(-p audit.yml --cmdline "--check --diff") ;;
-        *) playbook=(-p site.yml) ;;
+        audit-*) playbook=audit.yml; printf '%s' '--check --diff' >"$pdd/env/cmdline" ;;
+        *) playbook=site.yml; rm -f "$pdd/env/cmdline" ;;
     esac
-    echo "==> ansible-runner run ${playbook[*]} (ident $run)"
-    ansible-runner run "$pdd" "${playbook[@]}" --ident "$run" --quiet || true
+    echo "==> ansible-runner run -p $playbook $(cat "$pdd/env/cmdline" 2>/dev/null || true) (ident $run)"
+    ansible-runner run "$pdd" -p "$playbook" --ident "$run" --quiet || true
     "$PYTHON" "$top/tools/awx_run_check.py" "$pdd" "$run" "$job/deployer-keys"
 done
