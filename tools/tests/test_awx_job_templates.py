@@ -94,7 +94,9 @@ def test_the_templates_are_made_once_as_declared(core, collections_path, declara
     with StandIn() as (url, state):
         seed(state)
         runs = {}
-        for run, args in (("create", []), ("again", []), ("check", ["--check"])):
+        # The oldest core makes and keeps the templates; check mode, the same awx.awx code, is run on the newest only.
+        plan = (("create", []), ("again", [])) + ((("check", ["--check"]),) if core == "newest" else ())
+        for run, args in plan:
             before = len(state.writes)
             result = subprocess.run([str(playbook), str(PLAYBOOK), "-e", variables] + args, env=controller_env(url, collections_path),
                                     capture_output=True, text=True, cwd=str(tmp_path))
@@ -102,7 +104,7 @@ def test_the_templates_are_made_once_as_declared(core, collections_path, declara
             runs[run] = (recap(result.stdout), state.writes[before:])
 
         assert runs["create"][0]["changed"] == 2  # the templates (one loop) and the schedule
-        for run in ("again", "check"):
+        for run in set(runs) - {"create"}:
             assert runs[run][0]["changed"] == 0 and runs[run][1] == [], (run, runs[run])
 
         ids = {c["name"]: c["id"] for c in state.objects["credentials"].values()}
