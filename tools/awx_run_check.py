@@ -38,7 +38,8 @@ def load_stats(artifacts):
 
 # What the audit hands to AWX with set_stats: the job's artifacts hold this dict, with these keys at least.
 AUDIT_STATS = "prefect_cloud_audit"
-AUDIT_STATS_KEYS = ("status", "drift_count")
+AUDIT_DRIFT_COUNT = "drift_count"
+AUDIT_STATS_KEYS = ("status", AUDIT_DRIFT_COUNT)
 # IDENT: (the ansible-runner status, the audit's status, whether drift_count is positive).
 AUDIT_RUNS = {"audit-drift": ("failed", "drift", True), "audit-clean": ("successful", "clean", False)}
 IDENTS = ("converge", "unchanged") + tuple(AUDIT_RUNS)
@@ -57,8 +58,9 @@ def check_audit(ident, status, stats):
         return problems
     if artifact["status"] != audit_status:
         problems.append("the artifact says status %r, not %r" % (artifact["status"], audit_status))
-    if not isinstance(artifact["drift_count"], int) or (artifact["drift_count"] > 0) != drifted:
-        problems.append("the artifact's drift_count is %r, which does not fit status %r" % (artifact["drift_count"], audit_status))
+    count = artifact[AUDIT_DRIFT_COUNT]
+    if not isinstance(count, int) or isinstance(count, bool) or (count > 0) != drifted:
+        problems.append("the artifact's %s is %r, which does not fit status %r" % (AUDIT_DRIFT_COUNT, count, audit_status))
     return problems
 
 
