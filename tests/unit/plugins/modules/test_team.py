@@ -176,3 +176,41 @@ def test_a_description_change_sends_the_name_with_it():
 def test_bad_values_fail_naming_the_option(params, option):
     with pytest.raises(ValueError, match=option):
         team_module.Team.parse_options(dict(DEFAULTS, **params))
+
+
+INVITATIONS = "/accounts/acc/invitations/filter"
+
+
+def invitations(*rows):
+    """The account's pending invitations, as the invitations filter answers them."""
+    return {INVITATIONS: [dict({"status": "PENDING", "expiration": "2999-01-01T00:00:00Z"}, **row) for row in rows]}
+
+
+def test_a_non_member_with_a_pending_invitation_is_named_with_the_team_and_the_invitation():
+    team, run = plan(users=["priya@acme.test"])
+    team.module.client.lists.update(invitations({"email": "priya@acme.test"}))
+    with pytest.raises(ReferenceNotFound) as refused:
+        team.check_references(run)
+    assert "team 'engineers': 'priya@acme.test' is not a member of the account; their invitation is pending" in str(refused.value)
+    assert refused.value.creatable is False  # check mode fails too: no task of the play can make a member
+
+
+def test_a_non_member_without_an_invitation_is_told_to_be_invited():
+    team, run = plan(users=["nobody@acme.test"])
+    team.module.client.lists.update(invitations({"email": "other@acme.test"}, {"email": "nobody@acme.test", "expiration": "2001-01-01T00:00:00Z"}))
+    with pytest.raises(ReferenceNotFound, match="team 'engineers': 'nobody@acme.test' is not a member of the account; no invitation to them is pending"):
+        team.check_references(run)
+
+
+def test_the_bulk_form_names_the_team_of_each_non_member():
+    module = FakeModule(name=None, teams=[
+        {"name": "engineers", "users": ["alice@acme.test"], "description": None, "bots": None, "state": "present"},
+        {"name": "analysts", "users": ["priya@acme.test"], "description": None, "bots": None, "state": "present"},
+    ])
+    module.client.lists.update(invitations({"email": "Priya@acme.test"}))
+    bulk = team_module.BulkTeams(module, module.params)
+    run = bulk.plan({"engineers": TEAM, "analysts": None}, None, "present")
+    with pytest.raises(ReferenceNotFound) as refused:
+        bulk.check_references(run)
+    assert "team 'analysts': 'priya@acme.test' is not a member of the account; their invitation is pending" in str(refused.value)
+    assert "engineers" not in str(refused.value)
