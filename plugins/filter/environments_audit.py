@@ -189,8 +189,8 @@ def audit_unmanaged(account, declaration, drift=None):
     """What the account has that the declaration does not name, less what the drift removes already.
 
     ``account``: ``workspaces`` (handles), ``teams``, ``bots`` (names), ``members`` (emails),
-    ``grants`` (``{workspace handle: [{user|bot|team, workspace_role}]}``, the workspaces the run
-    converges). ``declaration``: ``workspaces``, ``teams``, ``bots``, ``people`` (what it names) and
+    ``grants`` (``{workspace handle: [{user|bot|team, workspace_role}]}``, or a workspace_access_info
+    result per handle, for the workspaces the run converges). ``declaration``: ``workspaces``, ``teams``, ``bots``, ``people`` (what it names) and
     ``grants`` (``{workspace handle: [grant]}`` as the role works them out).
     Grants the drift revokes (exclusive mode) are left out, as are members it removes.
     """
@@ -206,6 +206,11 @@ def audit_unmanaged(account, declaration, drift=None):
 
     grants = []
     for workspace, rows in sorted((account.get("grants") or {}).items()):
+        if isinstance(rows, dict):
+            # A workspace_access_info result: its users, bots and teams (none for a workspace not made yet).
+            rows = ([{"user": row.get("email"), "workspace_role": row.get("workspace_role")} for row in rows.get("users") or []]
+                    + [{"bot": row.get("bot_name"), "workspace_role": row.get("workspace_role")} for row in rows.get("bots") or []]
+                    + [{"team": row.get("team_name"), "workspace_role": row.get("workspace_role")} for row in rows.get("teams") or []])
         declared = set()
         for grant in (declaration.get("grants") or {}).get(workspace) or []:
             identity = _identity(grant)
