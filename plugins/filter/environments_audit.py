@@ -15,6 +15,7 @@
 
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.text.converters import to_text
+from ansible.utils.unsafe_proxy import wrap_var
 
 # How a row of a list is told from the others, in order of preference.
 IDENTITY = ("user", "bot", "team", "email", "name", "handle", "ip_network")
@@ -291,12 +292,26 @@ def audit_report(drift, unmanaged=None, pending=None, error=None, report_path=No
     }
 
 
+def _verbatim(function):
+    """``function`` whose result Ansible never evaluates as a template (it holds the account's or the declaration's text).
+
+    ansible-core 2.16 evaluates a string that a fact holds when the fact is used; its result marked unsafe it
+    leaves as it is (2.19 and later never evaluate data).
+    """
+
+    def verbatim(*args, **kwargs):
+        return wrap_var(function(*args, **kwargs))
+
+    verbatim.__doc__ = function.__doc__
+    return verbatim
+
+
 class FilterModule:
     """The drift audit's report."""
 
     def filters(self):
         return {
-            "environments_audit_drift": audit_drift,
-            "environments_audit_unmanaged": audit_unmanaged,
-            "environments_audit_report": audit_report,
+            "environments_audit_drift": _verbatim(audit_drift),
+            "environments_audit_unmanaged": _verbatim(audit_unmanaged),
+            "environments_audit_report": _verbatim(audit_report),
         }

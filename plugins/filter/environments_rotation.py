@@ -11,6 +11,7 @@ bots the declaration does not name). The playbook's variables override them, for
 
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.text.converters import to_text
+from ansible.utils.unsafe_proxy import wrap_var
 
 from ansible_collections.prefect.cloud.plugins.filter.environments import deployer_name
 
@@ -63,8 +64,22 @@ def rotation_entries(names, declaration, overrides=None):
     return entries
 
 
+def _verbatim(function):
+    """``function`` whose result Ansible never evaluates as a template (it holds the account's or the declaration's text).
+
+    ansible-core 2.16 evaluates a string that a fact holds when the fact is used; its result marked unsafe it
+    leaves as it is (2.19 and later never evaluate data).
+    """
+
+    def verbatim(*args, **kwargs):
+        return wrap_var(function(*args, **kwargs))
+
+    verbatim.__doc__ = function.__doc__
+    return verbatim
+
+
 class FilterModule:
     """Key rotation by the declaration."""
 
     def filters(self):
-        return {"environments_rotation_entries": rotation_entries}
+        return {"environments_rotation_entries": _verbatim(rotation_entries)}
