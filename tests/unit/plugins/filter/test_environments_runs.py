@@ -168,3 +168,86 @@ def test_the_filters_are_registered():
         "environments_audit_drift", "environments_audit_unmanaged", "environments_audit_report"}
     assert set(environments_rotation.FilterModule().filters()) == {"environments_rotation_entries"}
     assert set(environments_memberships.FilterModule().filters()) == {"environments_team_memberships"}
+
+
+# ------------------------------------------------------------ the export
+
+from ansible_collections.prefect.cloud.plugins.filter.environments_export import duration, export_declaration, key_settings  # noqa: E402
+
+
+def key(created, expiration, rotating=None):
+    return {"api_keys": {"active": {"created": created, "expiration": expiration}, "rotating": rotating or []}}
+
+
+READS = {
+    "account": "acme",
+    "workspaces": [
+        {"handle": "acme-dev", "name": "Development", "description": "", "default_workspace_role": None},
+        {"handle": "acme-prod", "name": "Production", "description": "Flows that matter", "default_workspace_role": "Viewer"},
+        {"handle": "sandbox", "name": "Sandbox", "description": None, "default_workspace_role": None},
+    ],
+    "access": {
+        "acme-dev": {"users": [{"email": "Dan@acme.io", "workspace_role": "Developer"}],
+                     "bots": [{"bot_name": "deployer-dev", "workspace_role": "Developer"}], "teams": []},
+        "acme-prod": {"users": [], "bots": [{"bot_name": "deployer-prod", "workspace_role": "Runner"},
+                                           {"bot_name": "ci", "workspace_role": "Runner"}], "teams": []},
+        "sandbox": {"users": [], "bots": [{"bot_name": "ci", "workspace_role": "Developer"}], "teams": []},
+    },
+    "bots": [
+        dict({"name": "deployer-dev", "account_role": "Member"}, **key("2026-01-01T00:00:00Z", "2026-04-01T00:00:00Z")),
+        dict({"name": "deployer-prod", "account_role": "Member"},
+             **key("2026-01-01T00:00:00Z", "2026-04-01T00:00:00Z", [{"expiration": "2026-01-01T01:00:00Z"}])),
+        dict({"name": "ci", "account_role": "Member"}, **key("2026-01-01T00:00:00Z", "2026-01-31T00:00:00Z")),
+        dict({"name": "forever", "account_role": "Admin"}, **key("2026-01-01T00:00:00Z", None)),
+    ],
+    "teams": [{"name": "engineers", "description": "", "users": ["dan@acme.io"], "bots": [],
+               "workspaces": [{"workspace_handle": "acme-dev", "workspace_role_name": "Developer"},
+                              {"workspace_handle": "acme-prod", "workspace_role_name": "Viewer"}]}],
+    "members": [{"email": "Dan@acme.io", "account_role": "Admin"}],
+    "invitations": [{"email": "priya@acme.io", "workspace": None, "expired": False, "account_role": "Member"},
+                    {"email": "old@acme.io", "workspace": None, "expired": True, "account_role": "Member"}],
+    "workspace_roles": [],
+    "ip_allowlist": {"available": False},
+}
+
+
+def test_the_export_recognises_deployers_the_workspace_prefix_and_the_keys():
+    declaration = export_declaration(READS, {"keys_directory": "/keys"})
+    assert declaration["prefect_environments_workspace_prefix"] == "acme-"
+    assert declaration["prefect_environments"] == [
+        {"name": "dev", "title": "Development", "grants": [{"user": "dan@acme.io", "workspace_role": "Developer"}]},
+        {"name": "prod", "title": "Production", "description": "Flows that matter", "default_workspace_role": "Viewer",
+         "deployer": {"workspace_role": "Runner"},
+         "grants": [{"bot": "ci", "workspace_role": "Runner"}]},
+        # not named by the prefix: its handle, explicitly; no bot named deployer-sandbox
+        {"name": "sandbox", "workspace": "sandbox", "title": "Sandbox", "deployer": False,
+         "grants": [{"bot": "ci", "workspace_role": "Developer"}]},
+    ]
+    assert declaration["prefect_environments_deployer"] == {
+        "name_prefix": "deployer-", "account_role": "Member", "workspace_role": "Developer", "key_expiration": "90d",
+        # the one grace window the keys show (deployer-prod's old key worked an hour after its rotation)
+        "old_key_expires_in_seconds": 3600}
+    assert declaration["prefect_environments_bots"] == [
+        {"name": "ci", "account_role": "Member", "key_expiration": "30d"},
+        {"name": "forever", "account_role": "Admin", "key_expiration": ""},
+    ]
+    assert declaration["prefect_environments_teams"][0]["roles"] == {"dev": "Developer", "prod": "Viewer"}
+    assert [p["email"] for p in declaration["prefect_environments_people"]] == ["dan@acme.io", "priya@acme.io"]
+    assert declaration["prefect_environments_keys"] == {"directory": "/keys", "remint_missing": False}
+    assert "prefect_environments_ip_allowlist" not in declaration
+
+
+def test_a_stripped_name_that_is_another_workspaces_handle_keeps_both_handles():
+    reads = dict(READS, workspaces=READS["workspaces"] + [{"handle": "dev", "name": "Old dev"}], access=dict(READS["access"], dev={}))
+    environments = export_declaration(reads)["prefect_environments"]
+    assert [(e["name"], e.get("workspace")) for e in environments] == [
+        ("acme-dev", "acme-dev"), ("prod", None), ("sandbox", "sandbox"), ("dev", "dev")]
+    # deployer-dev no longer fits acme-dev's name: a plain grant
+    assert environments[0]["deployer"] is False
+
+
+def test_durations_and_key_settings():
+    assert duration(90 * 86400) == "90d" and duration(36 * 3600) == "36h" and duration(59) is None
+    assert key_settings({"api_keys": {"active": None}}) == {}
+    assert key_settings(key("2026-01-01T00:00:00Z", "2026-01-08T00:00:00Z", [{"expiration": "2026-01-01T00:10:00Z"}])) == {
+        "key_expiration": "7d", "old_key_expires_in_seconds": 600}
