@@ -15,7 +15,7 @@
 
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.text.converters import to_text
-from ansible.utils.unsafe_proxy import wrap_var
+from ansible.utils.unsafe_proxy import AnsibleUnsafeText
 
 # How a row of a list is told from the others, in order of preference.
 IDENTITY = ("user", "bot", "team", "email", "name", "handle", "ip_network")
@@ -292,18 +292,29 @@ def audit_report(drift, unmanaged=None, pending=None, error=None, report_path=No
     }
 
 
-def _verbatim(function):
+def _unsafe(value):
+    """``value`` in plain containers, every string marked unsafe (``wrap_var`` would rebuild ansible-core 2.19's lazy containers)."""
+    if isinstance(value, dict):
+        return dict((_unsafe(key), _unsafe(item)) for key, item in value.items())
+    if isinstance(value, (list, tuple)):
+        return [_unsafe(item) for item in value]
+    if isinstance(value, str):
+        return AnsibleUnsafeText(str.__str__(value))
+    return value
+
+
+def verbatim(function):
     """``function`` whose result Ansible never evaluates as a template (it holds the account's or the declaration's text).
 
     ansible-core 2.16 evaluates a string that a fact holds when the fact is used; its result marked unsafe it
     leaves as it is (2.19 and later never evaluate data).
     """
 
-    def verbatim(*args, **kwargs):
-        return wrap_var(function(*args, **kwargs))
+    def wrapped(*args, **kwargs):
+        return _unsafe(function(*args, **kwargs))
 
-    verbatim.__doc__ = function.__doc__
-    return verbatim
+    wrapped.__doc__ = function.__doc__
+    return wrapped
 
 
 class FilterModule:
@@ -311,7 +322,7 @@ class FilterModule:
 
     def filters(self):
         return {
-            "environments_audit_drift": _verbatim(audit_drift),
-            "environments_audit_unmanaged": _verbatim(audit_unmanaged),
-            "environments_audit_report": _verbatim(audit_report),
+            "environments_audit_drift": verbatim(audit_drift),
+            "environments_audit_unmanaged": verbatim(audit_unmanaged),
+            "environments_audit_report": verbatim(audit_report),
         }

@@ -22,7 +22,8 @@ import datetime
 
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.text.converters import to_text
-from ansible.utils.unsafe_proxy import wrap_var
+
+from ansible_collections.prefect.cloud.plugins.filter.environments_audit import verbatim as _verbatim
 
 DAY = 86400
 HOUR = 3600
@@ -122,7 +123,7 @@ def export_declaration(reads, options=None):
     taken = {}
     for handle in handles:
         taken.setdefault(names[handle], []).append(handle)
-    for name, owners in taken.items():
+    for owners in taken.values():
         if len(owners) > 1:  # a stripped name that is also another workspace's handle: both keep their handle
             for handle in owners:
                 names[handle] = handle
@@ -226,20 +227,6 @@ def export_declaration(reads, options=None):
         "remint_missing": False,
     }
     return declaration
-
-
-def _verbatim(function):
-    """``function`` whose result Ansible never evaluates as a template (it holds the account's or the declaration's text).
-
-    ansible-core 2.16 evaluates a string that a fact holds when the fact is used; its result marked unsafe it
-    leaves as it is (2.19 and later never evaluate data).
-    """
-
-    def verbatim(*args, **kwargs):
-        return wrap_var(function(*args, **kwargs))
-
-    verbatim.__doc__ = function.__doc__
-    return verbatim
 
 
 class FilterModule:

@@ -12,10 +12,10 @@ and a later run after the acceptance adds them.
 
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.text.converters import to_text
-from ansible.utils.unsafe_proxy import wrap_var
 from ansible.utils.display import Display
 
 from ansible_collections.prefect.cloud.plugins.module_utils._api.table import is_uuid
+from ansible_collections.prefect.cloud.plugins.filter.environments_audit import verbatim as _verbatim
 
 display = Display()
 
@@ -73,20 +73,6 @@ def team_memberships(teams, members, invitations, warn=True):
             )
         )
     return {"entries": entries, "pending": waiting}
-
-
-def _verbatim(function):
-    """``function`` whose result Ansible never evaluates as a template (it holds the account's or the declaration's text).
-
-    ansible-core 2.16 evaluates a string that a fact holds when the fact is used; its result marked unsafe it
-    leaves as it is (2.19 and later never evaluate data).
-    """
-
-    def verbatim(*args, **kwargs):
-        return wrap_var(function(*args, **kwargs))
-
-    verbatim.__doc__ = function.__doc__
-    return verbatim
 
 
 class FilterModule:

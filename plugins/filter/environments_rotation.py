@@ -11,9 +11,9 @@ bots the declaration does not name). The playbook's variables override them, for
 
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.text.converters import to_text
-from ansible.utils.unsafe_proxy import wrap_var
 
 from ansible_collections.prefect.cloud.plugins.filter.environments import deployer_name
+from ansible_collections.prefect.cloud.plugins.filter.environments_audit import verbatim as _verbatim
 
 # The role's deployer defaults (roles/environments/vars/main.yml), for a declaration that loads none.
 DEPLOYER_DEFAULTS = {"name_prefix": "deployer-", "key_expiration": "90d", "old_key_expires_in_seconds": 3600}
@@ -62,20 +62,6 @@ def rotation_entries(names, declaration, overrides=None):
         entry["old_key_expires_in_seconds"] = int(settings.get("old_key_expires_in_seconds") or 0)
         entries.append(entry)
     return entries
-
-
-def _verbatim(function):
-    """``function`` whose result Ansible never evaluates as a template (it holds the account's or the declaration's text).
-
-    ansible-core 2.16 evaluates a string that a fact holds when the fact is used; its result marked unsafe it
-    leaves as it is (2.19 and later never evaluate data).
-    """
-
-    def verbatim(*args, **kwargs):
-        return wrap_var(function(*args, **kwargs))
-
-    verbatim.__doc__ = function.__doc__
-    return verbatim
 
 
 class FilterModule:
