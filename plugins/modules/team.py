@@ -32,8 +32,8 @@ options:
     description:
       - Users who should be members, each by email (compared without regard to case) or by user id.
       - Every user must already be a member of the account (see M(prefect.cloud.invitation)). A user who is not
-        fails the task (check mode too), naming the team and saying whether an invitation to them is pending: a
-        person joins a team after accepting their invitation.
+        fails the task (check mode too), naming the team and saying whether an invitation to them is pending (a
+        person joins a team after accepting their invitation).
       - Without O(purge_members), these users are added and other members stay. With O(purge_members),
         users who are not listed are removed from the team (V([]) removes every user).
     type: list
