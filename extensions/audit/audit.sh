@@ -16,6 +16,10 @@ if [ $# -lt 1 ]; then
 fi
 report=$1
 shift
+case $report in
+    /*) ;;
+    *) report=$(pwd)/$report ;;
+esac
 rm -f -- "$report" || exit 1
 "${ANSIBLE_PLAYBOOK:-ansible-playbook}" prefect.cloud.audit -e "audit_report=$report" "$@"
 rc=$?
