@@ -42,12 +42,13 @@ def declared_settings(declaration):
     return bots, base
 
 
-def rotation_entries(names, declaration, overrides=None):
+def rotation_entries(names, declaration, overrides=None, describe=False):
     """The bot module's ``bots`` entries rotating ``names``: ``{name, rotate_api_key, api_key_expiration, old_key_expires_in_seconds}``.
 
     ``declaration`` holds ``environments``, ``deployer`` and ``bots`` (the role's variables);
     ``overrides`` ``key_expiration`` and ``old_key_expires_in_seconds`` (``None``: the declaration's).
-    An expiration of ``''`` gives a key that never expires (no ``api_key_expiration``).
+    An expiration of ``''`` gives a key that never expires (no ``api_key_expiration``). With ``describe``,
+    one line per bot instead, for the playbook's report: ``ci (new key expires in 30d; the old key works 3600 s more)``.
     """
     if not isinstance(declaration, dict):
         raise AnsibleFilterError("environments_rotation_entries expects the declaration as a dictionary, got %s" % type(declaration).__name__)
@@ -61,6 +62,10 @@ def rotation_entries(names, declaration, overrides=None):
             entry["api_key_expiration"] = to_text(settings["key_expiration"])
         entry["old_key_expires_in_seconds"] = int(settings.get("old_key_expires_in_seconds") or 0)
         entries.append(entry)
+    if describe:
+        return ["%s (new key %s; the old key works %d s more)" % (
+            entry["name"], "expires in %s" % entry["api_key_expiration"] if "api_key_expiration" in entry else "never expires",
+            entry["old_key_expires_in_seconds"]) for entry in entries]
     return entries
 
 

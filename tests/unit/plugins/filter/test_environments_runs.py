@@ -72,6 +72,11 @@ def test_each_bot_is_rotated_as_the_declaration_says():
     ]
 
 
+def test_the_rotation_described():
+    assert rotation_entries(["ci", "forever"], ROTATION, describe=True) == [
+        "ci (new key expires in 30d; the old key works 3600 s more)", "forever (new key never expires; the old key works 0 s more)"]
+
+
 def test_the_playbooks_variables_override_every_bot():
     entries = rotation_entries(["ci", "deployer-prod"], ROTATION, {"key_expiration": "14d", "old_key_expires_in_seconds": None})
     assert [(e["api_key_expiration"], e["old_key_expires_in_seconds"]) for e in entries] == [("14d", 3600), ("14d", 60)]
