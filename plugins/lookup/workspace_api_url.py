@@ -167,7 +167,7 @@ from ansible_collections.prefect.cloud.plugins.module_utils._engine.connection i
 
 
 VARIABLE_PREFIX = "ansible_prefect_cloud_"
-KEY_SOURCES = "pass api_key=..., set the variable ansible_prefect_cloud_api_key or the environment variable PREFECT_API_KEY"
+KEY_SOURCES = "pass api_key=..., set the variable %sapi_key or the environment variable PREFECT_API_KEY" % VARIABLE_PREFIX
 
 display = Display()
 
@@ -182,8 +182,8 @@ class LookupModule(LookupBase):
             # The same settings, precedence and account resolution as the modules.
             options, origins = self._connection_options(kwargs, connection_variables)
             connection = Connection(options, origins=origins, key_sources=KEY_SOURCES, warn=display.warning)
+            account_id = connection.resolve_account()
             found = connection.resolver.find_many(WORKSPACE, list(terms))
-            account_id = connection.account_id
         except (PrefectCloudError, ValueError) as exc:
             raise AnsibleLookupError(str(exc)) from None
         urls = []

@@ -448,7 +448,7 @@ def main():
         argument_spec={
             "workspace": {"type": "list", "elements": validate.STRING},
             "previous_csv": {"type": "path"},
-            "render": {"type": "list", "elements": "str", "choices": ["csv", "html"], "default": []},
+            "render": {"type": "list", "elements": validate.STRING, "choices": ["csv", "html"], "default": []},
         },
     )
     try:

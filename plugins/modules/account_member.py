@@ -273,11 +273,6 @@ class AccountMember(Resource):
     identity = "email"
     noun = "account member"
 
-    def __init__(self, module, options=None):
-        super().__init__(module, options)
-        #: what the planned change does to an active Owner ("demote", "deactivate", "remove"), if anything
-        self.owner_loss = None
-
     @classmethod
     def parse_options(cls, params):
         validate.check_options(params, {"email": validate.email, "account_role": validate.identity})
@@ -317,8 +312,8 @@ class AccountMember(Resource):
         losing_owner = raw.get("account_role_name") == "Owner" and raw.get("active") and (
             removing or deactivating or desired["account_role"] != "Owner"
         )
-        if losing_owner:
-            self.owner_loss = action
+        # What the planned change does to an active Owner ("demote", "deactivate", "remove"), if anything.
+        plan.changes["owner_loss"] = action if losing_owner else None
         if losing_owner and self.active_user_owners() <= 1:
             raise Refusal(
                 "refusing to %s %s: they are the account's last active Owner, and the account would have no owner left"
@@ -376,13 +371,13 @@ class AccountMember(Resource):
     @classmethod
     def guard_many(cls, module, planned):
         """Owners lost across the entries: each entry's guard saw the others' Owners still there."""
-        losing = [resource for resource, _plan in planned if resource.owner_loss]
+        losing = [(resource, plan.changes["owner_loss"]) for resource, plan in planned if plan.changes.get("owner_loss")]
         if len(losing) < 2:
             return
-        if losing[0].active_user_owners() <= len(losing):
+        if losing[0][0].active_user_owners() <= len(losing):
             raise Refusal(
                 "refusing to %s: together they would leave the account without an active Owner"
-                % ", ".join("%s %s" % (r.owner_loss, r.params["email"]) for r in losing)
+                % ", ".join("%s %s" % (loss, resource.params["email"]) for resource, loss in losing)
             )
 
     def active_user_owners(self):
@@ -391,14 +386,14 @@ class AccountMember(Resource):
         body.update(only_users=True, active=True)
         return self.call("count", json=body)
 
-    def recheck_owners(self):
-        """After an Owner lost that role, count the active Owners again, and fail loudly if none is left.
+    def recheck_owners(self, plan):
+        """After an Owner lost that role, count the active Owners again, and refuse loudly (after the write) if none is left.
 
         The guard counted before the write; a run elsewhere demoting, deactivating or removing the other
         Owner between that count and this write leaves the account with none, which only a count after
         both writes can tell.
         """
-        if self.owner_loss is None:
+        if not plan.changes.get("owner_loss"):
             return
         try:
             left = self.active_user_owners()
@@ -412,8 +407,8 @@ class AccountMember(Resource):
             )
             return
         if left == 0:
-            past = {"demote": "demoted", "deactivate": "deactivated", "remove": "removed"}[self.owner_loss]
-            self.module.fail(
+            past = {"demote": "demoted", "deactivate": "deactivated", "remove": "removed"}[plan.changes["owner_loss"]]
+            raise Refusal(
                 "%s was %s, and the account now has no active Owner: another Owner lost that role between this task's "
                 "check that one would be left and its write (a concurrent run, most likely). To repair it, someone "
                 "who may still manage members (an Admin) makes a member Owner again - prefect.cloud.account_member "
@@ -434,21 +429,21 @@ class AccountMember(Resource):
             after["active"] = desired["active"]
             if plan.changes["deactivate"] and CallerIdentity(self.module.connection).is_user(raw.get("user_id"), raw.get("email")):
                 # The caller just deactivated itself and may no longer read the account: report what was written.
-                self.recheck_owners()
+                self.recheck_owners(plan)
                 return after
-        self.recheck_owners()
+        self.recheck_owners(plan)
         return None
 
     def delete(self, plan):
         super().delete(plan)
-        self.recheck_owners()
+        self.recheck_owners(plan)
 
 
 MEMBER_OPTIONS = {
     "email": {"type": validate.STRING},
     "account_role": {"type": validate.STRING},
     "active": {"type": "bool"},
-    "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
+    "state": {"type": validate.STRING, "choices": ["present", "absent"], "default": "present"},
 }
 
 

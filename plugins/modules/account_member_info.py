@@ -163,7 +163,7 @@ def main():
             "email": {"type": "list", "elements": validate.STRING},
             "account_role": {"type": "list", "elements": validate.STRING},
             "active": {"type": "bool"},
-            "member_type": {"type": "str", "choices": ["all", "users", "bots"], "default": "all"},
+            "member_type": {"type": validate.STRING, "choices": ["all", "users", "bots"], "default": "all"},
         },
     )
     run_info(module, Members)

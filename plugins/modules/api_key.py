@@ -216,7 +216,7 @@ class UserApiKey(Resource):
 
     def view_after(self, plan, after_raw):
         view = self.view(after_raw)
-        if "api_key" in self.extra_result:
+        if "api_key" in plan.extra_result:
             # A key minted in this run shows the expiration asked for, as check mode showed it.
             view["expiration"] = plan.desired["expiration"]
         return view
@@ -254,7 +254,7 @@ class UserApiKey(Resource):
             body["expiration"] = self.options["expiration"].wire(self.client.server_now())
         # Key names are not unique: a create whose outcome stays unknown is never resent blindly.
         created = self.write_recovering(lambda: self.keys("create", json=body), recover=self.discard_lost_key, unique=False)
-        self.extra_result["api_key"] = created.pop("key")
+        plan.extra_result["api_key"] = created.pop("key")
         # The creation response has no mask; the stored key's metadata has. Should that read
         # fail, the response stands in for it: the key just minted must reach the user.
         try:
@@ -300,9 +300,9 @@ class UserApiKey(Resource):
         for row in self.named_rows:
             self.delete_key(row)
 
-    def public(self, raw, view):
-        result = super().public(raw, view)
-        if "api_key" in self.extra_result:
+    def result_object(self, plan, raw, view):
+        result = super().result_object(plan, raw, view)
+        if "api_key" in plan.extra_result:
             # The diff shows the requested "90d from now"; the object shows the real moment.
             result["expiration"] = format_datetime(raw.get("expiration"))
         return result
@@ -310,11 +310,12 @@ class UserApiKey(Resource):
 
 def main():
     module = PrefectCloudModule(
+        account_scoped=False,
         argument_spec={
             "name": {"type": validate.STRING, "required": True},
             "expiration": {"type": validate.STRING},
             "replace": {"type": "bool", "default": False},
-            "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
+            "state": {"type": validate.STRING, "choices": ["present", "absent"], "default": "present"},
         },
     )
     run_resource(module, UserApiKey)

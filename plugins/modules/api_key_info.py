@@ -128,7 +128,7 @@ class UserApiKeys(InfoReader):
 
 
 def main():
-    module = PrefectCloudModule(argument_spec={"name": {"type": validate.STRING}, "expires_within": {"type": validate.STRING}})
+    module = PrefectCloudModule(argument_spec={"name": {"type": validate.STRING}, "expires_within": {"type": validate.STRING}}, account_scoped=False)
     run_info(module, UserApiKeys)
 
 

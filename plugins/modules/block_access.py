@@ -292,7 +292,7 @@ def main():
             "block": {"type": validate.STRING},
             "manage": level,
             "view": level,
-            "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
+            "state": {"type": validate.STRING, "choices": ["present", "absent"], "default": "present"},
         }
     )
     options["argument_spec"].update(

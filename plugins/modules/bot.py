@@ -457,7 +457,7 @@ class Bot(Resource):
 
     def view_after(self, plan, after_raw):
         view = self.view(after_raw)
-        if "api_key" in self.extra_result:
+        if "api_key" in plan.extra_result:
             # A key minted in this run shows as it was asked for, as check mode showed it.
             view["active_key"] = dict(plan.desired["active_key"])
         return view
@@ -507,12 +507,13 @@ class Bot(Resource):
         expiration = self.options["expiration"]
         return expiration.wire(self.client.server_now()) if expiration is not None else None
 
-    def keep_key(self, response):
-        """Take the plaintext key out of a create/rotate response: it goes to ``api_key`` only."""
+    @staticmethod
+    def keep_key(plan, response):
+        """Take the plaintext key out of a create/rotate response: it goes to the plan's ``api_key`` only."""
         key = (response or {}).get("api_key") or {}
         secret = key.pop("key", None)
         if secret:
-            self.extra_result["api_key"] = secret
+            plan.extra_result["api_key"] = secret
         return secret
 
     def is_callers_key(self, raw):
@@ -520,7 +521,7 @@ class Bot(Resource):
         connection = self.module.connection
         return connection.is_bot_key and key_matches_mask(connection.api_key, (raw.get("api_key") or {}).get("masked_key"))
 
-    def rotate(self, raw, old_key_seconds, locks_out=False):
+    def rotate(self, plan, raw, old_key_seconds, locks_out=False):
         """Rotate the key of ``raw``; a lost response is recovered without leaving a stray working key.
 
         Returns the rotation's answer (the bot with its new key's metadata, the key itself taken
@@ -570,10 +571,10 @@ class Bot(Resource):
                 % (exc, self.describe(), json.dumps(raw["name"])),
                 status=exc.status,
             ) from None
-        self.keep_key(response)
+        self.keep_key(plan, response)
         return response
 
-    def read_after_minting(self, bot_id, response, locks_out=False):
+    def read_after_minting(self, plan, bot_id, response, locks_out=False):
         """The bot after a create or a rotation, read without ever losing the key just minted.
 
         When a rotation ended the caller's own key, the read uses the new key. Should the read
@@ -584,7 +585,7 @@ class Bot(Resource):
             if locks_out:
                 # The same settings as the task's connection, wherever they came from, with the new key.
                 current = self.module.connection
-                with_new_key = dict(current.settings, api_key=self.extra_result["api_key"], account=self.module.account_id)
+                with_new_key = dict(current.settings, api_key=plan.extra_result["api_key"], account=self.module.account_id)
                 return Connection(with_new_key, warn=self.module.warn, origins=current.origins).api.call(BOT, "get", id=bot_id)
             return self.call("get", id=bot_id)
         except PrefectCloudError as exc:
@@ -599,14 +600,14 @@ class Bot(Resource):
             body["account_role_id"] = self.resolver.require_role(ACCOUNT_ROLE, self.params["account_role"])["id"]
         # After a lost response the engine re-reads by name (self.read), past its lookup cache.
         raw = self.write_recovering(lambda: self.call("create", json=body))
-        if not self.keep_key(raw):
+        if not self.keep_key(plan, raw):
             # The bot was created but the response carrying its only key was lost.
             self.module.warn(
                 "%s was created but the response with its API key was lost; "
                 "rotated its key at once so that a working key can be returned" % self.describe()
             )
-            raw = self.rotate(raw, 0)
-        raw = self.read_after_minting(raw["id"], raw)
+            raw = self.rotate(plan, raw, 0)
+        raw = self.read_after_minting(plan, raw["id"], raw)
         self.resolver.remember(BOT, raw)
         return raw
 
@@ -620,8 +621,8 @@ class Bot(Resource):
         grace = self.params["old_key_expires_in_seconds"]
         # A bot rotating its own key with no grace period ends the key this task sends.
         locks_out = not grace and self.is_callers_key(raw)
-        response = self.rotate(raw, grace, locks_out)
-        return self.read_after_minting(raw["id"], response, locks_out)
+        response = self.rotate(plan, raw, grace, locks_out)
+        return self.read_after_minting(plan, raw["id"], response, locks_out)
 
 
 BOT_OPTIONS = {
@@ -631,7 +632,7 @@ BOT_OPTIONS = {
     "rotate_api_key": {"type": "bool", "default": False, "no_log": False},
     "rotate_if_expires_within": {"type": validate.STRING},
     "old_key_expires_in_seconds": {"type": "int", "no_log": False},
-    "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
+    "state": {"type": validate.STRING, "choices": ["present", "absent"], "default": "present"},
 }
 
 

@@ -321,7 +321,7 @@ def main():
             "manage": level,
             "run": level,
             "view": level,
-            "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
+            "state": {"type": validate.STRING, "choices": ["present", "absent"], "default": "present"},
         }
     )
     options["argument_spec"].update(

@@ -279,7 +279,7 @@ from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile im
     ObjectExists,
     Resource,
 )
-from ansible_collections.prefect.cloud.plugins.module_utils._resources.access import find_grants
+from ansible_collections.prefect.cloud.plugins.module_utils._resources.access import AccessLists
 from ansible_collections.prefect.cloud.plugins.module_utils._resources.invitations import (
     invitation_resource,
     is_expired,
@@ -308,7 +308,7 @@ class Invitation(Resource):
         super().__init__(module, options)
         self.email = self.options["email"]
         self.workspace = None  # the workspace row, once read
-        self.expired = []  # pending invitations found expired by the read
+        self.expired_at_read = []  # the pending invitations the read found expired (the plan keeps them)
 
     @property
     def api_resource(self):
@@ -389,14 +389,13 @@ class Invitation(Resource):
         return rows
 
     def live_pending(self, fresh=True):
-        """The pending invitations that can still be accepted (the server's clock decides)."""
+        """``(live, expired)``: the pending invitations that can still be accepted, and those that cannot (the server's clock decides)."""
         rows = self.pending(fresh)
         now = self.client.server_now()
-        self.expired = [r for r in rows if is_expired(r, now)]
-        return [r for r in rows if not is_expired(r, now)]
+        return [r for r in rows if not is_expired(r, now)], [r for r in rows if is_expired(r, now)]
 
     def has_workspace_access(self):
-        rows = find_grants(self.api, self.workspace["id"], "user", [self.email])
+        rows = AccessLists.read(self.api, self.workspace, {"user": [self.email]}).rows["user"]
         return any((r.get("email") or "").lower() == self.email for r in rows)
 
     def read(self):
@@ -408,8 +407,14 @@ class Invitation(Resource):
         member = self.resolver.find(ACCOUNT_MEMBER, self.email)
         if member is not None and member.get("active", True) and (self.workspace is None or self.has_workspace_access()):
             return {"member": member}
-        live = self.live_pending(fresh=False)
+        live, self.expired_at_read = self.live_pending(fresh=False)
         return {"pending": live} if live else None
+
+    def plan(self, before_raw, before, state):
+        plan = super().plan(before_raw, before, state)
+        # What the read found expired, as the message says it; a look after a lost answer does not change it.
+        plan.changes["expired"] = list(self.expired_at_read)
+        return plan
 
     # -- the comparable view -------------------------------------------------
 
@@ -460,7 +465,7 @@ class Invitation(Resource):
 
     def recover(self):
         """After a lost response: the invitation that the lost request created, if it did."""
-        live = self.live_pending()
+        live, _expired = self.live_pending()
         if live and (self.params["workspace"] or self.view(live[-1])["account_role"] == self.wanted_role()):
             return live[-1]
         return None
@@ -501,7 +506,7 @@ class Invitation(Resource):
             where = "workspace %r" % self.workspace_handle() if self.params["workspace"] else "the account"
             return "%s is already a member of %s; no invitation sent" % (self.email, where)
         if plan.action == CREATE:
-            return "%s %s" % (label, "re-sent (the pending one had expired)" if self.expired else "sent")
+            return "%s %s" % (label, "re-sent (the pending one had expired)" if plan.changes.get("expired") else "sent")
         if plan.action == UPDATE:
             return "%s re-sent with the account role %r" % (label, plan.desired["account_role"])
         if plan.action == DELETE:
@@ -536,7 +541,7 @@ INVITATION_OPTIONS = {
     "email": {"type": validate.STRING},
     "workspace": {"type": validate.STRING},
     "account_role": {"type": validate.STRING},
-    "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
+    "state": {"type": validate.STRING, "choices": ["present", "absent"], "default": "present"},
 }
 
 

@@ -173,7 +173,7 @@ def main():
     module = PrefectCloudModule(
         argument_spec={
             "email": {"type": "list", "elements": validate.STRING},
-            "status": {"type": "list", "elements": "str", "choices": ["PENDING", "ACCEPTED", "REJECTED", "REVOKED"]},
+            "status": {"type": "list", "elements": validate.STRING, "choices": ["PENDING", "ACCEPTED", "REJECTED", "REVOKED"]},
             "workspace": {"type": validate.STRING},
         },
     )

@@ -255,6 +255,7 @@ msg:
 
 from ansible_collections.prefect.cloud.plugins.module_utils._api.client import format_detail
 from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import PrefectCloudHTTPError, Refusal
+from ansible_collections.prefect.cloud.plugins.module_utils._engine import validate
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile import Resource, run_resource
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.removals import RemovalBounds
@@ -272,10 +273,11 @@ class IPAllowlist(Resource):
     def parse_options(cls, params):
         return {"entries": ipa.normalise_entries(params["entries"])}
 
-    def __init__(self, module, options=None):
-        super().__init__(module, options)
-        self.guard_result = {"verdict": "not_needed", "detail": "no check was due", "my_access": None}
-        self.extra_result["lockout_guard"] = self.guard_result
+    def plan(self, before_raw, before, state):
+        plan = super().plan(before_raw, before, state)
+        # The guard's verdict, reported whatever the run does (a write may still change it: see update).
+        plan.extra_result["lockout_guard"] = {"verdict": "not_needed", "detail": "no check was due", "my_access": None}
+        return plan
 
     def describe(self):
         return "IP allowlist of %s" % account_label(self.module)
@@ -326,34 +328,38 @@ class IPAllowlist(Resource):
 
     def guard(self, plan):
         before, desired, changes = plan.before, plan.desired, plan.changes
+        guard = plan.extra_result["lockout_guard"]
         if before["entries"] and not desired["entries"] and desired["enforce"] and not self.params["allow_remove_all"]:
             raise self._refuse(
+                guard,
                 "refusing to empty the %s while it is enforced: an enforced list with no entry admits every address, so "
                 "the account would be open to all while enforcement seems on. Set enforce: false to stop enforcing it, "
                 "or allow_remove_all: true if that is meant" % self.describe(),
                 False,
             )
         if not desired["enforce"]:
-            self._decide("not_needed", "enforcement is off after the task")
+            self._decide(guard, "not_needed", "enforcement is off after the task")
             return
         if not changes["turn_on"] and not changes["entries"]:
             return
         access = ipa.my_access(self.api)
-        self.guard_result["my_access"] = access
+        guard["my_access"] = access
         verdict = ipa.lockout_verdict(before["entries"], desired["entries"], access["allowed"])
         if verdict == ipa.ADMITTED:
-            self._decide(verdict, self._admitted_reason(before, desired))
+            self._decide(guard, verdict, self._admitted_reason(before, desired))
         elif verdict == ipa.CUT_OFF:
             why = "Prefect Cloud says of the current list: %s" % access["detail"].rstrip(".")
-            self._cut_off(changes["turn_on"], why, changed=False)
+            self._cut_off(guard, changes["turn_on"], why, changed=False)
         elif changes["turn_on"]:
             self._decide(
+                guard,
                 ipa.UNKNOWN,
                 "only the new list can tell: the task writes it first, asks Prefect Cloud again and turns "
                 "enforcement on only if the address is admitted",
             )
         else:
             self._decide(
+                guard,
                 ipa.UNKNOWN,
                 "only the new list can tell: Prefect Cloud refuses it while enforcement is on if it cuts off "
                 "the address",
@@ -361,12 +367,13 @@ class IPAllowlist(Resource):
         if verdict == ipa.UNKNOWN and self.module.check_mode:
             self.module.warn(
                 "lock-out guard: check mode cannot tell whether the new %s admits the address this task runs "
-                "from (%s)" % (self.describe(), self.guard_result["detail"])
+                "from (%s)" % (self.describe(), guard["detail"])
             )
 
-    def _decide(self, verdict, detail):
-        self.guard_result["verdict"] = verdict
-        self.guard_result["detail"] = detail
+    @staticmethod
+    def _decide(guard, verdict, detail):
+        guard["verdict"] = verdict
+        guard["detail"] = detail
 
     @staticmethod
     def _admitted_reason(before, desired):
@@ -378,11 +385,12 @@ class IPAllowlist(Resource):
             return "the list admits the same networks as the current one, which admits this address"
         return "the new list keeps every enabled network of the current list, which admits this address"
 
-    def _refuse(self, message, changed):
-        return Refusal(message, changed=changed, result={"lockout_guard": self.guard_result})
+    @staticmethod
+    def _refuse(guard, message, changed):
+        return Refusal(message, changed=changed, result={"lockout_guard": guard})
 
-    def _cut_off(self, turning_on, why, changed):
-        self._decide(ipa.CUT_OFF, "the resulting list would not admit the address this task runs from")
+    def _cut_off(self, guard, turning_on, why, changed):
+        self._decide(guard, ipa.CUT_OFF, "the resulting list would not admit the address this task runs from")
         if turning_on and self.params["allow_lockout"]:
             self.module.warn(
                 "allow_lockout: enforcing the %s although it does not admit the address this task runs from (%s); "
@@ -397,6 +405,7 @@ class IPAllowlist(Resource):
         )
         done = " The entries were written; enforcement stays off." if changed else ""
         raise self._refuse(
+            guard,
             "lock-out guard: refusing to %s the %s, as the resulting list would not admit the address this task "
             "runs from (%s). Add an entry for that address%s.%s" % (action, self.describe(), why, hint, done),
             changed,
@@ -406,42 +415,44 @@ class IPAllowlist(Resource):
 
     def update(self, plan):
         desired, changes = plan.desired, plan.changes
+        guard = plan.extra_result["lockout_guard"]
         if changes["turn_off"]:
             # Off first: the new list is then not held to Prefect Cloud's lock-out rule.
             ipa.set_enforcement(self.api, False)
         if changes["entries"]:
-            self._write(desired, enforced=plan.before["enforce"] and desired["enforce"])
+            self._write(guard, desired, enforced=plan.before["enforce"] and desired["enforce"])
         if changes["turn_on"]:
-            if self.guard_result["verdict"] == ipa.UNKNOWN:
+            if guard["verdict"] == ipa.UNKNOWN:
                 access = ipa.my_access(self.api)
-                self.guard_result["my_access"] = access
+                guard["my_access"] = access
                 if access["allowed"]:
-                    self._decide(ipa.ADMITTED, "Prefect Cloud says the new list admits this address")
+                    self._decide(guard, ipa.ADMITTED, "Prefect Cloud says the new list admits this address")
                 else:
                     why = "Prefect Cloud says of the new list: %s" % access["detail"].rstrip(".")
-                    self._cut_off(True, why, changed=changes["entries"])
+                    self._cut_off(guard, True, why, changed=changes["entries"])
             ipa.set_enforcement(self.api, True)
-            if self.guard_result["verdict"] == ipa.CUT_OFF:
+            if guard["verdict"] == ipa.CUT_OFF:
                 # allow_lockout: this address may no longer read the account, so report what was written.
                 written = [dict(e, last_seen=None) for e in desired["entries"]]
                 return {"enforce": True, "entries": written if changes["entries"] else plan.before_raw["entries"]}
         return None
 
-    def _write(self, desired, enforced):
+    def _write(self, guard, desired, enforced):
         try:
             ipa.write_entries(self.api, desired["entries"])
         except PrefectCloudHTTPError as exc:
             # Undecided before the write, so a 422 now is Prefect Cloud's lock-out rule speaking.
-            if enforced and exc.status == 422 and self.guard_result["verdict"] == ipa.UNKNOWN:
-                self._decide(ipa.CUT_OFF, "Prefect Cloud refused the new list")
+            if enforced and exc.status == 422 and guard["verdict"] == ipa.UNKNOWN:
+                self._decide(guard, ipa.CUT_OFF, "Prefect Cloud refused the new list")
                 raise self._refuse(
+                    guard,
                     "lock-out guard: Prefect Cloud refused the new %s, which stays as it was: %s"
                     % (self.describe(), format_detail(exc.detail)),
                     False,
                 ) from None
             raise
-        if enforced and self.guard_result["verdict"] == ipa.UNKNOWN:
-            self._decide(ipa.ADMITTED, "Prefect Cloud accepted the new list, which it refuses when it cuts off the caller")
+        if enforced and guard["verdict"] == ipa.UNKNOWN:
+            self._decide(guard, ipa.ADMITTED, "Prefect Cloud accepted the new list, which it refuses when it cuts off the caller")
 
     def public(self, raw, view):
         last_seen = {ipa.canonical(e["ip_network"]): e.get("last_seen") for e in (raw or {}).get("entries") or []}
@@ -456,10 +467,10 @@ def main():
                 "type": "list",
                 "elements": "dict",
                 "options": {
-                    "ip_network": {"type": "str", "required": True},
+                    "ip_network": {"type": validate.STRING, "required": True},
                     "enabled": {"type": "bool", "default": True},
-                    "description": {"type": "str"},
-                    "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
+                    "description": {"type": validate.STRING},
+                    "state": {"type": validate.STRING, "choices": ["present", "absent"], "default": "present"},
                 },
             },
             "exclusive": {"type": "bool", "default": False},

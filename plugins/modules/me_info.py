@@ -305,6 +305,7 @@ def read_me(module):
 
 def main():
     module = PrefectCloudModule(
+        account_scoped=False,
         argument_spec={
             "workspace": {"type": validate.STRING},
             "require_permissions": {"type": "list", "elements": validate.STRING, "default": []},

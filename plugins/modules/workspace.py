@@ -270,7 +270,7 @@ WORKSPACE_OPTIONS = {
     "name": {"type": validate.STRING},
     "description": {"type": validate.STRING},
     "default_workspace_role": {"type": validate.STRING},
-    "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
+    "state": {"type": validate.STRING, "choices": ["present", "absent"], "default": "present"},
 }
 
 

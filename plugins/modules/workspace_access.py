@@ -307,34 +307,21 @@ msg:
   sample: user 'alice@acme.io' in workspace 'prod' updated
 """
 
-from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import PrefectCloudHTTPError, ReferenceNotFound, Refusal
+from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import ReferenceNotFound
 from ansible_collections.prefect.cloud.plugins.module_utils._api.secrets import sanitize
-from ansible_collections.prefect.cloud.plugins.module_utils._api.table import WORKSPACE, WORKSPACE_ROLE
 from ansible_collections.prefect.cloud.plugins.module_utils._engine import validate
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile import Plan, Resource, run_resource
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.removals import RemovalBounds
 from ansible_collections.prefect.cloud.plugins.module_utils._resources.access import (
-    ACCESSOR_LOOKUP,
     ACCESSORS,
+    KINDS,
     AccessLists,
     AccessWrite,
-    CallerAccessPlan,
-    GrantChange,
-    accessor_id,
-    accessor_name,
+    WorkspaceAccess,
     accessor_of,
-    collaborators_leaving,
-    describe_row,
-    find_grants,
-    managing_scopes,
-    norm,
-    read_access_lists,
-    revoke_access,
     sort_key,
-    upsert_access,
 )
-from ansible_collections.prefect.cloud.plugins.module_utils._resources.caller import CallerIdentity
 
 
 def parse_access_options(params):
@@ -368,7 +355,7 @@ def parse_access_options(params):
             raise ValueError("grants[%d].%s must not be empty" % (index, accessor))
         if state == "present" and not entry.get("workspace_role"):
             raise ValueError("grants[%d] has no workspace_role (required when state=present)" % index)
-        key = (accessor, norm(accessor, entry[accessor]))
+        key = (accessor, KINDS[accessor].norm(entry[accessor]))
         if key in seen:
             raise ValueError(
                 "grants[%d] repeats the %s %r of grants[%d]: list each accessor once" % (index, accessor, entry[accessor], seen[key])
@@ -381,7 +368,18 @@ def parse_access_options(params):
 WRITTEN_AS_PLANNED = object()
 
 
+def leave(emails):
+    return "%s %s" % (", ".join(emails), "leaves the account" if len(emails) == 1 else "leave the account")
+
+
 class _AccessBase(Resource):
+    """What both forms share: the workspace's access as one object, and the guard.
+
+    ``Plan.changes`` has one shape in both forms: ``writes`` (in the order they are sent), ``caller`` (the
+    ``CallerAccessPlan`` of those writes), ``by_exclusive`` (the ``(accessor, row)`` that exclusive revokes),
+    ``missing`` (``(accessor, ref)`` not found) and ``roles`` (the role references to check).
+    """
+
     result_key = "workspace_access"
 
     @classmethod
@@ -404,204 +402,43 @@ class _AccessBase(Resource):
 
     def __init__(self, module, options=None):
         super().__init__(module, options)
-        self._workspace = None
-        #: whether the planned change takes the caller's right to manage access away (allow_caller_lockout)
-        self.locks_caller_out = False
-        #: the users whose account membership the planned revocations end (Collaborators losing their last access)
-        self.leaving = []
-        self.extra_result["leaves_account"] = self.leaving
+        self.access = WorkspaceAccess(module, self.params["workspace"])
 
-    # -- Collaborators: a revocation that ends an account membership --------------------------------
+    def planned(self, plan, writes, lists=None, by_exclusive=(), missing=(), roles=()):
+        """``plan`` with its changes: the writes in the order the caller can send them in, and what refuses them."""
+        caller = self.access.plan_writes(writes if plan.changed else [], lists)
+        plan.changes = {"writes": caller.ordered, "caller": caller, "by_exclusive": list(by_exclusive), "missing": list(missing),
+                        "roles": list(roles)}
+        plan.extra_result["leaves_account"] = []
+        return plan
 
-    def judge_collaborators(self, revoked, by_exclusive=()):
-        """Find the users whom revoking ``revoked`` (``[(accessor, row)]``) removes from the account, and say so.
+    def locks_caller_out(self, plan):
+        return plan.changes["caller"].cuts_off and self.params["allow_caller_lockout"]
 
-        The result (``leaves_account``), a warning, the diff's header and the message name them, in check mode
-        too. Of the grants ``by_exclusive`` revokes, one that removes a user not listed in
-        ``removable_collaborators`` is refused: exclusive mode revokes what the task does not list, and ending a
-        membership is more than that.
-        """
-        rows = [row for accessor, row in revoked if accessor == "user"]
-        if not rows:
-            return
-        self.leaving[:] = collaborators_leaving(self.api, self.resolver, self.workspace_row()["id"], rows)
-        if not self.leaving:
-            return
-        removable = set(email.lower() for email in self.params["removable_collaborators"] or [])
-        refused = sorted(
-            (row.get("email") or "").lower()
-            for accessor, row in by_exclusive
-            if accessor == "user" and (row.get("email") or "").lower() in self.leaving
-            and (row.get("email") or "").lower() not in removable
-        )
-        if refused:
-            raise Refusal(
-                "refusing to revoke the grant of %s on workspace %r with exclusive: it is their last workspace access and "
-                "their account role is Collaborator, so Prefect Cloud would remove them from the account as well. List "
-                "them in grants to keep them, or in removable_collaborators if they are to leave the account"
-                % (", ".join(refused), self.workspace_label())
+    def bound_removals(self, plan, revoked):
+        """The bounds on what one task revokes (the form with ``grants``)."""
+
+    def guard(self, plan):
+        revoked = [(write.accessor, write.revoked_row) for write in plan.changes["writes"] if write.revoked_row is not None]
+        self.bound_removals(plan, revoked)
+        removable = [email.lower() for email in self.params["removable_collaborators"] or []]
+        leaving = self.access.leaving(revoked, plan.changes["by_exclusive"], removable)
+        plan.extra_result["leaves_account"] = leaving
+        if leaving:
+            self.module.warn(
+                "%s: revoking the last workspace access of a user whose account role is Collaborator also removes them "
+                "from the account (a Prefect Cloud rule)" % leave(leaving)
             )
-        what = "%s %s" % (", ".join(self.leaving), "leaves the account" if len(self.leaving) == 1 else "leave the account")
-        self.module.warn(
-            "%s: revoking the last workspace access of a user whose account role is Collaborator also removes them "
-            "from the account (a Prefect Cloud rule)" % what
-        )
-        self.diff_note = "%s (Collaborator, last workspace access revoked)" % what
+            plan.diff_note = "%s (Collaborator, last workspace access revoked)" % leave(leaving)
+        self.access.refuse_lockout(plan.changes["caller"], self.params["allow_caller_lockout"])
 
     def message(self, plan):
         message = super().message(plan)
-        if plan.changed and self.leaving:
-            message += "; %s %s" % (", ".join(self.leaving), "leaves the account" if len(self.leaving) == 1 else "leave the account")
-        return message
+        leaving = plan.extra_result.get("leaves_account")
+        return message + "; " + leave(leaving) if plan.changed and leaving else message
 
-    def workspace_row(self):
-        """The workspace (raises ReferenceNotFound when it does not exist)."""
-        if self._workspace is None:
-            self._workspace = self.resolver.require(WORKSPACE, self.params["workspace"])
-        return self._workspace
-
-    def workspace_label(self):
-        return self._workspace["handle"] if self._workspace else self.params["workspace"]
-
-    def role_name(self, role_id):
-        return self.resolver.role_name(WORKSPACE_ROLE, role_id)
-
-    def require_role(self, ref):
-        return self.resolver.require_role(WORKSPACE_ROLE, ref)
-
-    def resolve_accessors(self, accessor, refs):
-        """``{ref: (id, name)}`` of the accessors that exist (one batched read per kind of accessor)."""
-        if not refs:
-            return {}
-        resource, id_field, name_field = ACCESSOR_LOOKUP[accessor]
-        found = self.resolver.find_many(resource, refs)
-        return {ref: (row[id_field], row.get(name_field)) for ref, row in found.items()}
-
-    def upsert(self, accessor, pairs):
-        return upsert_access(self.api, self.workspace_row()["id"], accessor, pairs)
-
-    def send(self, writes):
-        for write in writes:
-            write.send(self.api, self.workspace_row()["id"])
-
-    # -- the caller's own right to manage the workspace's access ----------------------------
-
-    def role_scopes(self, role_id):
-        """The scopes of a workspace role, with those of the role it inherits from."""
-        role = self.resolver.role(WORKSPACE_ROLE, role_id) or {}
-        scopes = set(role.get("scopes") or [])
-        inherited = self.resolver.role(WORKSPACE_ROLE, role.get("inherited_role_id"))
-        if inherited:
-            scopes |= set(inherited.get("scopes") or [])
-        return scopes
-
-    def change(self, accessor, ident, label, before_role_id, role_ref):
-        """A ``GrantChange`` to the role ``role_ref``.
-
-        A role that does not exist yet (check mode: an earlier task may create it) has no
-        scopes to judge by, so the guard takes it to keep those of the role before.
-        """
-        role = self.resolver.role(WORKSPACE_ROLE, role_ref)
-        return GrantChange(ident, label, before_role_id, role["id"] if role else before_role_id)
-
-    def all_access_lists(self):
-        """The user, bot and team grants of the workspace (the three lists are read at the same time)."""
-        return AccessLists(self.workspace_row(), read_access_lists(self.api, self.workspace_row()["id"]))
-
-    def plan_writes(self, writes, lists=None):
-        """``writes`` in the order to send them, after refusing those that cut the caller off.
-
-        Only a write that takes an access-managing scope away from a grant can cut the caller
-        off, so unless one does, and that grant is the caller's, nothing more is read.
-        """
-        lowering = [
-            (write.accessor, change.ident)
-            for write in writes
-            for change in write.changes
-            if change.before_role_id is not None
-            and set(managing_scopes(self.role_scopes(change.before_role_id)))
-            - (self.role_scopes(change.after_role_id) if change.after_role_id is not None else set())
-        ]
-        if not lowering:
-            return writes
-        caller = CallerIdentity(self.module.connection)
-        if not self._any_of_callers(caller, lowering):
-            return writes
-        held = self._callers_grants(caller, lists or self.all_access_lists(), writes)
-        access = CallerAccessPlan(held, writes, self.role_scopes)
-        if (access.lost or access.stuck) and not caller.administrates_workspaces():
-            self._refuse_or_warn(access)
-        return access.ordered
-
-    def _any_of_callers(self, caller, keys):
-        for accessor, ident in keys:
-            if accessor == "user" and caller.is_user(user_id=ident):
-                return True
-            if accessor == "bot" and caller.is_bot(ident):
-                return True
-        return bool(caller.teams_with_caller([ident for accessor, ident in keys if accessor == "team"]))
-
-    def _callers_grants(self, caller, lists, writes):
-        """``{(accessor, id): role id or None}``: the caller's user or bot and its teams, with their grants here."""
-        written = {key for write in writes for key in write.keys()}
-
-        def candidates(accessor):
-            ids = [accessor_id(accessor, row).lower() for row in lists.rows.get(accessor, [])]
-            return list(dict.fromkeys(ids + [ident for kind, ident in sorted(written) if kind == accessor]))
-
-        own = []
-        if caller.is_bot_key:
-            bot_id = caller.find_bot(candidates("bot"))
-            own += [("bot", bot_id.lower())] if bot_id else []
-        else:
-            own.append(("user", caller.me()["id"].lower()))
-        own += [("team", team_id.lower()) for team_id in caller.teams_with_caller(candidates("team"))]
-        held = {}
-        for accessor, ident in own:
-            row = lists.find(accessor, ident)
-            held[(accessor, ident)] = row["workspace_role_id"] if row is not None else None
-        return held
-
-    def _refuse_or_warn(self, access):
-        changes = " and ".join(
-            "%s (%s -> %s)"
-            % (change.label, self.role_name(change.before_role_id) or "no grant", self.role_name(change.after_role_id) or "no grant")
-            for change in access.own_changes()
-        )
-        if access.stuck:
-            raise Refusal(
-                "refusing to change access to workspace %r: the caller's own grants change - %s - and in no order of the "
-                "writes does it still hold %s when changing %s, which needs it; an account Owner or Admin (who manages "
-                "every workspace) can make this change"
-                % (self.workspace_label(), changes, access.stuck.needs, access.stuck.changes[0].label)
-            )
-        what = "refusing to change" if not self.params["allow_caller_lockout"] else "changing"
-        message = (
-            "%s access to workspace %r: the caller would lose the right to manage the workspace's access (%s) that it "
-            "holds through its own grants - %s" % (what, self.workspace_label(), ", ".join(access.lost), changes)
-        )
-        if not self.params["allow_caller_lockout"]:
-            raise Refusal(
-                message + ". Keep one of them with a role that manages access, or set allow_caller_lockout: true to do it anyway"
-            )
-        self.module.warn(message + " (allow_caller_lockout is set)")
-        self.locks_caller_out = True
-
-    def read_after_lockout(self, read):
-        """``read()`` after the writes, or ``None`` when the caller just gave up the right to read the access."""
-        try:
-            return read()
-        except PrefectCloudHTTPError as exc:
-            if not self.locks_caller_out or exc.status not in (403, 404):
-                raise
-            self.module.warn(
-                "the access to workspace %r could not be read back (HTTP %d) now that the caller may no longer manage it: "
-                "the result shows what was written" % (self.workspace_label(), exc.status)
-            )
-            return None
-
-    def revoke(self, accessor, row):
-        revoke_access(self.api, self.workspace_row()["id"], accessor, row)
+    def send(self, plan):
+        self.access.send(plan.changes["writes"])
 
 
 class SingleAccess(_AccessBase):
@@ -610,76 +447,66 @@ class SingleAccess(_AccessBase):
     def __init__(self, module, options=None):
         super().__init__(module, options)
         self.accessor, self.ref = accessor_of(self.params)
+        self.kind = KINDS[self.accessor]
 
     def describe(self):
         return "%s %r in workspace %r" % (self.accessor, self.ref, self.params["workspace"])
 
     def read(self):
-        rows = find_grants(self.api, self.workspace_row()["id"], self.accessor, [self.ref])
-        return AccessLists(self.workspace_row(), {self.accessor: rows}).find(self.accessor, self.ref)
+        return self.access.read({self.accessor: [self.ref]}).find(self.accessor, self.ref)
 
     def view(self, raw):
         return {
-            "workspace": self.workspace_label(),
-            self.accessor: accessor_name(self.accessor, raw),
-            "workspace_role": self.role_name(raw["workspace_role_id"]),
+            "workspace": self.access.label(),
+            self.accessor: self.kind.name_of(raw),
+            "workspace_role": self.access.role_name(raw["workspace_role_id"]),
         }
 
     def desired(self, before):
-        accessor = self.accessor
         if before is not None:
             desired = dict(before)
         else:
-            resolved = self.resolve_accessors(accessor, [self.ref]).get(self.ref)
-            name = resolved[1] if resolved and resolved[1] else self.ref
-            desired = {"workspace": self.workspace_label(), accessor: name.lower() if accessor == "user" else name}
-        desired["workspace_role"] = self.role_name(self.params["workspace_role"])
+            resolved = self.access.resolve(self.accessor, [self.ref]).get(self.ref)
+            desired = {"workspace": self.access.label(), self.accessor: self.kind.shown(resolved[1] if resolved and resolved[1] else self.ref)}
+        desired["workspace_role"] = self.access.role_name(self.params["workspace_role"])
         return desired
 
-    def check_references(self, plan):
-        self.workspace_row()
-        if not self.resolve_accessors(self.accessor, [self.ref]):
-            raise ReferenceNotFound(self.accessor, self.ref)
-        self.require_role(self.params["workspace_role"])
-
-    def guard(self, plan):
-        row = plan.before_raw
-        if row is None:
-            return  # a new grant only adds
-        if plan.desired is None:
-            write = AccessWrite.revocation(self.accessor, row)
-            self.judge_collaborators([(self.accessor, row)])
+    def plan(self, before_raw, before, state):
+        plan = Plan(before_raw, before, None if state == "absent" else self.desired(before))
+        if before_raw is None:
+            writes = []  # a new grant only adds
+        elif plan.desired is None:
+            writes = [AccessWrite.revocation(self.accessor, before_raw)]
         else:
-            change = self.change(
-                self.accessor, accessor_id(self.accessor, row), describe_row(self.accessor, row),
-                row["workspace_role_id"], self.params["workspace_role"],
-            )
-            write = AccessWrite(self.accessor, [change])
-        self.plan_writes([write])
+            change = self.access.change(self.accessor, self.kind.ident(before_raw), self.kind.describe(before_raw),
+                                        before_raw["workspace_role_id"], self.params["workspace_role"])
+            writes = [AccessWrite(self.accessor, [change])]
+        return self.planned(plan, writes)
+
+    def check_references(self, plan):
+        self.access.workspace()
+        if not self.access.resolve(self.accessor, [self.ref]):
+            raise ReferenceNotFound(self.accessor, self.ref)
+        self.access.require_role(self.params["workspace_role"])
 
     def create(self, plan):
-        ident = self.resolve_accessors(self.accessor, [self.ref])[self.ref][0]
-        self.upsert(self.accessor, [(ident, self.require_role(self.params["workspace_role"])["id"])])
+        ident = self.access.resolve(self.accessor, [self.ref])[self.ref][0]
+        self.kind.upsert(self.api, self.access.workspace()["id"], [(ident, self.access.require_role(self.params["workspace_role"])["id"])])
         return self.read()
 
     def update(self, plan):
-        role_id = self.require_role(self.params["workspace_role"])["id"]
-        self.upsert(self.accessor, [(accessor_id(self.accessor, plan.before_raw), role_id)])
-        if not self.locks_caller_out:
+        self.send(plan)
+        if not self.locks_caller_out(plan):
             return None
-        after = self.read_after_lockout(self.read)
-        return after if after is not None else dict(plan.before_raw, workspace_role_id=role_id)
+        after = self.access.read_after_lockout(True, self.read)
+        return after if after is not None else dict(plan.before_raw, workspace_role_id=self.access.require_role(self.params["workspace_role"])["id"])
 
     def delete(self, plan):
-        self.revoke(self.accessor, plan.before_raw)
+        self.send(plan)
 
 
 class BulkAccess(_AccessBase):
-    """Many grants: ``grants``, optionally ``exclusive``.
-
-    The plan's changes are ``upsert`` (per kind of accessor: ``(id, ref, role)``),
-    ``revoke`` (``(accessor, row)``), ``missing`` accessors and the ``roles`` named.
-    """
+    """Many grants: ``grants``, optionally ``exclusive``."""
 
     def __init__(self, module, options=None):
         super().__init__(module, options)
@@ -691,7 +518,7 @@ class BulkAccess(_AccessBase):
 
     def read(self):
         try:
-            lists = self.all_access_lists()
+            lists = self.access.read()
         except ReferenceNotFound as exc:
             # In check mode a workspace that an earlier task of the play creates has no grant yet, which is what
             # the real run reads after that task: plan from empty lists, so that an empty list changes nothing and
@@ -710,137 +537,54 @@ class BulkAccess(_AccessBase):
         for _index, (accessor, ref), _role in self.entries:
             row = lists.find(accessor, ref)
             if row is not None:
-                seen[(accessor, accessor_id(accessor, row))] = (accessor, row)
+                seen[(accessor, KINDS[accessor].ident(row))] = (accessor, row)
         return list(seen.values())
-
-    def grant_view(self, accessor, row):
-        return {accessor: accessor_name(accessor, row), "workspace_role": self.role_name(row["workspace_role_id"])}
 
     def view(self, raw):
         pairs = list(raw.all()) if self.exclusive else self.listed_rows(raw)
-        grants = sorted((self.grant_view(accessor, row) for accessor, row in pairs), key=sort_key)
-        return {"workspace": self.workspace_label(), "grants": grants}
+        grants = sorted((self.access.grant_view(accessor, row) for accessor, row in pairs), key=sort_key)
+        return {"workspace": self.access.label(), "grants": grants}
 
     def plan(self, before_raw, before, state):
         if state == "absent":
-            return Plan(before_raw, before, None)
+            plan = Plan(before_raw, before, None)
+            writes = [AccessWrite.revocation(accessor, row) for accessor, row in self.listed_rows(before_raw)] if plan.changed else []
+            return self.planned(plan, writes, lists=before_raw)
         # The lists just read; empty when the workspace does not exist yet (check mode).
-        lists = before_raw if before_raw is not None else AccessLists(None, {})
-        # Accessors without a grant yet are looked up in one batched read per kind.
-        unmatched = {}
-        for _index, (accessor, ref), _role in self.entries:
-            if lists.find(accessor, ref) is None:
-                unmatched.setdefault(accessor, []).append(ref)
-        resolved = {accessor: self.resolve_accessors(accessor, refs) for accessor, refs in unmatched.items()}
-        changes = {"upsert": {accessor: [] for accessor in ACCESSORS}, "missing": [], "roles": [], "revoke": []}
-        grants, seen = [], {}
-        for index, (accessor, ref), role_ref in self.entries:
-            row = lists.find(accessor, ref)
-            if row is not None:
-                ident, name = accessor_id(accessor, row), accessor_name(accessor, row)
-            elif ref in resolved.get(accessor, {}):
-                ident, name = resolved[accessor][ref]
-                name = name.lower() if accessor == "user" and name else (name or ref)
-            else:
-                ident, name = None, ref
-                changes["missing"].append((accessor, ref))
-            key = (accessor, ident or norm(accessor, ref))
-            if key in seen:
-                raise Refusal(
-                    "grants[%d] and grants[%d] name the same %s (%s): list each accessor once" % (seen[key], index, accessor, name)
-                )
-            seen[key] = index
-            role = self.role_name(role_ref)
-            grants.append({accessor: name, "workspace_role": role})
-            current = self.role_name(row["workspace_role_id"]) if row is not None else None
-            if current != role:
-                changes["roles"].append(role_ref)
-                changes["upsert"][accessor].append((ident, ref, role_ref))
-        if self.exclusive:
-            unlisted = [(accessor, row) for accessor, row in lists.all() if (accessor, accessor_id(accessor, row)) not in seen]
-            kept = self._callers_own(unlisted)
-            for accessor, row in unlisted:
-                if (accessor, accessor_id(accessor, row)) in kept:
-                    self.module.warn(
-                        "%s keeps its %s access to workspace %r: it carries the caller's own access, which exclusive never revokes"
-                        % (describe_row(accessor, row), self.role_name(row["workspace_role_id"]), self.workspace_label())
-                    )
-                    grants.append(self.grant_view(accessor, row))
-                else:
-                    changes["revoke"].append((accessor, row))
-        desired = {"workspace": self.workspace_label(), "grants": sorted(grants, key=sort_key)}
-        return Plan(before_raw, before, desired, changes)
-
-    def _callers_own(self, unlisted):
-        """``{(accessor, accessor id)}`` of the unlisted grants that carry the caller's own access."""
-        if not unlisted:
-            return set()
-        caller = CallerIdentity(self.module.connection)
-        kept = set()
-        for accessor, row in unlisted:
-            ident = accessor_id(accessor, row)
-            if accessor == "user" and caller.is_user(user_id=ident, email=row.get("email")):
-                kept.add((accessor, ident))
-            elif accessor == "bot" and caller.is_bot(ident):
-                kept.add((accessor, ident))
-        team_ids = [accessor_id(accessor, row) for accessor, row in unlisted if accessor == "team"]
-        kept |= {("team", team_id) for team_id in caller.teams_with_caller(team_ids)}
-        return kept
+        grants = self.access.plan_grants(before_raw if before_raw is not None else AccessLists(None, {}), self.entries, self.exclusive)
+        plan = Plan(before_raw, before, {"workspace": self.access.label(), "grants": grants.grants})
+        return self.planned(plan, grants.writes(), lists=grants.lists, by_exclusive=grants.revoked, missing=grants.missing, roles=grants.roles)
 
     def check_references(self, plan):
-        self.workspace_row()
+        self.access.workspace()
         for accessor, ref in plan.changes["missing"]:
             raise ReferenceNotFound(accessor, ref)
         for role_ref in plan.changes["roles"]:
-            self.require_role(role_ref)
+            self.access.require_role(role_ref)
 
-    def writes(self, plan):
-        """The requests of the plan: one upsert per kind of accessor, then one per revocation."""
-        if plan.desired is None:
-            return [AccessWrite.revocation(accessor, row) for accessor, row in self.listed_rows(plan.before_raw)]
-        lists = plan.before_raw if plan.before_raw is not None else AccessLists(None, {})
-        writes = []
-        for accessor in ACCESSORS:
-            changes = []
-            for ident, ref, role_ref in plan.changes["upsert"][accessor]:
-                if ident is None:
-                    continue  # missing (check mode only): no grant of it to judge
-                row = lists.find(accessor, ident)
-                label = describe_row(accessor, row) if row is not None else "%s %r" % (accessor, ref)
-                changes.append(self.change(accessor, ident, label, row["workspace_role_id"] if row is not None else None, role_ref))
-            if changes:
-                writes.append(AccessWrite(accessor, changes))
-        writes += [AccessWrite.revocation(accessor, row) for accessor, row in plan.changes["revoke"]]
-        return writes
-
-    def guard(self, plan):
-        writes = self.writes(plan)
-        revoked = [(write.accessor, write.revoked_row) for write in writes if write.revoked_row is not None]
-        label = self.workspace_label()
-        refused_plan = {"diff": {"before": plan.before or {}, "after": plan.desired or {}}} if self.module.diff_mode else {}
+    def bound_removals(self, plan, revoked):
+        label = self.access.label()
         RemovalBounds.check(
             self.params,
-            [describe_row(accessor, row) for accessor, row in revoked],
+            [KINDS[accessor].describe(row) for accessor, row in revoked],
             ("grant on workspace %r" % label, "grants on workspace %r" % label),
             everything=self.exclusive and not self.entries,
-            result=refused_plan,
+            result={"diff": {"before": plan.before or {}, "after": plan.desired or {}}} if self.module.diff_mode else {},
         )
-        self.judge_collaborators(revoked, by_exclusive=plan.changes.get("revoke", ()) if plan.desired is not None else ())
-        plan.changes["writes"] = self.plan_writes(writes, lists=plan.before_raw)
 
     def create(self, plan):
         return self.update(plan)
 
     def update(self, plan):
-        self.send(plan.changes["writes"])
+        self.send(plan)
         # Read back; when the caller gave up the right to, what was written stands in (see view_after).
-        return self.read_after_lockout(self.read) or WRITTEN_AS_PLANNED
+        return self.access.read_after_lockout(self.locks_caller_out(plan), self.read) or WRITTEN_AS_PLANNED
 
     def view_after(self, plan, after_raw):
         return plan.desired if after_raw is WRITTEN_AS_PLANNED else self.view(after_raw)
 
     def delete(self, plan):
-        self.send(plan.changes["writes"])
+        self.send(plan)
 
     def public(self, raw, view):
         return sanitize(view or {})
@@ -866,7 +610,7 @@ def main():
             "max_removals": RemovalBounds.OPTIONS["max_removals"],
             "removable_collaborators": {"type": "list", "elements": validate.STRING, "default": []},
             "allow_caller_lockout": {"type": "bool", "default": False},
-            "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
+            "state": {"type": validate.STRING, "choices": ["present", "absent"], "default": "present"},
         },
         mutually_exclusive=[("user", "bot", "team", "grants")],
         required_one_of=[("user", "bot", "team", "grants")],

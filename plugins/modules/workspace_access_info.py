@@ -236,9 +236,8 @@ from ansible_collections.prefect.cloud.plugins.module_utils._engine import valid
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
 from ansible_collections.prefect.cloud.plugins.module_utils._resources.access import (
     ACCESSORS,
-    accessor_name,
-    find_grants_of,
-    read_access_lists,
+    KINDS,
+    AccessLists,
 )
 
 
@@ -263,14 +262,12 @@ class WorkspaceAccess(InfoReader):
         self.workspace = {k: workspace.get(k) for k in ("id", "handle", "name")}
         filtered = any(self.params[accessor] is not None for accessor in ACCESSORS)
         # Every list (or every filtered read) is read at the same time.
-        if not filtered:
-            found = read_access_lists(self.api, workspace["id"])
-        else:
-            found = find_grants_of(self.api, workspace["id"], {a: self.params[a] for a in ACCESSORS if self.params[a]})
+        wanted = {a: self.params[a] for a in ACCESSORS if self.params[a]} if filtered else None
+        found = AccessLists.read(self.api, workspace, wanted).rows
         rows = []
         for accessor in ACCESSORS:
             grants = found.get(accessor, [])
-            grants.sort(key=lambda row, a=accessor: accessor_name(a, row) or "")
+            grants.sort(key=lambda row, kind=KINDS[accessor]: kind.name_of(row) or "")
             rows.extend((accessor, row) for row in grants)
         return rows
 

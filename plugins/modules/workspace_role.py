@@ -213,7 +213,7 @@ class WorkspaceRole(Resource):
 
     def read(self):
         name = self.params["name"]
-        rows = [r for r in self.api.list_by(WORKSPACE_ROLE, WORKSPACE_ROLE.key, [name]) if r.get("name") == name]
+        rows = [r for r in self.api.list_by(WORKSPACE_ROLE, WORKSPACE_ROLE.natural_key, [name]) if r.get("name") == name]
         custom = [r for r in rows if r.get("account_id") is not None]
         if custom:
             return custom[0]
@@ -302,7 +302,7 @@ def main():
             "description": {"type": validate.STRING},
             "scopes": {"type": "list", "elements": validate.STRING},
             "inherited_role": {"type": validate.STRING},
-            "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
+            "state": {"type": validate.STRING, "choices": ["present", "absent"], "default": "present"},
         },
     )
     run_resource(module, WorkspaceRole)

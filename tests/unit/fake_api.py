@@ -35,6 +35,7 @@ class RecordingClient:
     """
 
     timeout = 30  # seconds, as the real client's request_timeout
+    max_concurrent_reads = 1  # one read after the other: the recorded calls come in the order they were asked for
 
     def __init__(self, answers=None, lists=None, now=None):
         self.answers = dict(answers or {})
@@ -43,7 +44,7 @@ class RecordingClient:
         self.calls = []
         self.sent = []
 
-    def request(self, method, path, json=None, params=None, expect=None, safe_to_resend=None):
+    def request(self, method, path, json=None, params=None, safe_to_resend=None):
         self.calls.append((method, path, json))
         self.sent.append({"method": method, "path": path, "json": json, "params": params, "safe_to_resend": safe_to_resend})
         key = (method, path)

@@ -41,9 +41,9 @@ def run(module, args, check_mode=False, diff=True):
     requests = []
     send = PrefectCloudClient.request
 
-    def recording_request(self, method, path, json=None, params=None, expect=None, safe_to_resend=None):
+    def recording_request(self, method, path, json=None, params=None, safe_to_resend=None):
         requests.append({"method": method, "path": path, "json": json, "params": params, "safe_to_resend": safe_to_resend})
-        return send(self, method, path, json=json, params=params, expect=expect, safe_to_resend=safe_to_resend)
+        return send(self, method, path, json=json, params=params, safe_to_resend=safe_to_resend)
     args = dict(args, _ansible_check_mode=check_mode, _ansible_diff=diff)
 
     def exit_json(self, **result):

@@ -143,7 +143,7 @@ class PrefectCloudClient:
     on - is changed under ``self._lock`` (see ``_record``).
     """
 
-    #: how many reads of one run may be in flight at once (the test fakes, used from one thread, have no such attribute)
+    #: how many reads of one run may be in flight at once
     max_concurrent_reads = MAX_CONCURRENT_READS
 
     def __init__(
@@ -206,12 +206,11 @@ class PrefectCloudClient:
 
     # -- single requests -------------------------------------------------
 
-    def request(self, method, path, json=None, params=None, expect=None, safe_to_resend=None):
+    def request(self, method, path, json=None, params=None, safe_to_resend=None):
         """Send one request and return the decoded JSON body (``None`` for no content).
 
         ``path`` is relative to the API base and starts with a slash, exactly as in
         the OpenAPI document (trailing slashes matter: a mismatch is a redirect).
-        ``expect`` is the tuple of statuses that count as success (default: any 2xx).
         ``safe_to_resend`` says whether sending the request twice has the same effect as
         sending it once; by default only what HTTP itself promises (GET, HEAD, PUT, PATCH,
         DELETE). The caller knows better for a POST that reads or upserts.
@@ -282,8 +281,7 @@ class PrefectCloudClient:
                     status=status,
                 )
 
-            ok = (200 <= status < 300) if expect is None else status in expect
-            if not ok:
+            if not 200 <= status < 300:
                 raise self._http_error(method, shown_path, response)
             return _decode(response, self._where)
 
@@ -292,30 +290,6 @@ class PrefectCloudClient:
 
     def post(self, path, json=None, **kwargs):
         return self.request("POST", path, json=json, **kwargs)
-
-    def put(self, path, json=None, **kwargs):
-        return self.request("PUT", path, json=json, **kwargs)
-
-    def patch(self, path, json=None, **kwargs):
-        return self.request("PATCH", path, json=json, **kwargs)
-
-    def delete(self, path, missing_ok=True, **kwargs):
-        """DELETE; a 404 means the object is already gone, which is what was wanted."""
-        try:
-            return self.request("DELETE", path, **kwargs)
-        except PrefectCloudHTTPError as exc:
-            if missing_ok and exc.status == 404:
-                return None
-            raise
-
-    def get_or_none(self, path):
-        """GET an object by id; ``None`` when the API says 404."""
-        try:
-            return self.get(path)
-        except PrefectCloudHTTPError as exc:
-            if exc.status == 404:
-                return None
-            raise
 
     # -- lists -----------------------------------------------------------
 

@@ -71,8 +71,8 @@ class ApiResource:
     """One API resource.
 
     ``scope`` is ``account`` (paths below ``/accounts/{account_id}``) or ``api`` (paths from
-    the API root). ``listing`` is the path of its ``/filter`` request and ``wrap`` the key its
-    criteria go under. ``key`` is the natural key: the filter criterion and row field users
+    the API root). ``filter_path`` is the path of its ``/filter`` request and ``wrap`` the key its
+    criteria go under. ``natural_key`` is the filter criterion and row field users
     name the object by (``handle``, ``name``, ``email``). ``id_field`` is the row field that
     identifies it where other resources refer to it, and ``id_criterion`` the filter
     criterion for that id. ``list_defaults`` go into every filter body (``only_users``).
@@ -84,9 +84,9 @@ class ApiResource:
         label,
         scope="account",
         creatable=True,
-        listing=None,
+        filter_path=None,
         wrap=None,
-        key=None,
+        natural_key=None,
         key_of=None,
         id_field="id",
         id_criterion="id",
@@ -102,9 +102,9 @@ class ApiResource:
         self.scope = scope
         # Whether a task of this collection can create one (an account role it cannot).
         self.creatable = creatable
-        self.listing = listing
+        self.filter_path = filter_path
         self.wrap = wrap
-        self.key = key
+        self.natural_key = natural_key
         self._key_of = key_of
         self.id_field = id_field
         self.id_criterion = id_criterion
@@ -124,11 +124,16 @@ class ApiResource:
         except KeyError:
             raise KeyError("the resource table has no operation %r for %s" % (name, self.name)) from None
 
+    @property
+    def filterable(self):
+        """Whether its ``/filter`` takes criteria; one without a key to wrap them in is read whole."""
+        return self.wrap is not None
+
     def key_of(self, row):
         """The natural key of a listed row."""
         if self._key_of is not None:
             return self._key_of(row)
-        return row.get(self.key)
+        return row.get(self.natural_key)
 
     def norm(self, ref):
         """The form a reference is compared in: ids and case-insensitive keys in lower case."""
@@ -138,7 +143,16 @@ class ApiResource:
 
     def criteria(self, field, values):
         """The filter body that asks for the rows whose ``field`` is any of ``values``."""
-        return {self.wrap: {field: {"any_": list(values)}}}
+        return self.filter_body({field: any_of(values)})
+
+    def filter_body(self, criteria):
+        """The filter body of ``criteria`` (``{criterion: any_of(...)}``) under this resource's key; ``{}`` for none."""
+        return {self.wrap: criteria} if criteria else {}
+
+
+def any_of(values):
+    """The filter criterion matching any of ``values``."""
+    return {"any_": list(values)}
 
 
 # -- the account and who is calling ----------------------------------------------------------
@@ -189,9 +203,9 @@ ACCOUNT_MEMBER = ApiResource(
     "user",
     # People become members by accepting an invitation: no task can make one.
     creatable=False,
-    listing="/account_memberships/filter",
+    filter_path="/account_memberships/filter",
     wrap="account_memberships",
-    key="email",
+    natural_key="email",
     id_field="user_id",
     id_criterion="user_id",
     fold_case=True,
@@ -205,9 +219,9 @@ ACCOUNT_MEMBER = ApiResource(
 BOT = ApiResource(
     "bot",
     "bot",
-    listing="/bots/filter",
+    filter_path="/bots/filter",
     wrap="service_accounts",
-    key="name",
+    natural_key="name",
     create=post("/bots/"),
     get=get("/bots/{id}"),
     update=patch("/bots/{id}"),
@@ -222,9 +236,9 @@ BOT = ApiResource(
 TEAM = ApiResource(
     "team",
     "team",
-    listing="/teams/filter",
+    filter_path="/teams/filter",
     wrap="teams",
-    key="name",
+    natural_key="name",
     create=post("/teams/"),
     get=get("/teams/{id}"),
     replace=put("/teams/{id}"),
@@ -239,7 +253,7 @@ USER_API_KEY = ApiResource(
     "user_api_key",
     "user API key",
     scope="api",
-    key="name",
+    natural_key="name",
     list=get("/users/{user_id}/api_keys"),
     create=post("/users/{user_id}/api_keys"),
     get=get("/users/{user_id}/api_keys/{id}"),
@@ -251,9 +265,9 @@ USER_API_KEY = ApiResource(
 WORKSPACE = ApiResource(
     "workspace",
     "workspace",
-    listing="/workspaces/filter",
+    filter_path="/workspaces/filter",
     wrap="workspaces",
-    key="handle",
+    natural_key="handle",
     create=post("/workspaces/"),
     get=get("/workspaces/{id}"),
     update=patch("/workspaces/{id}"),
@@ -277,9 +291,9 @@ def workspace_api_url(api_url, account_id, workspace_id):
 USER_ACCESS = ApiResource(
     "user_access",
     "user",
-    listing="/workspaces/{workspace_id}/user_access/filter",
+    filter_path="/workspaces/{workspace_id}/user_access/filter",
     wrap="users",
-    key="email",
+    natural_key="email",
     id_field="user_id",
     fold_case=True,
     upsert=post("/workspaces/{workspace_id}/user_access/", safe_to_resend=True),
@@ -289,9 +303,9 @@ USER_ACCESS = ApiResource(
 BOT_ACCESS = ApiResource(
     "bot_access",
     "bot",
-    listing="/workspaces/{workspace_id}/bot_access/filter",
+    filter_path="/workspaces/{workspace_id}/bot_access/filter",
     wrap="bots",
-    key="name",
+    natural_key="name",
     key_of=lambda row: row.get("bot_name"),
     id_field="bot_id",
     upsert=post("/workspaces/{workspace_id}/bot_access/", safe_to_resend=True),
@@ -301,9 +315,9 @@ BOT_ACCESS = ApiResource(
 TEAM_ACCESS = ApiResource(
     "team_access",
     "team",
-    listing="/workspaces/{workspace_id}/team_access/filter",
+    filter_path="/workspaces/{workspace_id}/team_access/filter",
     wrap=None,
-    key="team_name",
+    natural_key="team_name",
     id_field="team_id",
     upsert=put("/workspaces/{workspace_id}/team_access/"),
     revoke=delete("/workspaces/{workspace_id}/team_access/{team_id}"),
@@ -322,9 +336,9 @@ WORK_POOL = ApiResource(
     "work_pool",
     "work pool",
     creatable=False,
-    listing="/workspaces/{workspace_id}/work_pools/filter",
+    filter_path="/workspaces/{workspace_id}/work_pools/filter",
     wrap="work_pools",
-    key="name",
+    natural_key="name",
     read_access=get("/workspaces/{workspace_id}/work_pools/{name}/access"),
     replace_access=put("/workspaces/{workspace_id}/work_pools/{name}/access"),
 )
@@ -333,9 +347,9 @@ FLOW = ApiResource(
     "flow",
     "flow",
     creatable=False,
-    listing="/workspaces/{workspace_id}/flows/filter",
+    filter_path="/workspaces/{workspace_id}/flows/filter",
     wrap="flows",
-    key="name",
+    natural_key="name",
 )
 
 # A deployment row carries its flow's id, not the flow's name.
@@ -343,9 +357,9 @@ DEPLOYMENT = ApiResource(
     "deployment",
     "deployment",
     creatable=False,
-    listing="/workspaces/{workspace_id}/deployments/filter",
+    filter_path="/workspaces/{workspace_id}/deployments/filter",
     wrap="deployments",
-    key="name",
+    natural_key="name",
     read_access=get("/workspaces/{workspace_id}/deployments/{id}/access"),
     replace_access=put("/workspaces/{workspace_id}/deployments/{id}/access"),
 )
@@ -356,15 +370,15 @@ BLOCK_DOCUMENT = ApiResource(
     "block_document",
     "block",
     creatable=False,
-    listing="/workspaces/{workspace_id}/block_documents/filter",
+    filter_path="/workspaces/{workspace_id}/block_documents/filter",
     wrap="block_documents",
-    key="name",
+    natural_key="name",
     read_access=get("/workspaces/{workspace_id}/block_documents/{id}/access"),
     replace_access=put("/workspaces/{workspace_id}/block_documents/{id}/access"),
 )
 
 # Block types have no read of their own here: their criteria go beside a block document filter.
-BLOCK_TYPE = ApiResource("block_type", "block type", creatable=False, wrap="block_types", key="slug")
+BLOCK_TYPE = ApiResource("block_type", "block type", creatable=False, wrap="block_types", natural_key="slug")
 
 # -- roles and scopes ------------------------------------------------------------------------
 
@@ -372,9 +386,9 @@ BLOCK_TYPE = ApiResource("block_type", "block type", creatable=False, wrap="bloc
 WORKSPACE_ROLE = ApiResource(
     "workspace_role",
     "workspace role",
-    listing="/workspace_roles/filter",
+    filter_path="/workspace_roles/filter",
     wrap="workspace_roles",
-    key="name",
+    natural_key="name",
     create=post("/workspace_roles/"),
     get=get("/workspace_roles/{id}"),
     update=patch("/workspace_roles/{id}"),
@@ -385,9 +399,9 @@ ACCOUNT_ROLE = ApiResource(
     "account_role",
     "account role",
     creatable=False,
-    listing="/account_roles/filter",
+    filter_path="/account_roles/filter",
     wrap="account_roles",
-    key="name",
+    natural_key="name",
 )
 
 # Global catalogues, the same for every account.
@@ -402,9 +416,9 @@ ACCOUNT_PERMISSIONS = ApiResource(
 INVITATION = ApiResource(
     "invitation",
     "invitation",
-    listing="/invitations/filter",
+    filter_path="/invitations/filter",
     wrap="invitations",
-    key="email",
+    natural_key="email",
     fold_case=True,
     create=post("/invitations/"),
     revoke=post("/invitations/{id}/revoke", safe_to_resend=True),
@@ -413,9 +427,9 @@ INVITATION = ApiResource(
 WORKSPACE_INVITATION = ApiResource(
     "workspace_invitation",
     "workspace invitation",
-    listing="/workspaces/{workspace_id}/invitations/filter",
+    filter_path="/workspaces/{workspace_id}/invitations/filter",
     wrap="workspace_invitations",
-    key="email",
+    natural_key="email",
     fold_case=True,
     create=post("/workspaces/{workspace_id}/invitations/"),
     revoke=post("/workspaces/{workspace_id}/invitations/{id}/revoke", safe_to_resend=True),
@@ -454,12 +468,14 @@ class Listing:
 class Api:
     """The table bound to one connection: the one way above this layer to reach the wire.
 
-    ``connection`` gives the client and, only when an account-scoped path is built, the
-    account id (so that a module that touches no account never resolves one).
+    ``connection`` gives the client and the account: ``account_id`` is set by the connection when
+    it resolves the account (before a module's first request); a caller that did not resolve it
+    first has it resolved when the first account path is built.
     """
 
     def __init__(self, connection):
         self._connection = connection
+        self.account_id = None
 
     @property
     def client(self):
@@ -474,7 +490,9 @@ class Api:
         # is one path segment, with "/", "?", "#", "%" and spaces escaped.
         path = template.format(**{name: quote(str(value), safe="") for name, value in ids.items()})
         if resource.scope == "account":
-            path = "/accounts/%s%s" % (self._connection.account_id, path)
+            if self.account_id is None:
+                self.account_id = self._connection.account_id
+            path = "/accounts/%s%s" % (self.account_id, path)
         return path
 
     def call(self, resource, operation, json=None, params=None, **ids):
@@ -506,7 +524,7 @@ class Api:
         """The read of every row of the resource's ``/filter``, with its default criteria, ready to send."""
         request = dict(resource.list_defaults)
         request.update(body or {})
-        return Listing(self.path(resource, resource.listing, ids), request)
+        return Listing(self.path(resource, resource.filter_path, ids), request)
 
     def listing_by(self, resource, field, values, body=None, **ids):
         """The read of the rows whose ``field`` (a filter criterion) is any of ``values``, ready to send."""
@@ -534,7 +552,7 @@ class Api:
         client = self.client
         paths = [self.path(resource, op.path, ids) for ids in ids_list]
         reads = [functools.partial(client.request, op.method, path, safe_to_resend=True) for path in paths]
-        return read_concurrently(reads, max_workers=getattr(client, "max_concurrent_reads", 1))
+        return read_concurrently(reads, max_workers=client.max_concurrent_reads)
 
     def read_pages(self, resource, body, max_rows=None):
         """Every row of a query answered page by page (``query``, then ``next``), or the first ``max_rows``."""
@@ -555,9 +573,8 @@ class Api:
         pages still follow one another). The results come in the order of ``listings``,
         and the first failure in that order is raised, as if they were read one by one.
         Every path was built before (here, in this thread), so the account is resolved
-        once, and the threads only send reads. A client that does not say how many reads
-        it takes at once (``max_concurrent_reads``) is read one list after the other.
+        once, and the threads only send reads, at most the client's ``max_concurrent_reads``.
         """
         client = self.client
         reads = [functools.partial(client.list_all, listing.path, listing.body) for listing in listings]
-        return read_concurrently(reads, max_workers=getattr(client, "max_concurrent_reads", 1))
+        return read_concurrently(reads, max_workers=client.max_concurrent_reads)

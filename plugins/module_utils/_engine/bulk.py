@@ -207,11 +207,11 @@ class BulkForm:
         diff_before, diff_after = [], []
         counts = {}
         for entry, resource, plan, after_raw, after in done:
-            extra = dict(resource.extra_result)
+            extra = dict(plan.extra_result)
             minted = extra.pop("api_key", None)
             if minted:
                 keys[entry.params[resource.identity]] = minted
-            public = resource.public(after_raw, after) if after is not None else {}
+            public = resource.result_object(plan, after_raw, after) if after is not None else {}
             if after is not None:
                 objects.append(public)
             entry_result = {

@@ -26,6 +26,7 @@ from ansible_collections.prefect.cloud.plugins.module_utils._api.client import (
 )
 from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import PrefectCloudError, PrefectCloudHTTPError
 from ansible_collections.prefect.cloud.plugins.module_utils._api.table import ME, WORKSPACE_API_URL, Api, is_uuid
+from ansible_collections.prefect.cloud.plugins.module_utils._engine import validate
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.profiles import ProfileError, load_profile
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.resolve import Resolver
 
@@ -42,9 +43,9 @@ REQUEST_TIMEOUT_ENV = "PREFECT_CLOUD_REQUEST_TIMEOUT"
 # modules' argument spec and the lookup's checks are both made from. validate_certs reads its
 # (inverted) variable through validate_certs_from_environment.
 CONNECTION_OPTIONS = {
-    "api_url": {"type": "str", "env": ["PREFECT_CLOUD_API_URL"]},
-    "api_key": {"type": "str", "no_log": True, "env": ["PREFECT_API_KEY"]},
-    "account": {"type": "str", "env": ["PREFECT_CLOUD_ACCOUNT_ID"]},
+    "api_url": {"type": validate.STRING, "env": ["PREFECT_CLOUD_API_URL"]},
+    "api_key": {"type": validate.STRING, "no_log": True, "env": ["PREFECT_API_KEY"]},
+    "account": {"type": validate.STRING, "env": ["PREFECT_CLOUD_ACCOUNT_ID"]},
     "validate_certs": {"type": "bool", "default": True},
     "ca_path": {"type": "path", "env": [CA_PATH_ENV]},
     # request_timeout from the environment too: a role that sets module_defaults for the action group
@@ -52,7 +53,7 @@ CONNECTION_OPTIONS = {
     "request_timeout": {"type": "float", "default": 30, "env": [REQUEST_TIMEOUT_ENV]},
     "max_retries": {"type": "int", "default": 3, "env": [MAX_RETRIES_ENV]},
     # Which Prefect profile fills in what nothing above set (profiles.py).
-    "profile": {"type": "str", "env": ["PREFECT_PROFILE"]},
+    "profile": {"type": validate.STRING, "env": ["PREFECT_PROFILE"]},
     "profile_file": {"type": "path", "env": ["PREFECT_PROFILES_PATH"]},
 }
 
@@ -308,6 +309,11 @@ class Connection:
     def account_given(self):
         """Whether an account was named (option, environment or workspace URL) rather than to be inferred."""
         return bool(self.account_ref)
+
+    def resolve_account(self):
+        """Resolve the account (see ``account_id``) and hand it to the ``Api``, which builds every path with it."""
+        self.api.account_id = self.account_id
+        return self.api.account_id
 
     @property
     def account_id(self):

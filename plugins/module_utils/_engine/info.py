@@ -15,6 +15,7 @@ since the server stamped the expirations being compared.
 """
 
 from ansible_collections.prefect.cloud.plugins.module_utils._api.secrets import sanitize
+from ansible_collections.prefect.cloud.plugins.module_utils._api.table import any_of
 
 
 class NothingAsked(Exception):
@@ -70,14 +71,14 @@ class InfoReader:
                 continue
             if not values:
                 raise NothingAsked()
-            criteria[criterion] = {"any_": list(values)}
+            criteria[criterion] = any_of(values)
         for option, (criterion, role_resource) in self.role_filters.items():
             refs = self.params.get(option)
             if refs is None:
                 continue
             if not refs:
                 raise NothingAsked()
-            criteria[criterion] = {"any_": [self.resolver.require_role(role_resource, ref)["id"] for ref in refs]}
+            criteria[criterion] = any_of(self.resolver.require_role(role_resource, ref)["id"] for ref in refs)
         return criteria
 
     def body(self):
@@ -90,7 +91,7 @@ class InfoReader:
 
     def rows(self):
         criteria = self.criteria()
-        body = {self.api_resource.wrap: criteria} if criteria else {}
+        body = self.api_resource.filter_body(criteria)
         body.update(self.body())
         return self.api.list(self.api_resource, body, **self.path_ids())
 

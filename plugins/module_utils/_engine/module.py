@@ -78,24 +78,29 @@ def common_argument_spec():
 
 
 class PrefectCloudModule:
-    """Wraps ``AnsibleModule`` with a lazily opened connection to Prefect Cloud."""
+    """Wraps ``AnsibleModule`` with a lazily opened connection to Prefect Cloud.
 
-    def __init__(self, argument_spec, supports_check_mode=True, **kwargs):
+    ``account_scoped``: the module works in an account, which is resolved once, before its first
+    request (``run``); a module that reaches only the caller's own routes (``/me/``, user API keys)
+    says ``False`` and resolves none, so that a key of several accounts needs no ``account``.
+    """
+
+    def __init__(self, argument_spec, supports_check_mode=True, account_scoped=True, **kwargs):
         spec = common_argument_spec()
         spec.update(argument_spec)
         self.ansible = _TaskModule(argument_spec=spec, supports_check_mode=supports_check_mode, **kwargs)
         if not HAS_REQUESTS:
             self.ansible.fail_json(msg=missing_required_lib("requests"), exception=str(REQUESTS_IMPORT_ERROR))
         self.params = self.ansible.params
+        self.account_scoped = account_scoped
         self.warnings = []
-        for name in null_list_forms(spec, getattr(self.ansible, "given", ()), self.params):
+        for name in null_list_forms(spec, self.ansible.given, self.params):
             self.fail(
                 "%s is null: give a list ([] for none) or leave %s out. An empty YAML key - every entry commented "
                 "out, say - is null, not an empty list" % (name, name)
             )
         try:
-            given = getattr(self.ansible, "given", None)
-            self.connection = Connection(self.params, warn=self.warn, origins=None if given is None else connection_origins(given))
+            self.connection = Connection(self.params, warn=self.warn, origins=connection_origins(self.ansible.given))
         except ValueError as exc:
             self.fail(str(exc))
         # The key as it is sent (surrounding whitespace removed), from the option, the environment or
@@ -155,8 +160,14 @@ class PrefectCloudModule:
         self.ansible.exit_json(**result)
 
     def run(self, body):
-        """Run ``body()`` and exit with its result; Prefect Cloud errors become clean failures."""
+        """Run ``body()`` and exit with its result; Prefect Cloud errors become clean failures.
+
+        The options are checked before (``parse_options``); the account is resolved here, before
+        the first path is built, so that building a path never sends a request.
+        """
         try:
+            if self.account_scoped:
+                self.connection.resolve_account()
             result = body()
         except PrefectCloudError as exc:
             self.fail(str(exc), **error_fields(exc))

@@ -73,6 +73,12 @@ class Plan:
     ``desired`` are views (``desired`` is ``None`` when the object is to be absent).
     ``changes`` is what the resource worked out it must send to get there - members to
     add, grants to revoke, a key to mint - for the reference checks, guards and writes.
+
+    What the run learns on the way travels here too, not on the resource: ``extra_result``
+    (results beside the object: a minted ``api_key``, ``leaves_account``) and ``diff_note``
+    (what the diff's header says beside "after" when the change does more than the views
+    show: a revocation that also ends an account membership), both set by the guard or the
+    write, in check mode too.
     """
 
     def __init__(self, before_raw, before, desired, changes=None, action=None):
@@ -83,6 +89,8 @@ class Plan:
         if action is None:
             action = _action(before_raw, before, desired)
         self.action = action
+        self.extra_result = {}
+        self.diff_note = None
 
     @property
     def changed(self):
@@ -125,11 +133,6 @@ class Resource:
         self.module = module
         self.params = module.params
         self.options = options if options is not None else module.params
-        #: extra top-level results (e.g. a freshly minted ``api_key``)
-        self.extra_result = {}
-        #: what the diff's header says beside "after", when the change does more than the views show
-        #: (a revocation that also ends an account membership); set by the guard, in check mode too
-        self.diff_note = None
 
     @classmethod
     def parse_options(cls, params):
@@ -145,8 +148,7 @@ class Resource:
     @classmethod
     def entry_key(cls, params):
         """What tells one entry's object from another's (the natural key, normalised)."""
-        value = params[cls.identity]
-        return cls.api_resource.norm(value) if hasattr(cls.api_resource, "norm") else value
+        return cls.api_resource.norm(params[cls.identity])
 
     @classmethod
     def prefetch(cls, module, entries, exclusive):
@@ -160,8 +162,7 @@ class Resource:
         """
         if exclusive:
             raise NotImplementedError("%s has no exclusive mode" % cls.__name__)
-        if cls.identity and hasattr(cls.api_resource, "norm"):
-            module.resolver.find_many(cls.api_resource, [params[cls.identity] for params in entries])
+        module.resolver.find_many(cls.api_resource, [params[cls.identity] for params in entries])
         return None, []
 
     @classmethod
@@ -254,6 +255,10 @@ class Resource:
     def view_after(self, plan, after_raw):
         """The view after a write (a minted key's view says what was asked, as check mode did)."""
         return self.view(after_raw)
+
+    def result_object(self, plan, raw, view):
+        """The object the run returns (``public``); ``plan`` says what the run did (a key it minted, say)."""
+        return self.public(raw, view)
 
     def public(self, raw, view):
         """The object returned to the user: the server object plus its readable view."""
@@ -409,13 +414,13 @@ def reconcile(module, resource):
     before, plan = prepare(module, resource)
     plan, after_raw, after = apply(module, resource, before, plan)
     result = {"changed": plan.changed, "msg": resource.message(plan)}
-    result[resource.result_key] = resource.public(after_raw, after) if after is not None else {}
-    result.update(resource.extra_result)
+    result[resource.result_key] = resource.result_object(plan, after_raw, after) if after is not None else {}
+    result.update(plan.extra_result)
     if module.diff_mode:
         # The plan's own before: the object found meanwhile, when it was planned again.
         result["diff"] = {"before": plan.before or {}, "after": after or {}}
-        if resource.diff_note:
-            result["diff"]["after_header"] = resource.diff_note
+        if plan.diff_note:
+            result["diff"]["after_header"] = plan.diff_note
     return result
 
 

@@ -50,7 +50,7 @@ class Resolver:
         if by_id:
             self._load(resource, resource.id_criterion, by_id)
         if by_key:
-            self._load(resource, resource.key, by_key)
+            self._load(resource, resource.natural_key, by_key)
         for ref in wanted:
             cache.setdefault(resource.norm(ref), None)
         result = {}

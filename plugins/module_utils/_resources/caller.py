@@ -155,7 +155,7 @@ class CallerIdentity:
                 elif member.get("type") == "service_account" and self.is_bot_key and member.get("name"):
                     bot_names.setdefault(member["name"], set()).add(team["id"])
         if bot_names:
-            for bot in self.api.list_by(BOT, BOT.key, sorted(bot_names)):
+            for bot in self.api.list_by(BOT, BOT.natural_key, sorted(bot_names)):
                 if bot.get("name") in bot_names and self.is_bot(bot["id"]):
                     found |= bot_names[bot["name"]]
         return found

@@ -11,7 +11,7 @@ invitation whose ``expiration`` has passed can no longer be accepted; the server
 clock decides.
 """
 
-from ansible_collections.prefect.cloud.plugins.module_utils._api.table import INVITATION, WORKSPACE_INVITATION
+from ansible_collections.prefect.cloud.plugins.module_utils._api.table import INVITATION, WORKSPACE_INVITATION, any_of
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.values import parse_datetime
 
 
@@ -30,9 +30,9 @@ def invitation_criteria(emails=None, statuses=None):
             for spelling in (address, address.lower()):
                 if spelling not in wanted:
                     wanted.append(spelling)
-        criteria["email"] = {"any_": wanted}
+        criteria["email"] = any_of(wanted)
     if statuses:
-        criteria["status"] = {"any_": list(statuses)}
+        criteria["status"] = any_of(statuses)
     return criteria
 
 
@@ -40,7 +40,7 @@ def read_invitations(api, emails=None, statuses=None, workspace_id=None):
     """Every invitation of the account (or of one workspace) matching the criteria, all pages."""
     resource = invitation_resource(workspace_id)
     criteria = invitation_criteria(emails, statuses)
-    body = {resource.wrap: criteria} if criteria else {}
+    body = resource.filter_body(criteria)
     return api.list(resource, body, workspace_id=workspace_id)
 
 

@@ -164,7 +164,7 @@ class ObjectKind:
         return [(row, self.name_of(row, context)) for row in rows]
 
     def by_names(self, names):
-        return self.resource.criteria(self.resource.key, names)
+        return self.resource.criteria(self.resource.natural_key, names)
 
     def context(self, api, workspace_id, rows, only_name):
         """What naming ``rows`` needs beside them (the flows of deployments). ``only_name`` is the one
@@ -200,8 +200,8 @@ class _Deployments(ObjectKind):
 
     def by_names(self, names):
         pairs = [self.split(name) for name in names]
-        criteria = FLOW.criteria(FLOW.key, sorted({flow for flow, _name in pairs}))
-        criteria.update(DEPLOYMENT.criteria(DEPLOYMENT.key, sorted({name for _flow, name in pairs})))
+        criteria = FLOW.criteria(FLOW.natural_key, sorted({flow for flow, _name in pairs}))
+        criteria.update(DEPLOYMENT.criteria(DEPLOYMENT.natural_key, sorted({name for _flow, name in pairs})))
         return criteria
 
     def context(self, api, workspace_id, rows, only_name):
@@ -223,8 +223,8 @@ class _Blocks(ObjectKind):
 
     def by_names(self, names):
         pairs = [self.split(name) for name in names]
-        criteria = BLOCK_TYPE.criteria(BLOCK_TYPE.key, sorted({slug for slug, _name in pairs}))
-        criteria.update(BLOCK_DOCUMENT.criteria(BLOCK_DOCUMENT.key, sorted({name for _slug, name in pairs})))
+        criteria = BLOCK_TYPE.criteria(BLOCK_TYPE.natural_key, sorted({slug for slug, _name in pairs}))
+        criteria.update(BLOCK_DOCUMENT.criteria(BLOCK_DOCUMENT.natural_key, sorted({name for _slug, name in pairs})))
         return criteria
 
     def name_of(self, row, context):
@@ -494,8 +494,9 @@ class ObjectAccess(Resource):
     def plan(self, before_raw, before, state):
         if before_raw is None:
             if state == "absent":
-                self.extra_result["access_changes"] = {}
-                return Plan(None, None, None)
+                plan = Plan(None, None, None)
+                plan.extra_result["access_changes"] = {}
+                return plan
             # Only a missing workspace gets here (check mode, made by an earlier task): a new
             # workspace holds no object yet, so the object cannot be there either.
             raise self.not_found()
@@ -521,7 +522,7 @@ class ObjectAccess(Resource):
                 "missing": missing,
                 "access_changes": access_changes(self.kind, before, desired),
             }
-        self.extra_result["access_changes"] = access_changes(self.kind, before, desired)
+        plan.extra_result["access_changes"] = access_changes(self.kind, before, desired)
         return plan
 
     def resolve(self, acl, level_options):

@@ -72,17 +72,6 @@ class ScopeCatalogue:
             stack.extend(self._includes.get(name, ()))
         return sorted(seen)
 
-    def same(self, left, right):
-        """Whether two scope lists grant the same scopes once expanded (order and repeats ignored)."""
-        return self.expand(left) == self.expand(right)
-
-
-def expand_scopes(names, catalogue):
-    """``names`` expanded through ``catalogue`` (a ``ScopeCatalogue`` or the rows of one), sorted."""
-    if not isinstance(catalogue, ScopeCatalogue):
-        catalogue = ScopeCatalogue(catalogue)
-    return catalogue.expand(names)
-
 
 def read_scope_rows(api):
     """The global scope catalogue as the API lists it (one GET)."""

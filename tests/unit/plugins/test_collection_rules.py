@@ -154,6 +154,23 @@ def test_modules_build_no_url_path_and_no_filter_body(path):
     assert found == [], "%s builds requests itself (line, literal): %s" % (path.name, found)
 
 
+MODULE_UTILS = sorted(p for p in (ROOT / "plugins" / "module_utils").rglob("*.py") if p != TABLE)
+
+
+def filter_bodies_built_in(source):
+    """The literals and attributes of module_utils code that build a filter body: a filter operator, a ``/filter``, a ``.wrap``."""
+    found = [(line, text) for line, text in code_literals(source) if "/filter" in text or text in FILTER_OPERATORS]
+    found += [(node.lineno, "." + node.attr) for node in ast.walk(ast.parse(source)) if isinstance(node, ast.Attribute) and node.attr == "wrap"]
+    return sorted(found)
+
+
+@pytest.mark.parametrize("path", MODULE_UTILS, ids=lambda p: str(p.relative_to(ROOT / "plugins" / "module_utils")))
+def test_nothing_above_the_table_writes_a_filter_body(path):
+    """The engine and the resource rules ask the table for filter bodies (``criteria``, ``filter_body``, ``any_of``)."""
+    found = filter_bodies_built_in(path.read_text(encoding="utf-8"))
+    assert found == [], "%s builds a filter body itself (line, literal): %s" % (path.name, found)
+
+
 def test_the_http_client_knows_no_resource():
     source = CLIENT.read_text(encoding="utf-8")
     segments = resource_path_segments()
@@ -188,8 +205,14 @@ def request(self, method, path):
 
 def test_the_rules_catch_a_module_that_builds_its_own_request():
     assert requests_built_in(SAMPLE_MODULE) == [(11, "/accounts/%s/teams/filter"), (11, "any_"), (12, "/filter")]
-    clean = SAMPLE_MODULE.split("class Teams", maxsplit=1)[0] + "x = TEAM.listing\n"
+    clean = SAMPLE_MODULE.split("class Teams", maxsplit=1)[0] + "x = TEAM.filter_path\n"
     assert requests_built_in(clean) == []
+
+
+def test_the_rules_catch_module_utils_that_build_a_filter_body():
+    source = 'body = {resource.wrap: {"email": {"any_": emails}}}\npath = base + "/filter"\n'
+    assert filter_bodies_built_in(source) == [(1, ".wrap"), (1, "any_"), (2, "/filter")]
+    assert filter_bodies_built_in("body = resource.filter_body({'email': any_of(emails)})\n") == []
 
 
 def test_the_rules_catch_a_client_that_knows_resource_paths():
@@ -210,3 +233,41 @@ def test_integration_targets_send_local_requests_from_the_controller():
         if re.search(r"^\s*(ansible\.builtin\.)?uri:", path.read_text(encoding="utf-8"), re.M)
     ]
     assert forking == [], "use controller_uri (setup_emulator/action_plugins) instead of uri in %s" % forking
+
+
+# What decides the outcome in the core rather than in the collection's Python: a target that uses
+# any of these runs on the oldest core too (the alias oldest_core, make integration-oldest).
+CORE_DEPENDENT = (
+    (re.compile(r"prefect\.cloud\.environments\b"), "the role"),
+    (re.compile(r"ansible_playbook\b|ansible-playbook"), "ansible-playbook"),
+    (re.compile(r"lookup\(\s*['\"]prefect\.cloud\.|query\(\s*['\"]prefect\.cloud\."), "a lookup plugin"),
+    (re.compile(r"\|\s*prefect\.cloud\."), "a filter plugin"),
+)
+
+
+def _aliases(target):
+    path = target / "aliases"
+    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+    return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+
+
+def test_targets_that_depend_on_the_core_run_on_the_oldest_core():
+    missing = []
+    for target in sorted((ROOT / "tests" / "integration" / "targets").iterdir()):
+        if target.name.startswith("setup_") or not (target / "tasks").is_dir():
+            continue
+        text = "\n".join(p.read_text(encoding="utf-8") for p in sorted(target.rglob("*.yml")))
+        reasons = [why for pattern, why in CORE_DEPENDENT if pattern.search(text)]
+        if reasons and "oldest_core" not in _aliases(target):
+            missing.append("%s (uses %s)" % (target.name, ", ".join(reasons)))
+    assert missing == [], "add the alias oldest_core, with a comment saying why, to: %s" % missing
+
+
+def test_every_oldest_core_alias_says_why():
+    unexplained = [
+        target.name
+        for target in sorted((ROOT / "tests" / "integration" / "targets").iterdir())
+        if "oldest_core" in _aliases(target)
+        and "make integration-oldest" not in (target / "aliases").read_text(encoding="utf-8")
+    ]
+    assert unexplained == []

@@ -1,20 +1,18 @@
 """Workspace access on the wire: which method, path and id each kind of grant uses."""
 
 from ansible_collections.prefect.cloud.plugins.module_utils._resources.access import (
+    KINDS,
     AccessLists,
     AccessWrite,
     CallerAccessPlan,
     GrantChange,
     collaborators_leaving,
-    find_grants,
-    read_access_list,
-    revoke_access,
-    upsert_access,
 )
 
 from fake_api import FakeConnection, RecordingClient
 
 WS_ID = "w1"
+WORKSPACE = {"id": WS_ID, "handle": "dev"}
 WS = "/accounts/a1/workspaces/w1"
 USER_ID = "9a7e3c11-0d5b-4f4e-b0a1-1c2d3e4f5a6b"
 
@@ -26,9 +24,9 @@ def api_with(client=None):
 
 def test_users_and_bots_are_upserted_with_one_post_and_teams_with_one_put():
     api, client = api_with()
-    upsert_access(api, WS_ID, "user", [("u1", "r1"), ("u2", "r2")])
-    upsert_access(api, WS_ID, "bot", [("b1", "r1")])
-    upsert_access(api, WS_ID, "team", [("t1", "r3")])
+    KINDS["user"].upsert(api, WS_ID, [("u1", "r1"), ("u2", "r2")])
+    KINDS["bot"].upsert(api, WS_ID, [("b1", "r1")])
+    KINDS["team"].upsert(api, WS_ID, [("t1", "r3")])
     assert client.calls == [
         ("POST", WS + "/user_access/", [{"user_id": "u1", "workspace_role_id": "r1"}, {"user_id": "u2", "workspace_role_id": "r2"}]),
         ("POST", WS + "/bot_access/", [{"bot_id": "b1", "workspace_role_id": "r1"}]),
@@ -38,17 +36,11 @@ def test_users_and_bots_are_upserted_with_one_post_and_teams_with_one_put():
     assert [s["safe_to_resend"] for s in client.sent] == [True, True, True]
 
 
-def test_nothing_to_grant_sends_nothing():
-    api, client = api_with()
-    assert upsert_access(api, WS_ID, "user", []) == []
-    assert client.calls == []
-
-
 def test_team_grants_are_revoked_by_team_id_the_others_by_access_id():
     api, client = api_with()
-    revoke_access(api, WS_ID, "user", {"id": "acc-1", "user_id": "u1"})
-    revoke_access(api, WS_ID, "bot", {"id": "acc-2", "bot_id": "b1"})
-    revoke_access(api, WS_ID, "team", {"team_id": "t1", "team_name": "ops"})
+    for accessor, row in (("user", {"id": "acc-1", "user_id": "u1"}), ("bot", {"id": "acc-2", "bot_id": "b1"}),
+                          ("team", {"team_id": "t1", "team_name": "ops"})):
+        AccessWrite.revocation(accessor, dict(row, workspace_role_id="r1")).send(api, WS_ID)
     assert [c[:2] for c in client.calls] == [
         ("DELETE", WS + "/user_access/acc-1"),
         ("DELETE", WS + "/bot_access/acc-2"),
@@ -58,8 +50,9 @@ def test_team_grants_are_revoked_by_team_id_the_others_by_access_id():
 
 def test_lists_are_read_from_their_filter_endpoint():
     api, client = api_with()
-    read_access_list(api, WS_ID, "bot")
-    assert client.calls == [("LIST", WS + "/bot_access/filter", {})]
+    lists = AccessLists.read(api, WORKSPACE)
+    assert client.calls == [("LIST", WS + "/%s_access/filter" % kind, {}) for kind in ("user", "bot", "team")]
+    assert lists.rows == {"user": [], "bot": [], "team": []}
 
 
 def test_grants_are_found_by_server_side_filter_ids_and_names_apart():
@@ -68,7 +61,7 @@ def test_grants_are_found_by_server_side_filter_ids_and_names_apart():
     }
     client = RecordingClient(lists={WS + "/user_access/filter": rows["user"]})
     api, client = api_with(client)
-    found = find_grants(api, WS_ID, "user", [USER_ID.upper(), "alice@acme.io"])
+    found = AccessLists.read(api, WORKSPACE, {"user": [USER_ID.upper(), "alice@acme.io"]}).rows["user"]
     assert [row["id"] for row in found] == ["acc-1"]  # the same grant found twice is listed once
     assert client.calls == [
         ("LIST", WS + "/user_access/filter", {"users": {"id": {"any_": [USER_ID]}}}),
@@ -80,7 +73,7 @@ def test_team_grants_are_read_whole_and_matched_here():
     teams = [{"team_id": "T1", "team_name": "ops"}, {"team_id": "t2", "team_name": "dev"}]
     client = RecordingClient(lists={WS + "/team_access/filter": teams})
     api, client = api_with(client)
-    assert find_grants(api, WS_ID, "team", ["dev"]) == [teams[1]]
+    assert AccessLists.read(api, WORKSPACE, {"team": ["dev", "T2"]}).rows["team"] == [teams[1]]
     assert client.calls == [("LIST", WS + "/team_access/filter", {})]
 
 

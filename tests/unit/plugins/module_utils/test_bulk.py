@@ -74,6 +74,10 @@ class Widget(Resource):
             raise Refusal("at most one widget turns red per task")
 
     @classmethod
+    def entry_key(cls, params):
+        return params["name"]  # widgets live in STORE, not in the resource table
+
+    @classmethod
     def prefetch(cls, module, entries, exclusive):
         unlisted = []
         if exclusive:
@@ -86,7 +90,7 @@ class Widget(Resource):
             STORE[plan.desired["name"]] = dict(plan.desired)
             raise Refusal("the widget was made, then refused", changed=True)
         STORE[plan.desired["name"]] = dict(plan.desired)
-        self.extra_result["api_key"] = "secret-of-%s" % plan.desired["name"]
+        plan.extra_result["api_key"] = "secret-of-%s" % plan.desired["name"]
         return STORE[plan.desired["name"]]
 
     def update(self, plan):

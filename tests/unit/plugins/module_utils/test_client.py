@@ -145,12 +145,6 @@ def test_a_duplicate_is_a_conflict(make_client):
     assert info.value.status == 409 and "conflict" in str(info.value)
 
 
-def test_delete_of_a_missing_object_is_not_an_error(make_client):
-    client = make_client()
-    assert client.delete(ACCOUNT + "/teams/00000000-0000-4000-8000-000000000000") is None
-    assert client.get_or_none(ACCOUNT + "/teams/00000000-0000-4000-8000-000000000000") is None
-
-
 def test_one_session_for_every_request(make_client):
     client = make_client()
     session = client.session

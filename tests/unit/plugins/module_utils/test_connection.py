@@ -153,6 +153,20 @@ def test_an_account_handle_is_resolved_once(emulator):
     assert sent_since(emulator, mark) == [("GET", "/api/me/accounts")]
 
 
+def test_the_account_is_resolved_before_the_first_path_which_then_asks_nothing(emulator, monkeypatch):
+    connection = connect(emulator, account="unit")
+    mark = emulator.last_seq()
+    assert connection.resolve_account() == ACCOUNT_ID
+    assert sent_since(emulator, mark) == [("GET", "/api/me/accounts")]
+
+    def resolving(self):
+        raise AssertionError("a path asked the connection for the account")
+
+    monkeypatch.setattr(Connection, "account_id", property(resolving))
+    assert connection.api.path(TEAM, "/teams/", {}) == "/accounts/%s/teams/" % ACCOUNT_ID
+    assert connection.resolver.find(TEAM, "ops") is None
+
+
 def test_an_unknown_account_fails_naming_the_reachable_ones(emulator):
     connection = connect(emulator, account="elsewhere")
     with pytest.raises(PrefectCloudError) as info:

@@ -31,6 +31,7 @@ class FakeAnsible:
 def runner():
     module = PrefectCloudModule.__new__(PrefectCloudModule)
     module.ansible = FakeAnsible()
+    module.account_scoped = False
     module.warnings = []
     return module
 
@@ -119,3 +120,22 @@ def test_a_list_form_left_out_is_not_null(module_name, option):
         del args["state"]
     result = run(module, args)
     assert "is null" not in result["msg"]
+
+
+class AccountConnection:
+    def __init__(self, seen):
+        self.seen = seen
+
+    def resolve_account(self):
+        self.seen.append("account resolved")
+
+
+@pytest.mark.parametrize("account_scoped, expected", [(True, ["account resolved", "body"]), (False, ["body"])])
+def test_a_module_in_an_account_resolves_it_before_its_body_runs(account_scoped, expected):
+    seen = []
+    module = runner()
+    module.account_scoped = account_scoped
+    module.connection = AccountConnection(seen)
+    with pytest.raises(Ended):
+        module.run(lambda: seen.append("body") or {"changed": False})
+    assert seen == expected

@@ -6,7 +6,6 @@ from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import R
 from ansible_collections.prefect.cloud.plugins.module_utils._resources.scopes import (
     ScopeCatalogue,
     UnknownScopesError,
-    expand_scopes,
     load_scope_catalogue,
 )
 
@@ -49,28 +48,10 @@ def catalogue():
 )
 def test_expand(catalogue, names, expected):
     assert catalogue.expand(names) == expected
-    assert expand_scopes(names, ROWS) == expected
-    assert expand_scopes(names, catalogue) == expected
 
 
 def test_expansion_is_order_insensitive(catalogue):
     assert catalogue.expand(["see_blocks", "manage_flows"]) == catalogue.expand(["manage_flows", "see_blocks"])
-
-
-@pytest.mark.parametrize(
-    "left, right, same",
-    [
-        # what a user writes vs what a server returns for it
-        (["manage_flows"], ["see_deployments", "see_flows", "run_flows", "manage_flows"], True),
-        (["manage_flows"], ["manage_flows"], True),
-        (["see_blocks", "see_flows"], ["see_flows", "see_blocks"], True),
-        (["manage_flows"], ["see_flows"], False),
-        (["see_blocks"], [], False),
-    ],
-)
-def test_same(catalogue, left, right, same):
-    assert catalogue.same(left, right) is same
-    assert catalogue.same(right, left) is same
 
 
 def test_names_are_sorted(catalogue):

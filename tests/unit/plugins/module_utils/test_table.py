@@ -58,8 +58,8 @@ def requests_of(resource):
     """``(method, path from the API root with {} for each parameter)`` of every request the entry describes."""
     prefix = "/accounts/{}" if resource.scope == "account" else ""
     sent = [(op.method, op.path) for op in resource.operations.values()]
-    if resource.listing:
-        sent.append(("POST", resource.listing))
+    if resource.filter_path:
+        sent.append(("POST", resource.filter_path))
     return [(method, re.sub(r"\{[^}]+\}", "{}", prefix + path)) for method, path in sent]
 
 
@@ -152,7 +152,7 @@ class SpyClient(PrefectCloudClient):
         self.pages = list(pages)
         self.sent = []
 
-    def request(self, method, path, json=None, params=None, expect=None, safe_to_resend=None):
+    def request(self, method, path, json=None, params=None, safe_to_resend=None):
         self.sent.append((method, path, json, safe_to_resend))
         return self.pages.pop(0)
 
@@ -187,7 +187,7 @@ def test_account_paths_are_below_the_account_and_api_paths_are_not():
     connection = FakeConnection(RecordingClient(answers={("GET", "/me/"): {"id": "me"}}))
     api = connection.api
     assert api.path(TEAM, TEAM.operation("remove_member").path, {"id": "t1", "actor_id": "a1"}) == "/accounts/acc/teams/t1/members/a1"
-    assert api.path(USER_ACCESS, USER_ACCESS.listing, {"workspace_id": "w1"}) == "/accounts/acc/workspaces/w1/user_access/filter"
+    assert api.path(USER_ACCESS, USER_ACCESS.filter_path, {"workspace_id": "w1"}) == "/accounts/acc/workspaces/w1/user_access/filter"
     api_scoped = NoAccount(RecordingClient(answers={("GET", "/me/"): {"id": "me"}})).api
     assert api_scoped.call(ME, "get") == {"id": "me"}
     assert api_scoped.path(USER_API_KEY, USER_API_KEY.operation("get").path, {"user_id": "u", "id": "k"}) == "/users/u/api_keys/k"

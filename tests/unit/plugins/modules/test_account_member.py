@@ -125,7 +125,7 @@ def demote_directly(make_client, email):
     client = make_client()
     rows = client.post("/accounts/%s/account_memberships/filter" % ACCOUNT_ID, json={})
     membership = next(row for row in rows if row["email"] == email)
-    client.patch("/accounts/%s/account_memberships/%s" % (ACCOUNT_ID, membership["id"]), json={"account_role_id": MEMBER_ROLE_ID})
+    client.request("PATCH", "/accounts/%s/account_memberships/%s" % (ACCOUNT_ID, membership["id"]), json={"account_role_id": MEMBER_ROLE_ID})
 
 
 def test_an_owner_lost_to_a_concurrent_run_after_the_guard_counted_fails_loudly(emulator, run_module, make_client, monkeypatch):

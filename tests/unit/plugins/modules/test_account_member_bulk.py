@@ -84,3 +84,14 @@ def test_a_bad_entry_is_refused_naming_it_before_any_request(run_module):
     result = run_members(run_module, [{"email": ALICE}, {"email": "not-an-address"}])
     assert result["failed"] and result["msg"].startswith("members[1]: email"), result["msg"]
     assert result["_requests"] == []
+
+
+def test_an_owner_found_lost_after_a_write_fails_the_entry_and_reports_the_others(run_module, monkeypatch):
+    assert run_module(account_member, email=ALICE, account_role="Owner")["changed"]
+    # The guard counts two active Owners; the count after the write finds none (another run demoted the other).
+    counts = iter([2, 0])
+    monkeypatch.setattr(account_member.AccountMember, "active_user_owners", lambda self: next(counts))
+    result = run_members(run_module, [{"email": MEMBER, "account_role": "Admin"}, {"email": ALICE, "account_role": "Member"}])
+    assert result["failed"] and result["changed"]
+    assert result["msg"].startswith("members[1]: alice@unit.test was demoted, and the account now has no active Owner")
+    assert [(r["email"], r["changed"]) for r in result["results"]] == [(MEMBER, True)]

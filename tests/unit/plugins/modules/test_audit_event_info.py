@@ -164,7 +164,7 @@ class _Pages(PrefectCloudClient):
         self.pages = list(pages)
         self.sent = []
 
-    def request(self, method, path, json=None, params=None, expect=None, safe_to_resend=None):
+    def request(self, method, path, json=None, params=None, safe_to_resend=None):
         self.sent.append((method, path, params))
         return self.pages.pop(0)
 

@@ -79,6 +79,16 @@ def test_an_expired_invitation_is_sent_again_by_the_server_clock(emulator, run_m
     assert not run_module(invitation, email=DANA)["changed"]
 
 
+def test_an_expired_invitation_sent_again_says_so_after_a_lost_answer(emulator, run_module):
+    run_module(invitation, email=DANA)
+    emulator.hook("POST", "/clock", json={"advance_seconds": 8 * 86400})
+    # The re-sent invitation is made, but its answer is lost: the look for it must not change what the read found.
+    emulator.fault(method="POST", path="/invitations/$", count=1, drop_response=True)
+    real = run_module(invitation, email=DANA)
+    assert real["changed"] and real["msg"] == "invitation for 'dana@example.com' re-sent (the pending one had expired)"
+    assert not run_module(invitation, email=DANA)["changed"]
+
+
 def test_a_member_is_not_invited_and_a_different_role_is_a_warning(run_module):
     result = run_module(invitation, email="ALICE@unit.test", account_role="Admin")
     assert not result["changed"] and not result["failed"]

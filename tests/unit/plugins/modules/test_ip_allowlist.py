@@ -84,6 +84,7 @@ class FakeModule(PrefectCloudModule):
 
     diff_mode = True
     check_mode = False
+    account_scoped = False  # the fake's Api finds the account on it, below
     account_id = "acct"
     client = None
     api = None
