@@ -17,7 +17,7 @@
 #   make benchmark                     emulator throughput, module cost, access, object ACLs, the role and the review at scale
 #   make docs                          the docs site (plugin pages and guides) into .cache/docs/build/html
 #   make package                       build the tarball, check its files, run it installed against the emulator
-#   make awx-run                       playbooks/site.yml through ansible-runner as AWX runs it (no key leaks)
+#   make awx-run                       site.yml and audit.yml through ansible-runner as AWX runs them (no key leaks, audit artifact)
 #   make ee                            execution-environment.yml into an ansible-builder build context, checked
 #   make changelog-check               fragments for every change (tools/check_fragments.py), a trial render
 #   make changelog                     the release step: render CHANGELOG.rst from the fragments (antsibull-changelog)
@@ -187,10 +187,11 @@ lint:
 	 echo "==> ruff"; ruff check --no-cache . || failed="$$failed ruff"; \
 	 echo "==> antsibull-changelog lint"; antsibull-changelog lint || failed="$$failed antsibull-changelog"; \
 	 awx=$$(tools/awx_collection.sh $(VENV)/bin/python); \
-	 echo "==> ansible-playbook --syntax-check playbooks/awx_credential_type.yml (with awx.awx)"; \
-	 ANSIBLE_COLLECTIONS_PATH=$$awx ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false \
-	     ansible-playbook --syntax-check playbooks/awx_credential_type.yml \
-	     || failed="$$failed syntax-check"; \
+	 echo "==> ansible-playbook --syntax-check: the AWX playbooks (with awx.awx) and the AWX project's playbooks"; \
+	 for playbook in playbooks/awx_credential_type.yml playbooks/awx_job_templates.yml extensions/awx/project/prefect_cloud_*.yml; do \
+	     ANSIBLE_COLLECTIONS_PATH=$(TOP)/.cache/collections:$$awx ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false \
+	         ansible-playbook --syntax-check "$$playbook" >/dev/null || failed="$$failed syntax-check($$playbook)"; \
+	 done; \
 	 echo "==> ansible-lint (production profile)"; \
 	 (cd "$$tree" && ANSIBLE_COLLECTIONS_PATH=$(TOP)/.cache/collections:$$awx ansible-lint) || failed="$$failed ansible-lint"; \
 	 echo "==> antsibull-docs lint-collection-docs (plugin docs, docs/docsite: extra-docs.yml, links.yml, the guides)"; \

@@ -4,9 +4,12 @@
 # ansible-runner, in a private data directory outside the checkout, with the collection installed
 # from its built tarball by the project's collections/requirements.yml (as a project sync does)
 # and the connection in env/envvars (as the "Prefect Cloud" credential type injects it), never on
-# a command line. Against the emulator, twice:
-#   1. the first run converges the demo account (successful, something changed, keys minted);
-#   2. the second run changes nothing;
+# a command line. Against the emulator, as the job templates of playbooks/awx_job_templates.yml run:
+#   1. the audit (playbooks/audit.yml, job type Check) of the fresh demo account fails, and its artifact
+#      (set_stats: prefect_cloud_audit) says status drift with a positive drift_count;
+#   2. the first run of site.yml converges the demo account (successful, something changed, keys minted);
+#   3. the second run changes nothing;
+#   4. the audit succeeds, its artifact says status clean and drift_count 0;
 # and no API key, the caller's or a minted one, appears in stdout or in job_events.
 # The job directory is removed on success and kept (its path printed) on failure.
 set -euo pipefail
@@ -37,7 +40,7 @@ trap finish EXIT
 
 # The project, as AWX checks it out: the playbook, its variables and the collections it requires.
 mkdir -p "$pdd/project/collections" "$pdd/env" "$pdd/inventory"
-cp "$top/playbooks/site.yml" "$pdd/project/"
+cp "$top/playbooks/site.yml" "$top/playbooks/audit.yml" "$pdd/project/"
 cp -r "$top/playbooks/vars" "$pdd/project/"
 cat >"$pdd/project/collections/requirements.yml" <<YAML
 ---
@@ -87,8 +90,14 @@ unset key
     echo "demo_key_dir: \"$job/deployer-keys\""
 } >"$pdd/env/extravars"
 
-for run in converge unchanged; do
-    echo "==> ansible-runner run (ident $run)"
-    ansible-runner run "$pdd" -p site.yml --ident "$run" --quiet || true
+for run in audit-drift converge unchanged audit-clean; do
+    # The audit's template has job type Check and Show Changes on; ansible-runner takes the options from
+    # env/cmdline (its --cmdline would write that file too, and every later run would inherit it).
+    case $run in
+        audit-*) playbook=audit.yml; printf '%s' '--check --diff' >"$pdd/env/cmdline" ;;
+        *) playbook=site.yml; rm -f "$pdd/env/cmdline" ;;
+    esac
+    echo "==> ansible-runner run -p $playbook $(cat "$pdd/env/cmdline" 2>/dev/null || true) (ident $run)"
+    ansible-runner run "$pdd" -p "$playbook" --ident "$run" --quiet || true
     "$PYTHON" "$top/tools/awx_run_check.py" "$pdd" "$run" "$job/deployer-keys"
 done

@@ -4,7 +4,11 @@ Usage: awx_run_check.py PRIVATE_DATA_DIR IDENT KEY_DIR
 
 IDENT ``converge``: the run succeeded, changed something and minted at least one key (in KEY_DIR).
 IDENT ``unchanged``: the run succeeded and changed nothing.
-Both: no API key appears in ``artifacts/IDENT/stdout`` or ``artifacts/IDENT/job_events/*.json``:
+IDENT ``audit-drift``: a run of playbooks/audit.yml on an account that differs from the declaration: the job
+failed (as a drifted audit does, so that AWX notifies on failure) and its artifact (``set_stats``) says so:
+``prefect_cloud_audit`` with ``status`` ``drift`` and a positive ``drift_count``.
+IDENT ``audit-clean``: the audit of an account that matches: the job succeeded, ``status`` ``clean``, ``drift_count`` 0.
+Every IDENT: no API key appears in ``artifacts/IDENT/stdout`` or ``artifacts/IDENT/job_events/*.json``:
 neither the caller's (``PREFECT_API_KEY`` in env/envvars), nor one minted by the run (the files
 in KEY_DIR), nor anything shaped like a Prefect Cloud key. A finding names the file and the
 offset, never the key. On success the play recap is printed.
@@ -30,6 +34,34 @@ def load_stats(artifacts):
         if event.get("event") == "playbook_on_stats":
             return event["event_data"]
     return None
+
+
+# What the audit hands to AWX with set_stats: the job's artifacts hold this dict, with these keys at least.
+AUDIT_STATS = "prefect_cloud_audit"
+AUDIT_DRIFT_COUNT = "drift_count"
+AUDIT_STATS_KEYS = ("status", AUDIT_DRIFT_COUNT)
+# IDENT: (the ansible-runner status, the audit's status, whether drift_count is positive).
+AUDIT_RUNS = {"audit-drift": ("failed", "drift", True), "audit-clean": ("successful", "clean", False)}
+IDENTS = ("converge", "unchanged") + tuple(AUDIT_RUNS)
+
+
+def check_audit(ident, status, stats):
+    """The problems of an audit job: its outcome, and the status its artifact carries."""
+    expected_status, audit_status, drifted = AUDIT_RUNS[ident]
+    problems = []
+    if status != expected_status or stats is None:
+        problems.append("the audit job ended %s, not %s" % (status, expected_status))
+    artifact = (stats or {}).get("artifact_data", {}).get(AUDIT_STATS)
+    if not isinstance(artifact, dict) or not all(key in artifact for key in AUDIT_STATS_KEYS):
+        problems.append("the job's artifacts carry no %s with %s (set_stats): %r"
+                        % (AUDIT_STATS, " and ".join(AUDIT_STATS_KEYS), (stats or {}).get("artifact_data")))
+        return problems
+    if artifact["status"] != audit_status:
+        problems.append("the artifact says status %r, not %r" % (artifact["status"], audit_status))
+    count = artifact[AUDIT_DRIFT_COUNT]
+    if not isinstance(count, int) or isinstance(count, bool) or (count > 0) != drifted:
+        problems.append("the artifact's %s is %r, which does not fit status %r" % (AUDIT_DRIFT_COUNT, count, audit_status))
+    return problems
 
 
 def find_leaks(artifacts, secrets):
@@ -63,7 +95,9 @@ def main(pdd, ident, key_dir):
     with open(os.path.join(artifacts, "status"), encoding="utf-8") as f:
         status = f.read().strip()
     stats = load_stats(artifacts)
-    if status != "successful" or stats is None:
+    if ident in AUDIT_RUNS:
+        problems += check_audit(ident, status, stats)
+    elif status != "successful" or stats is None:
         problems.append("the run did not succeed (status %s)" % status)
     else:
         failed = {host: n for kind in ("failures", "dark") for host, n in stats.get(kind, {}).items() if n}
@@ -93,6 +127,6 @@ def main(pdd, ident, key_dir):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 4 or sys.argv[2] not in ("converge", "unchanged"):
+    if len(sys.argv) != 4 or sys.argv[2] not in IDENTS:
         sys.exit(__doc__)
     sys.exit(main(*sys.argv[1:]))

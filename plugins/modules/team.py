@@ -15,6 +15,11 @@ description:
     made exactly what you list, and a kind you leave out is never touched.
   - With O(teams), one task converges many teams at once (one read for all of them, one write per change).
   - Teams need an Enterprise plan.
+  - With SCIM on (the account's C(scim_state) is C(ENABLED)), the account's identity provider owns the
+    teams' human members. The module then reads and reports a team's users but never adds or removes
+    one, and warns, naming the users, when O(users) differs from the team; bots are still added and
+    removed as O(bots) and O(purge_members) say. The account is read once for this, only when O(users)
+    is given.
 author:
   - prefect.cloud maintainers (@prefect-cloud-ansible)
 options:
@@ -34,6 +39,8 @@ options:
       - Every user must already be a member of the account (see M(prefect.cloud.invitation)).
       - Without O(purge_members), these users are added and other members stay. With O(purge_members),
         users who are not listed are removed from the team (V([]) removes every user).
+      - With SCIM on for the account, users are left as the identity provider made them, with a warning
+        when this list differs (see the description).
     type: list
     elements: str
   bots:
@@ -296,6 +303,13 @@ diff:
         - dan@acme.io
       bots:
         - prod-deployer
+scim:
+  description:
+    - Whether SCIM is on for the account (C(scim_state) C(ENABLED)), so that the identity provider owns the
+      teams' users and the task left them as they are.
+  returned: when O(users) (or O(teams[].users)) is given
+  type: bool
+  sample: false
 msg:
   description: What happened, such as C(team 'data-engineers' updated).
   returned: always
@@ -303,7 +317,7 @@ msg:
   sample: team 'data-engineers' updated
 """
 
-from ansible_collections.prefect.cloud.plugins.module_utils._api.table import ACCOUNT_MEMBER, BOT, TEAM, is_uuid
+from ansible_collections.prefect.cloud.plugins.module_utils._api.table import ACCOUNT, ACCOUNT_MEMBER, BOT, TEAM, is_uuid
 from ansible_collections.prefect.cloud.plugins.module_utils._engine import validate
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
 from ansible_collections.prefect.cloud.plugins.module_utils._api.secrets import sanitize
@@ -316,7 +330,44 @@ from ansible_collections.prefect.cloud.plugins.module_utils._resources.members i
 )
 
 
-class Team(Resource):
+class ScimRule:
+    """With SCIM on (the account's ``scim_state`` is ``ENABLED``) the identity provider owns the human
+    members of teams: users are read and reported, never added or removed (a warning says where the
+    declaration differs), while bots, which no identity provider knows, are still managed.
+
+    The account is read once, and only by a task that gives users: nothing else depends on it.
+    """
+
+    _scim_on = None
+    _scim_warned = None
+
+    def scim_owns_users(self):
+        if self._scim_on is None:
+            account = self.api.call(ACCOUNT, "get") or {}
+            self._scim_on = account.get("scim_state") == SCIM_ENABLED
+            self._scim_warned = set()
+            self.extra_result["scim"] = self._scim_on
+        return self._scim_on
+
+    def warn_scim(self, team, current, given, purge):
+        """Say once per team how the declared users differ from the ones the identity provider gave it."""
+        missing = sorted(set(given) - set(current))
+        extra = sorted(set(current) - set(given)) if purge else []
+        if (not missing and not extra) or team in self._scim_warned:
+            return
+        self._scim_warned.add(team)
+        differences = (["declared but not in the team: %s" % ", ".join(missing)] if missing else []) + (
+            ["in the team but not declared: %s" % ", ".join(extra)] if extra else [])
+        self.module.warn(
+            "team %r: SCIM is on for this account, so its identity provider owns the team's users; they are left as "
+            "they are (%s). Change them in the identity provider, or leave users out of the declaration; bots are "
+            "still managed." % (team, "; ".join(differences)))
+
+
+SCIM_ENABLED = "ENABLED"
+
+
+class Team(ScimRule, Resource):
     api_resource = TEAM
     result_key = "team"
     identity = "name"
@@ -358,8 +409,11 @@ class Team(Resource):
         desired = self.overlay(before, defaults, {"description": "description"})
         purge = self.params["purge_members"]
         if self.is_set("users"):
-            kept = set() if purge else set(desired["users"])
-            desired["users"] = sorted(kept | self._given_users())
+            if self.scim_owns_users():
+                self.warn_scim(self.params["name"], desired["users"], self._given_users(), purge)
+            else:
+                kept = set() if purge else set(desired["users"])
+                desired["users"] = sorted(kept | self._given_users())
         if self.is_set("bots"):
             kept = set() if purge else set(desired["bots"])
             desired["bots"] = sorted(kept | self._given_bots())
@@ -433,7 +487,7 @@ def _check_team(params, where=""):
     )
 
 
-class BulkTeams(Resource):
+class BulkTeams(ScimRule, Resource):
     """Many teams: ``teams``, each ``{name, description, users, bots, state}``; ``purge_members`` applies to each.
 
     One filter read finds every listed team with its membership rows; a team is read again only
@@ -499,7 +553,10 @@ class BulkTeams(Resource):
                 desired["description"] = entry["description"]
             if entry.get("users") is not None:
                 given = set(emails.get(ref, ref).lower() for ref in entry["users"])
-                desired["users"] = sorted(given if purge else given | set(desired["users"]))
+                if self.scim_owns_users():
+                    self.warn_scim(entry["name"], desired["users"], given, purge)
+                else:
+                    desired["users"] = sorted(given if purge else given | set(desired["users"]))
             if entry.get("bots") is not None:
                 given = set(bot_names.get(ref, ref) for ref in entry["bots"])
                 desired["bots"] = sorted(given if purge else given | set(desired["bots"]))

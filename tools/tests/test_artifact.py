@@ -20,6 +20,8 @@ REQUIRED = {
     "MANIFEST.json", "FILES.json", "LICENSE", "README.md", "requirements.txt",
     "meta/runtime.yml", "meta/execution-environment.yml",
     "extensions/awx/credential_type.yml", "playbooks/awx_credential_type.yml",
+    "playbooks/awx_job_templates.yml", "extensions/awx/project/store_key_in_awx.yml",
+    "extensions/awx/project/collections/requirements.yml",
     "changelogs/changelog.yaml",
 }
 # Top-level entries that are development material: tests (they need the emulator and the dev

@@ -79,3 +79,38 @@ def test_a_key_in_stdout_or_an_event_fails_without_printing_it(tmp_path, where, 
 
 def test_a_key_mask_is_not_a_leak(tmp_path):
     assert run(job(tmp_path, "unchanged", stdout_extra="key pnb_...a1b2\n")).returncode == 0
+
+
+def audit_job(tmp_path, ident, status, artifact):
+    """An audit job: its runner status and the set_stats data its playbook_on_stats event carries."""
+    command = job(tmp_path, ident, status=status, minted=False, failures=1 if status == "failed" else 0)
+    events = pathlib.Path(command[2]) / "artifacts" / ident / "job_events"
+    stats_file = sorted(events.glob("*.json"))[-1]
+    event = json.loads(stats_file.read_text())
+    event["event_data"]["artifact_data"] = {} if artifact is None else {"prefect_cloud_audit": artifact}
+    stats_file.write_text(json.dumps(event))
+    return command
+
+
+@pytest.mark.parametrize("ident, status, artifact", [
+    ("audit-drift", "failed", {"status": "drift", "drift_count": 3}),
+    ("audit-clean", "successful", {"status": "clean", "drift_count": 0, "unmanaged": 2}),
+])
+def test_an_audit_whose_artifact_carries_its_status_passes(tmp_path, ident, status, artifact):
+    result = run(audit_job(tmp_path, ident, status, artifact))
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("ident, status, artifact, problem", [
+    ("audit-drift", "failed", None, "carry no prefect_cloud_audit"),
+    ("audit-drift", "failed", {"status": "drift"}, "carry no prefect_cloud_audit"),
+    ("audit-drift", "successful", {"status": "drift", "drift_count": 3}, "ended successful, not failed"),
+    ("audit-drift", "failed", {"status": "error", "drift_count": 0}, "status 'error', not 'drift'"),
+    ("audit-drift", "failed", {"status": "drift", "drift_count": 0}, "drift_count is 0"),
+    ("audit-clean", "successful", {"status": "clean", "drift_count": 1}, "drift_count is 1"),
+    ("audit-clean", "failed", {"status": "clean", "drift_count": 0}, "ended failed, not successful"),
+])
+def test_an_audit_whose_artifact_is_missing_or_wrong_fails(tmp_path, ident, status, artifact, problem):
+    result = run(audit_job(tmp_path, ident, status, artifact))
+    assert result.returncode == 1
+    assert problem in result.stderr, result.stderr

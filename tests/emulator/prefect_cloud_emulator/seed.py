@@ -4,7 +4,8 @@ Seed format (see README.md):
 
     account: {id: <uuid, optional>, handle, name, plan_type, plan_tier (optional),
               ip_allowlist (optional, default true: false = the account lacks the feature),
-              audit_log_retention_days (optional, default 90)}
+              audit_log_retention_days (optional, default 90),
+              scim_state (optional, default DISABLED: ENABLED, NEEDS_CONFIGURATION, ...)}
     users: [{email, handle, first_name, last_name, account_role, api_key (optional),
              active (optional, default true)}]
     workspaces: [{handle, name, description (optional), default_workspace_role (optional),
@@ -37,7 +38,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from . import audit, events
 from .catalogue import ACCOUNT_ROLE_IDS, WORKSPACE_ROLE_IDS, WORKSPACE_SCOPES, expand_scopes
 from .events import EventRec
-from .models import AccountPlanTier, AccountPlanType
+from .models import AccountPlanTier, AccountPlanType, AccountSCIMState
 from .objects import SeedBlockDocument, SeedDeployment, SeedWorkPool, seed_objects
 from .store import IPAllowlistEntryRec, Store, UserRec
 
@@ -105,6 +106,8 @@ class SeedAccount(BaseModel):
     # Whether the account has the IP allowlist feature (an Enterprise add-on).
     ip_allowlist: bool = True
     audit_log_retention_days: int = Field(default=90, ge=1)
+    # SCIM provisioning (AccountResponse.scim_state): ENABLED for an account whose identity provider owns teams.
+    scim_state: AccountSCIMState = AccountSCIMState.DISABLED
 
 
 class SeedUser(BaseModel):
@@ -221,6 +224,7 @@ def build_store(seed: dict[str, Any]) -> Store:
         "plan_tier": spec.account.plan_tier.value if spec.account.plan_tier else None,
         "ip_allowlist_available": spec.account.ip_allowlist,
         "audit_log_retention_days": spec.account.audit_log_retention_days,
+        "scim_state": spec.account.scim_state.value,
     }
     account = store.add_account(**account_fields)
     if spec.account.id is not None:  # keep the seed's id

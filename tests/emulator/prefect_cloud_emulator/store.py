@@ -90,6 +90,8 @@ class AccountRec(Record):
     ip_allowlist: list[IPAllowlistEntryRec] = field(default_factory=list)
     # How long the account's audit events are kept (a plan limit, AccountResponse field).
     audit_log_retention_days: int = 90
+    # AccountResponse.scim_state: ENABLED when an identity provider provisions users and teams (SCIM).
+    scim_state: str = "DISABLED"
 
 
 @dataclass

@@ -52,7 +52,7 @@ def account(rec: AccountRec) -> dict[str, Any]:
         "workos_organization_id": rec.workos_organization_id,
         "plan_type": rec.plan_type,
         "plan_tier": rec.plan_tier,
-        "scim_state": "DISABLED",
+        "scim_state": rec.scim_state,
         "sso_state": "DISABLED",
         "features": [],
         **ACCOUNT_LIMITS,

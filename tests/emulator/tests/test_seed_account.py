@@ -60,3 +60,18 @@ def test_a_seed_naming_what_it_lacks_is_refused(emu):
     bad["access"].append({"workspace": "prod", "team": "nobody", "workspace_role": "Viewer"})
     response = emu.hooks.post("/_emulator/reset", json={"seed": bad})
     assert response.status_code == 422 and "unknown team 'nobody'" in response.text
+
+
+def test_an_account_seeded_with_scim_reports_it(emu):
+    assert expect(emu.owner.get(ACCT), 200)["scim_state"] == "DISABLED"
+    emu.reset(dict(copy.deepcopy(es.TEST_SEED), account=dict(es.TEST_SEED["account"], scim_state="ENABLED")))
+    try:
+        assert expect(emu.owner.get(ACCT), 200)["scim_state"] == "ENABLED"
+    finally:
+        emu.reset(es.TEST_SEED)
+
+
+def test_a_seed_with_an_unknown_scim_state_is_refused(emu):
+    bad = dict(copy.deepcopy(es.TEST_SEED), account=dict(es.TEST_SEED["account"], scim_state="ON"))
+    response = emu.hooks.post("/_emulator/reset", json={"seed": bad})
+    assert response.status_code == 422 and "scim_state" in response.text

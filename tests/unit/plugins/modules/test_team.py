@@ -6,7 +6,7 @@ from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import R
 from ansible_collections.prefect.cloud.plugins.module_utils._api.table import ACCOUNT_MEMBER, BOT
 from ansible_collections.prefect.cloud.plugins.modules import team as team_module
 
-from fake_api import FakeConnection
+from fake_api import FakeConnection, RecordingClient
 
 CAROL_ID = "3c0e1f52-9d0a-4a43-8a52-1d3f0c2b7e11"
 UNKNOWN_ID = "00000000-0000-4000-8000-000000000000"
@@ -66,25 +66,29 @@ class FakeModule:
 
     check_mode = False
 
-    def __init__(self, **params):
+    def __init__(self, scim_state="DISABLED", **params):
         self.params = dict(DEFAULTS, **params)
         self.resolver = FakeResolver()
-        self.connection = FakeConnection()
+        self.connection = FakeConnection(RecordingClient(answers={("GET", "/accounts/acc"): {"id": "acc", "scim_state": scim_state}}))
         self.client = self.connection.client
         self.api = self.connection.api
+        self.warnings = []
+
+    def warn(self, message):
+        self.warnings.append(message)
 
     def is_set(self, name):
         return self.params.get(name) is not None
 
 
-def make_team(**params):
-    module = FakeModule(**params)
+def make_team(scim_state="DISABLED", **params):
+    module = FakeModule(scim_state, **params)
     return team_module.Team(module, team_module.Team.parse_options(module.params))
 
 
-def plan(**params):
+def plan(scim_state="DISABLED", **params):
     """(team resource, the plan of a run) for TEAM and these options."""
-    team = make_team(**params)
+    team = make_team(scim_state, **params)
     return team, team.plan(TEAM, team.view(TEAM), "present")
 
 
@@ -176,3 +180,70 @@ def test_a_description_change_sends_the_name_with_it():
 def test_bad_values_fail_naming_the_option(params, option):
     with pytest.raises(ValueError, match=option):
         team_module.Team.parse_options(dict(DEFAULTS, **params))
+
+
+# -- SCIM: the identity provider owns the users of teams; bots are still managed ---------------------------
+
+def account_reads(team):
+    return [call for call in team.module.client.calls if call[:2] == ("GET", "/accounts/acc")]
+
+
+def test_with_scim_on_purge_leaves_users_and_manages_bots():
+    team, run = plan("ENABLED", users=["alice@acme.test", "carol@acme.test"], bots=["ci"], purge_members=True)
+    assert run.desired["users"] == run.before["users"] == ["alice@acme.test", "bob@acme.test"]
+    assert run.desired["bots"] == ["ci"]
+    assert run.changes == {"add_users": [], "add_bots": ["ci"], "remove_users": [], "remove_bots": ["deployer"]}
+    assert team.extra_result == {"scim": True}
+    (warning,) = team.module.warnings
+    assert "SCIM is on" in warning and "declared but not in the team: carol@acme.test" in warning
+    assert "in the team but not declared: bob@acme.test" in warning
+    team.check_references(run)
+    team.update(run)
+    assert writes(team) == [
+        ("PUT", "/accounts/acc/teams/t-1/members", {"members": [
+            {"member_id": "9a1d2c3b-4e5f-4a6b-8c7d-0e1f2a3b4c5d", "member_type": "service_account"}]}),
+        ("DELETE", "/accounts/acc/teams/t-1/members/a-deployer", None),
+    ]
+    assert len(account_reads(team)) == 1
+
+
+def test_with_scim_on_users_that_match_need_no_warning():
+    team, run = plan("ENABLED", users=["alice@acme.test", "bob@acme.test"], purge_members=True)
+    assert not run.changed and team.module.warnings == []
+    team, run = plan("ENABLED", users=["alice@acme.test"])  # without purge, fewer declared users are no difference
+    assert not run.changed and team.module.warnings == []
+
+
+def test_with_scim_on_a_new_team_gets_its_bots_only():
+    team = make_team("ENABLED", users=["alice@acme.test"], bots=["ci"])
+    run = team.plan(None, None, "present")
+    assert run.action == "create" and run.desired["users"] == [] and run.desired["bots"] == ["ci"]
+    assert run.changes["add_users"] == [] and "alice@acme.test" in team.module.warnings[0]
+
+
+@pytest.mark.parametrize("scim_state", ["DISABLED", "NEEDS_CONFIGURATION"])
+def test_without_scim_enabled_users_are_managed(scim_state):
+    team, run = plan(scim_state, users=["alice@acme.test"], purge_members=True)
+    assert run.changes["remove_users"] == ["bob@acme.test"]
+    assert team.extra_result == {"scim": False} and team.module.warnings == []
+
+
+def test_the_account_is_read_only_when_users_are_given():
+    team, run = plan("ENABLED", bots=["ci"], description="x")
+    assert account_reads(team) == [] and "scim" not in team.extra_result
+
+
+def make_bulk(scim_state, **params):
+    module = FakeModule(scim_state, **dict({"name": None}, **params))
+    return team_module.BulkTeams(module, team_module.BulkTeams.parse_options(module.params))
+
+
+@pytest.mark.parametrize("scim_state, users_after", [("ENABLED", ["alice@acme.test", "bob@acme.test"]), ("DISABLED", ["carol@acme.test"])])
+def test_the_bulk_form_keeps_the_same_rule(scim_state, users_after):
+    bulk = make_bulk(scim_state, teams=[{"name": "engineers", "users": ["carol@acme.test"], "bots": []}], purge_members=True)
+    before_raw = {"engineers": TEAM}
+    run = bulk.plan(before_raw, bulk.view(before_raw), "present")
+    (team,) = run.desired["teams"]
+    assert team["users"] == users_after and team["bots"] == []
+    assert bulk.extra_result == {"scim": scim_state == "ENABLED"}
+    assert bool(bulk.module.warnings) is (scim_state == "ENABLED")
