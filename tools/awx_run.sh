@@ -6,10 +6,10 @@
 # and the connection in env/envvars (as the "Prefect Cloud" credential type injects it), never on
 # a command line. Against the emulator, as the job templates of playbooks/awx_job_templates.yml run:
 #   1. the audit (playbooks/audit.yml, job type Check) of the fresh demo account fails, and its artifact
-#      (set_stats: prefect_cloud_audit) says status drift with a positive drift_count;
+#      (set_stats: prefect_cloud_audit) says status drift with a positive drift count;
 #   2. the first run of site.yml converges the demo account (successful, something changed, keys minted);
 #   3. the second run changes nothing;
-#   4. the audit succeeds, its artifact says status clean and drift_count 0;
+#   4. the audit succeeds, its artifact says status clean and a drift count of 0;
 # and no API key, the caller's or a minted one, appears in stdout or in job_events.
 # The job directory is removed on success and kept (its path printed) on failure.
 set -euo pipefail

@@ -6,8 +6,8 @@ IDENT ``converge``: the run succeeded, changed something and minted at least one
 IDENT ``unchanged``: the run succeeded and changed nothing.
 IDENT ``audit-drift``: a run of playbooks/audit.yml on an account that differs from the declaration: the job
 failed (as a drifted audit does, so that AWX notifies on failure) and its artifact (``set_stats``) says so:
-``prefect_cloud_audit`` with ``status`` ``drift`` and a positive ``drift_count``.
-IDENT ``audit-clean``: the audit of an account that matches: the job succeeded, ``status`` ``clean``, ``drift_count`` 0.
+``prefect_cloud_audit`` with ``status`` ``drift`` and a positive ``drift`` count.
+IDENT ``audit-clean``: the audit of an account that matches: the job succeeded, ``status`` ``clean``, ``drift`` 0.
 Every IDENT: no API key appears in ``artifacts/IDENT/stdout`` or ``artifacts/IDENT/job_events/*.json``:
 neither the caller's (``PREFECT_API_KEY`` in env/envvars), nor one minted by the run (the files
 in KEY_DIR), nor anything shaped like a Prefect Cloud key. A finding names the file and the
@@ -38,9 +38,9 @@ def load_stats(artifacts):
 
 # What the audit hands to AWX with set_stats: the job's artifacts hold this dict, with these keys at least.
 AUDIT_STATS = "prefect_cloud_audit"
-AUDIT_DRIFT_COUNT = "drift_count"
+AUDIT_DRIFT_COUNT = "drift"
 AUDIT_STATS_KEYS = ("status", AUDIT_DRIFT_COUNT)
-# IDENT: (the ansible-runner status, the audit's status, whether drift_count is positive).
+# IDENT: (the ansible-runner status, the audit's status, whether the drift count is positive).
 AUDIT_RUNS = {"audit-drift": ("failed", "drift", True), "audit-clean": ("successful", "clean", False)}
 IDENTS = ("converge", "unchanged") + tuple(AUDIT_RUNS)
 

@@ -598,9 +598,10 @@ def missing_objects(found):
     return problems
 
 
-def exported_object_access(environments, found):
-    """``environments`` (exported, each with its ``workspace``), each given the ``object_access`` of
-    the access control lists of its workspace that narrow access.
+def exported_object_access(environments, found, workspace_prefix=""):
+    """``environments`` (exported), each given the ``object_access`` of the access control lists of
+    its workspace that narrow access. An environment's workspace is its ``workspace``, or
+    ``workspace_prefix`` + its ``name``, as the role names it.
 
     ``found`` is the registered loops of the ``*_access_info`` modules over the workspaces (each
     item a workspace with its ``handle``). An object whose every level is open to everyone reads
@@ -626,7 +627,7 @@ def exported_object_access(environments, found):
             entries.sort(key=lambda entry, option=OBJECT_KINDS[list_option].option: entry[option])
     result = []
     for environment in _list(environments):
-        declared = exported.get(environment.get("workspace"))
+        declared = exported.get(environment.get("workspace") or (workspace_prefix or "") + to_text(environment.get("name")))
         result.append(dict(environment, object_access=declared) if declared else environment)
     return result
 

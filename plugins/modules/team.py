@@ -36,7 +36,9 @@ options:
   users:
     description:
       - Users who should be members, each by email (compared without regard to case) or by user id.
-      - Every user must already be a member of the account (see M(prefect.cloud.invitation)).
+      - Every user must already be a member of the account (see M(prefect.cloud.invitation)). A user who is not
+        fails the task (check mode too), naming the team and saying whether an invitation to them is pending (a
+        person joins a team after accepting their invitation).
       - Without O(purge_members), these users are added and other members stay. With O(purge_members),
         users who are not listed are removed from the team (V([]) removes every user).
       - With SCIM on for the account, users are left as the identity provider made them, with a warning
@@ -317,6 +319,7 @@ msg:
   sample: team 'data-engineers' updated
 """
 
+from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import ReferenceNotFound
 from ansible_collections.prefect.cloud.plugins.module_utils._api.table import ACCOUNT, ACCOUNT_MEMBER, BOT, TEAM, is_uuid
 from ansible_collections.prefect.cloud.plugins.module_utils._engine import validate
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
@@ -328,6 +331,7 @@ from ansible_collections.prefect.cloud.plugins.module_utils._resources.members i
     member_names,
     members_to_remove,
 )
+from ansible_collections.prefect.cloud.plugins.module_utils._resources.invitations import is_expired, read_invitations
 
 
 class ScimRule:
@@ -335,7 +339,8 @@ class ScimRule:
     members of teams: users are read and reported, never added or removed (a warning says where the
     declaration differs), while bots, which no identity provider knows, are still managed.
 
-    The account is read once, and only by a task that gives users: nothing else depends on it.
+    The account is read once, and only by a task that gives users: nothing else depends on it. What
+    was read is a read cache; the plan carries the finding into the result (``scim``).
     """
 
     _scim_on = None
@@ -346,8 +351,13 @@ class ScimRule:
             account = self.api.call(ACCOUNT, "get") or {}
             self._scim_on = account.get("scim_state") == SCIM_ENABLED
             self._scim_warned = set()
-            self.extra_result["scim"] = self._scim_on
         return self._scim_on
+
+    def note_scim(self, plan):
+        """``plan``, saying in the result whether SCIM is on, when the task had to find out."""
+        if self._scim_on is not None:
+            plan.extra_result["scim"] = self._scim_on
+        return plan
 
     def warn_scim(self, team, current, given, purge):
         """Say once per team how the declared users differ from the ones the identity provider gave it."""
@@ -387,6 +397,9 @@ class Team(ScimRule, Resource):
     def view(self, raw):
         users, bots = member_names(raw)
         return {"name": raw["name"], "description": raw.get("description") or "", "users": users, "bots": bots}
+
+    def plan(self, before_raw, before, state):
+        return self.note_scim(super().plan(before_raw, before, state))
 
     # -- desired -----------------------------------------------------------
 
@@ -431,7 +444,7 @@ class Team(ScimRule, Resource):
 
     def check_references(self, plan):
         if plan.changes["add_users"]:
-            self.resolver.require_many(ACCOUNT_MEMBER, plan.changes["add_users"])
+            require_members(self, {self.params["name"]: plan.changes["add_users"]})
         if plan.changes["add_bots"]:
             self.resolver.require_many(BOT, plan.changes["add_bots"])
 
@@ -472,6 +485,33 @@ class Team(ScimRule, Resource):
         for actor_id in members_to_remove(raw, changes["remove_users"], changes["remove_bots"]):
             self.api.delete(TEAM, "remove_member", id=raw["id"], actor_id=actor_id)
         return None
+
+
+def require_members(resource, users_by_team):
+    """Every user the teams add is a member of the account; else fail naming the team and any pending invitation.
+
+    A new hire is invited first and becomes a member only by accepting: the usual reason a team names a
+    non-member, so the message says whether that invitation is out (and then adding them waits for it).
+    """
+    users = sorted(set(user for team_users in users_by_team.values() for user in team_users))
+    found = resource.resolver.find_many(ACCOUNT_MEMBER, users)
+    missing = [user for user in users if user not in found]
+    if not missing:
+        return found
+    emails = [user for user in missing if not is_uuid(user)]
+    rows = read_invitations(resource.api, emails, ["PENDING"]) if emails else []
+    now = resource.client.server_now() if rows else None
+    invited = set(row["email"].lower() for row in rows if not is_expired(row, now))
+    problems = []
+    for team, team_users in sorted(users_by_team.items()):
+        for user in team_users:
+            if user in missing:
+                problems.append("team %r: %r is not a member of the account; %s" % (
+                    team, user,
+                    "their invitation is pending: they join the team once they accept it and the task runs again"
+                    if user.lower() in invited else "no invitation to them is pending: invite them first (prefect.cloud.invitation)",
+                ))
+    raise ReferenceNotFound(ACCOUNT_MEMBER.label, missing[0] if len(missing) == 1 else missing, hint="; ".join(problems), creatable=False)
 
 
 def _check_team(params, where=""):
@@ -571,13 +611,15 @@ class BulkTeams(ScimRule, Resource):
                     "add_users": [u for u in desired["users"] if u not in base["users"]],
                     "add_bots": [b for b in desired["bots"] if b not in base["bots"]],
                 })
-        return Plan(before_raw, before, {"teams": teams}, changes, action=UPDATE if changes else None)
+        return self.note_scim(Plan(before_raw, before, {"teams": teams}, changes, action=UPDATE if changes else None))
 
     def check_references(self, plan):
         users = sorted(set(u for change in plan.changes if change["action"] != "delete" for u in change["add_users"]))
         bots = sorted(set(b for change in plan.changes if change["action"] != "delete" for b in change["add_bots"]))
         if users:
-            self.resolver.require_many(ACCOUNT_MEMBER, users)
+            require_members(self, {
+                change["name"]: change["add_users"] for change in plan.changes if change["action"] != "delete" and change["add_users"]
+            })
         if bots:
             self.resolver.require_many(BOT, bots)
 

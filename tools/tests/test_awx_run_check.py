@@ -93,8 +93,8 @@ def audit_job(tmp_path, ident, status, artifact):
 
 
 @pytest.mark.parametrize("ident, status, artifact", [
-    ("audit-drift", "failed", {"status": "drift", "drift_count": 3}),
-    ("audit-clean", "successful", {"status": "clean", "drift_count": 0, "unmanaged": 2}),
+    ("audit-drift", "failed", {"status": "drift", "drift": 3}),
+    ("audit-clean", "successful", {"status": "clean", "drift": 0, "unmanaged": 2}),
 ])
 def test_an_audit_whose_artifact_carries_its_status_passes(tmp_path, ident, status, artifact):
     result = run(audit_job(tmp_path, ident, status, artifact))
@@ -104,11 +104,11 @@ def test_an_audit_whose_artifact_carries_its_status_passes(tmp_path, ident, stat
 @pytest.mark.parametrize("ident, status, artifact, problem", [
     ("audit-drift", "failed", None, "carry no prefect_cloud_audit"),
     ("audit-drift", "failed", {"status": "drift"}, "carry no prefect_cloud_audit"),
-    ("audit-drift", "successful", {"status": "drift", "drift_count": 3}, "ended successful, not failed"),
-    ("audit-drift", "failed", {"status": "error", "drift_count": 0}, "status 'error', not 'drift'"),
-    ("audit-drift", "failed", {"status": "drift", "drift_count": 0}, "drift_count is 0"),
-    ("audit-clean", "successful", {"status": "clean", "drift_count": 1}, "drift_count is 1"),
-    ("audit-clean", "failed", {"status": "clean", "drift_count": 0}, "ended failed, not successful"),
+    ("audit-drift", "successful", {"status": "drift", "drift": 3}, "ended successful, not failed"),
+    ("audit-drift", "failed", {"status": "error", "drift": 0}, "status 'error', not 'drift'"),
+    ("audit-drift", "failed", {"status": "drift", "drift": 0}, "drift is 0"),
+    ("audit-clean", "successful", {"status": "clean", "drift": 1}, "drift is 1"),
+    ("audit-clean", "failed", {"status": "clean", "drift": 0}, "ended failed, not successful"),
 ])
 def test_an_audit_whose_artifact_is_missing_or_wrong_fails(tmp_path, ident, status, artifact, problem):
     result = run(audit_job(tmp_path, ident, status, artifact))

@@ -193,7 +193,7 @@ def test_with_scim_on_purge_leaves_users_and_manages_bots():
     assert run.desired["users"] == run.before["users"] == ["alice@acme.test", "bob@acme.test"]
     assert run.desired["bots"] == ["ci"]
     assert run.changes == {"add_users": [], "add_bots": ["ci"], "remove_users": [], "remove_bots": ["deployer"]}
-    assert team.extra_result == {"scim": True}
+    assert run.extra_result == {"scim": True}
     (warning,) = team.module.warnings
     assert "SCIM is on" in warning and "declared but not in the team: carol@acme.test" in warning
     assert "in the team but not declared: bob@acme.test" in warning
@@ -225,12 +225,12 @@ def test_with_scim_on_a_new_team_gets_its_bots_only():
 def test_without_scim_enabled_users_are_managed(scim_state):
     team, run = plan(scim_state, users=["alice@acme.test"], purge_members=True)
     assert run.changes["remove_users"] == ["bob@acme.test"]
-    assert team.extra_result == {"scim": False} and team.module.warnings == []
+    assert run.extra_result == {"scim": False} and team.module.warnings == []
 
 
 def test_the_account_is_read_only_when_users_are_given():
     team, run = plan("ENABLED", bots=["ci"], description="x")
-    assert account_reads(team) == [] and "scim" not in team.extra_result
+    assert account_reads(team) == [] and "scim" not in run.extra_result
 
 
 def make_bulk(scim_state, **params):
@@ -245,5 +245,43 @@ def test_the_bulk_form_keeps_the_same_rule(scim_state, users_after):
     run = bulk.plan(before_raw, bulk.view(before_raw), "present")
     (team,) = run.desired["teams"]
     assert team["users"] == users_after and team["bots"] == []
-    assert bulk.extra_result == {"scim": scim_state == "ENABLED"}
+    assert run.extra_result == {"scim": scim_state == "ENABLED"}
     assert bool(bulk.module.warnings) is (scim_state == "ENABLED")
+
+
+INVITATIONS = "/accounts/acc/invitations/filter"
+
+
+def invitations(*rows):
+    """The account's pending invitations, as the invitations filter answers them."""
+    return {INVITATIONS: [dict({"status": "PENDING", "expiration": "2999-01-01T00:00:00Z"}, **row) for row in rows]}
+
+
+def test_a_non_member_with_a_pending_invitation_is_named_with_the_team_and_the_invitation():
+    team, run = plan(users=["priya@acme.test"])
+    team.module.client.lists.update(invitations({"email": "priya@acme.test"}))
+    with pytest.raises(ReferenceNotFound) as refused:
+        team.check_references(run)
+    assert "team 'engineers': 'priya@acme.test' is not a member of the account; their invitation is pending" in str(refused.value)
+    assert refused.value.creatable is False  # check mode fails too: no task of the play can make a member
+
+
+def test_a_non_member_without_an_invitation_is_told_to_be_invited():
+    team, run = plan(users=["nobody@acme.test"])
+    team.module.client.lists.update(invitations({"email": "other@acme.test"}, {"email": "nobody@acme.test", "expiration": "2001-01-01T00:00:00Z"}))
+    with pytest.raises(ReferenceNotFound, match="team 'engineers': 'nobody@acme.test' is not a member of the account; no invitation to them is pending"):
+        team.check_references(run)
+
+
+def test_the_bulk_form_names_the_team_of_each_non_member():
+    module = FakeModule(name=None, teams=[
+        {"name": "engineers", "users": ["alice@acme.test"], "description": None, "bots": None, "state": "present"},
+        {"name": "analysts", "users": ["priya@acme.test"], "description": None, "bots": None, "state": "present"},
+    ])
+    module.client.lists.update(invitations({"email": "Priya@acme.test"}))
+    bulk = team_module.BulkTeams(module, module.params)
+    run = bulk.plan({"engineers": TEAM, "analysts": None}, None, "present")
+    with pytest.raises(ReferenceNotFound) as refused:
+        bulk.check_references(run)
+    assert "team 'analysts': 'priya@acme.test' is not a member of the account; their invitation is pending" in str(refused.value)
+    assert "engineers" not in str(refused.value)
