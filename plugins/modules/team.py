@@ -511,7 +511,10 @@ class Team(ScimRule, Resource):
                 fresh = Plan(None, None, plan.desired)
                 fresh.changes = self.changes(fresh)
                 return self.create(fresh)
-            changes = self.changes(Plan(raw, self.view(raw), plan.desired))
+            # What the entry does not give (a kind of member, the description) is kept as the team has it now.
+            current = self.view(raw)
+            plan.desired = self.desired(current)
+            changes = self.changes(Plan(raw, current, plan.desired))
         if plan.desired["description"] != (raw.get("description") or ""):
             # A full replacement: the name goes with it, or the request is refused.
             self.call("replace", json={"name": raw["name"], "description": plan.desired["description"]}, id=raw["id"])
