@@ -59,7 +59,8 @@ options:
         (give each entry its own O(teams[].state)).
       - Every listed team is found with one read; a team is read again only when it is about to change,
         and nothing is written for a team that already matches.
-      - Entries are checked before any request; a bad entry fails the task naming it (C(teams[2].users)).
+      - Entries are checked before any request; a bad entry fails the task naming it (C(teams[2]: users: ...)).
+        Every entry is read, planned and checked before the first write, as in the other modules' list forms.
     type: list
     elements: dict
     version_added: 0.1.0
@@ -287,7 +288,8 @@ team:
 diff:
   description:
     - The team before and after (name, description, users, bots), in diff mode.
-    - With O(teams), C(before) and C(after) hold C(teams), the list of those teams.
+    - With O(teams), C(before) and C(after) hold C(teams), one item per team that changes, in the order
+      listed; the item is empty where there is no team (before a creation, after a deletion).
   returned: when diff mode is on
   type: dict
   sample:
@@ -312,8 +314,30 @@ scim:
   returned: when O(users) (or O(teams[].users)) is given
   type: bool
   sample: false
+results:
+  description: With O(teams), what the task did to each team, in the order of the entries.
+  returned: when O(teams) is given
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: The team name.
+      type: str
+      sample: data-engineers
+    changed:
+      description: Whether the team changed.
+      type: bool
+      sample: true
+    action:
+      description: V(create), V(update), V(delete), or null when nothing was done.
+      type: str
+      sample: update
+    msg:
+      description: What happened to the team.
+      type: str
+      sample: team 'data-engineers' updated
 msg:
-  description: What happened, such as C(team 'data-engineers' updated).
+  description: "What happened, such as C(team 'data-engineers' updated), or with O(teams) C(3 teams: 2 created, 1 updated)."
   returned: always
   type: str
   sample: team 'data-engineers' updated
