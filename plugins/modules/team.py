@@ -59,8 +59,8 @@ options:
         (give each entry its own O(teams[].state)).
       - Every listed team is found with one read; a team is read again only when it is about to change,
         and nothing is written for a team that already matches.
-      - Entries are checked before any request; a bad entry fails the task naming it (C(teams[2]: users: ...)).
-        Every entry is read, planned and checked before the first write, as in the other modules' list forms.
+      - "Entries are checked before any request; a bad entry fails the task naming it (C(teams[2]: users: ...))."
+      - Every entry is read, planned and checked before the first write, as in the other modules' list forms.
     type: list
     elements: dict
     version_added: 0.1.0
