@@ -45,9 +45,14 @@ def _identity(row):
 
 
 def _keyed(rows):
-    """``{(key, value): row}`` when every row of the list has an identity, else ``None``."""
+    """``{(key, value): row}`` when every row of the list has an identity, else ``None``.
+
+    An empty row is the side of a bulk form's diff with no object (before a creation, after a deletion).
+    """
     keyed = {}
     for row in rows:
+        if row == {}:
+            continue
         identity = _identity(row)
         if identity is None or identity in keyed:
             return None

@@ -261,7 +261,6 @@ msg:
   sample: invitation for 'dana@example.com' sent
 """
 
-from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import Refusal
 from ansible_collections.prefect.cloud.plugins.module_utils._api.secrets import sanitize
 from ansible_collections.prefect.cloud.plugins.module_utils._api.table import (
     ACCOUNT_MEMBER,
@@ -331,6 +330,13 @@ class Invitation(Resource):
         return (params["email"].lower(), params.get("workspace"))
 
     @classmethod
+    def resolved_key(cls, module, params):
+        # A workspace named by handle in one entry and by id in another is the same invitation.
+        workspace = params.get("workspace")
+        row = module.resolver.find(WORKSPACE, workspace) if workspace is not None else None
+        return (params["email"].lower(), row["id"] if row else workspace)
+
+    @classmethod
     def keeps(cls, params):
         # Exclusive mode revokes account invitations only: a workspace invitation keeps none of them.
         return params.get("state") != "absent" and params.get("workspace") is None
@@ -345,20 +351,7 @@ class Invitation(Resource):
         account_emails = [params["email"].lower() for params in entries if params.get("workspace") is None]
         workspaces = [params["workspace"] for params in entries if params.get("workspace") is not None]
         if workspaces:
-            found = module.resolver.find_many(WORKSPACE, workspaces)
-            # A workspace named by handle in one entry and by id in another is the same invitation.
-            seen = {}
-            for params in entries:
-                row = found.get(params.get("workspace"))
-                if row is None:
-                    continue
-                key = (params["email"].lower(), row["id"])
-                if key in seen and seen[key] != params["workspace"]:
-                    raise Refusal(
-                        "invitations lists %s twice for workspace %r (as %r and as %r): list each invitation once"
-                        % (params["email"], row["handle"], seen[key], params["workspace"])
-                    )
-                seen[key] = params["workspace"]
+            module.resolver.find_many(WORKSPACE, workspaces)
         present = [params["email"] for params in entries if params["state"] == "present"]
         if present:
             module.resolver.find_many(ACCOUNT_MEMBER, present)

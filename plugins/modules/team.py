@@ -59,7 +59,8 @@ options:
         (give each entry its own O(teams[].state)).
       - Every listed team is found with one read; a team is read again only when it is about to change,
         and nothing is written for a team that already matches.
-      - Entries are checked before any request; a bad entry fails the task naming it (C(teams[2].users)).
+      - "Entries are checked before any request; a bad entry fails the task naming it (C(teams[2]: users: ...))."
+      - Every entry is read, planned and checked before the first write, as in the other modules' list forms.
     type: list
     elements: dict
     version_added: 0.1.0
@@ -287,7 +288,8 @@ team:
 diff:
   description:
     - The team before and after (name, description, users, bots), in diff mode.
-    - With O(teams), C(before) and C(after) hold C(teams), the list of those teams.
+    - With O(teams), C(before) and C(after) hold C(teams), one item per team that changes, in the order
+      listed; the item is empty where there is no team (before a creation, after a deletion).
   returned: when diff mode is on
   type: dict
   sample:
@@ -312,8 +314,30 @@ scim:
   returned: when O(users) (or O(teams[].users)) is given
   type: bool
   sample: false
+results:
+  description: With O(teams), what the task did to each team, in the order of the entries.
+  returned: when O(teams) is given
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: The team name.
+      type: str
+      sample: data-engineers
+    changed:
+      description: Whether the team changed.
+      type: bool
+      sample: true
+    action:
+      description: V(create), V(update), V(delete), or null when nothing was done.
+      type: str
+      sample: update
+    msg:
+      description: What happened to the team.
+      type: str
+      sample: team 'data-engineers' updated
 msg:
-  description: What happened, such as C(team 'data-engineers' updated).
+  description: "What happened, such as C(team 'data-engineers' updated), or with O(teams) C(3 teams: 2 created, 1 updated)."
   returned: always
   type: str
   sample: team 'data-engineers' updated
@@ -324,7 +348,8 @@ from ansible_collections.prefect.cloud.plugins.module_utils._api.table import AC
 from ansible_collections.prefect.cloud.plugins.module_utils._engine import validate
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
 from ansible_collections.prefect.cloud.plugins.module_utils._api.secrets import sanitize
-from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile import UPDATE, Plan, Resource, run_resource
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.bulk import BulkForm, run_either_form
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile import Plan, Resource
 from ansible_collections.prefect.cloud.plugins.module_utils._resources.members import (
     BOT as BOT_MEMBER,
     USER as USER_MEMBER,
@@ -343,29 +368,32 @@ class ScimRule:
     was read is a read cache; the plan carries the finding into the result (``scim``).
     """
 
-    _scim_on = None
-    _scim_warned = None
+    def _scim_cache(self):
+        # The bulk form's entries share what the one read of the account found: it is read once per task.
+        return self.prefetched if self.prefetched is not None else vars(self)
 
     def scim_owns_users(self):
-        if self._scim_on is None:
+        cache = self._scim_cache()
+        if cache.get("scim_on") is None:
             account = self.api.call(ACCOUNT, "get") or {}
-            self._scim_on = account.get("scim_state") == SCIM_ENABLED
-            self._scim_warned = set()
-        return self._scim_on
+            cache["scim_on"] = account.get("scim_state") == SCIM_ENABLED
+        return cache["scim_on"]
 
     def note_scim(self, plan):
         """``plan``, saying in the result whether SCIM is on, when the task had to find out."""
-        if self._scim_on is not None:
-            plan.extra_result["scim"] = self._scim_on
+        scim_on = self._scim_cache().get("scim_on")
+        if scim_on is not None:
+            plan.extra_result["scim"] = scim_on
         return plan
 
     def warn_scim(self, team, current, given, purge):
         """Say once per team how the declared users differ from the ones the identity provider gave it."""
         missing = sorted(set(given) - set(current))
         extra = sorted(set(current) - set(given)) if purge else []
-        if (not missing and not extra) or team in self._scim_warned:
+        warned = vars(self).setdefault("_scim_warned", set())
+        if (not missing and not extra) or team in warned:
             return
-        self._scim_warned.add(team)
+        warned.add(team)
         differences = (["declared but not in the team: %s" % ", ".join(missing)] if missing else []) + (
             ["in the team but not declared: %s" % ", ".join(extra)] if extra else [])
         self.module.warn(
@@ -381,14 +409,33 @@ class Team(ScimRule, Resource):
     api_resource = TEAM
     result_key = "team"
     identity = "name"
+    #: the bulk form returns whether SCIM is on once for the task, not per entry
+    task_result = ("scim",)
 
     @classmethod
     def parse_options(cls, params):
         _check_team(params)
         return params
 
+    @classmethod
+    def prefetch(cls, module, entries, exclusive):
+        """Every listed team with its membership rows in one filter read, and every member given by id in one more.
+
+        ``shared`` marks the bulk form (each team is read from its filter row and re-read only right before
+        an update) and holds the task's SCIM finding, so the account is read once for all the entries.
+        """
+        super().prefetch(module, entries, exclusive)
+        for resource, option in ((ACCOUNT_MEMBER, "users"), (BOT, "bots")):
+            ids = sorted(set(ref for params in entries for ref in params.get(option) or [] if is_uuid(ref)))
+            if ids:
+                module.resolver.find_many(resource, ids)
+        return {}, []
+
     def read(self):
         found = self.resolver.find(TEAM, self.params["name"])
+        if self.prefetched is not None:
+            # Bulk form: the filter row answers the plan; an update reads the team again first.
+            return found
         if found is None:
             return None
         # The filter row may lag behind; membership is read from the team itself.
@@ -473,18 +520,45 @@ class Team(ScimRule, Resource):
         if (raw.get("description") or "") != desired["description"]:
             # Found again after a lost response, as someone else left it.
             self.call("replace", json=body, id=raw["id"])
+        if self.prefetched is not None:
+            # Bulk form: the result is what was asked (view_after), so the team is not read again.
+            return raw
         return self.call("get", id=raw["id"])
 
     def update(self, plan):
         raw, changes = plan.before_raw, plan.changes
-        if plan.desired["description"] != plan.before["description"]:
+        if self.prefetched is not None:
+            # The filter row may lag behind: what is removed is worked out from the team itself.
+            raw = self.api.get_or_none(TEAM, id=raw["id"])
+            if raw is None:
+                # Deleted meanwhile: made again, with every desired member.
+                fresh = Plan(None, None, plan.desired)
+                fresh.changes = self.changes(fresh)
+                return self.create(fresh)
+            # What the entry does not give (a kind of member, the description) is kept as the team has it now.
+            current = self.view(raw)
+            plan.desired = self.desired(current)
+            changes = self.changes(Plan(raw, current, plan.desired))
+        if plan.desired["description"] != (raw.get("description") or ""):
             # A full replacement: the name goes with it, or the request is refused.
             self.call("replace", json={"name": raw["name"], "description": plan.desired["description"]}, id=raw["id"])
         self._add_members(raw["id"], changes)
         # Members are removed by actor id, one request each.
         for actor_id in members_to_remove(raw, changes["remove_users"], changes["remove_bots"]):
             self.api.delete(TEAM, "remove_member", id=raw["id"], actor_id=actor_id)
-        return None
+        # The single form reads the team again; the bulk form returns what was asked (view_after).
+        return raw if self.prefetched is not None else None
+
+    def view_after(self, plan, after_raw):
+        if self.prefetched is not None:
+            return plan.desired
+        return self.view(after_raw)
+
+    def result_object(self, plan, raw, view):
+        if self.prefetched is not None:
+            # An entry of ``teams``: the view and the id (null in a check-mode prediction of a new team).
+            return sanitize(dict(view, id=(raw or {}).get("id")))
+        return self.public(raw, view)
 
 
 def require_members(resource, users_by_team):
@@ -514,212 +588,35 @@ def require_members(resource, users_by_team):
     raise ReferenceNotFound(ACCOUNT_MEMBER.label, missing[0] if len(missing) == 1 else missing, hint="; ".join(problems), creatable=False)
 
 
-def _check_team(params, where=""):
-    """The rules of one team's options (``where`` prefixes the option names: ``teams[2].``)."""
+def _check_team(params):
+    """The rules of one team's options (the bulk form prefixes the entry: ``teams[2]: users: ...``)."""
     validate.check_options(
-        {where + option: params.get(option) for option in ("name", "description", "users", "bots")},
+        {option: params.get(option) for option in ("name", "description", "users", "bots")},
         {
-            where + "name": validate.identity,
-            where + "description": validate.text,
-            where + "users": validate.list_of(validate.user_reference),
-            where + "bots": validate.list_of(validate.identity),
+            "name": validate.identity,
+            "description": validate.text,
+            "users": validate.list_of(validate.user_reference),
+            "bots": validate.list_of(validate.identity),
         },
     )
 
 
-class BulkTeams(ScimRule, Resource):
-    """Many teams: ``teams``, each ``{name, description, users, bots, state}``; ``purge_members`` applies to each.
-
-    One filter read finds every listed team with its membership rows; a team is read again only
-    when it is about to change (removals go by the actor ids of its current members). The plan's
-    changes are one entry per team to create, update or delete.
-    """
-
-    api_resource = TEAM
-    result_key = "teams"
-    noun = "teams"
-
-    @classmethod
-    def parse_options(cls, params):
-        for option in ("name", "description", "users", "bots"):
-            if params[option] is not None:
-                raise ValueError("%s cannot be combined with teams: give it in each entry of teams" % option)
-        if params["state"] != "present":
-            raise ValueError("state applies to name; with teams, give each entry its own state")
-        seen = {}
-        for index, entry in enumerate(params["teams"]):
-            where = "teams[%d]." % index
-            _check_team(entry, where)
-            name = entry["name"]
-            if name in seen:
-                raise ValueError("teams[%d] repeats the team %r of teams[%d]: list each team once" % (index, name, seen[name]))
-            seen[name] = index
-        return params
-
-    def describe(self):
-        return "%d team(s)" % len(self.params["teams"])
-
-    def read(self):
-        rows = self.resolver.find_many(TEAM, [entry["name"] for entry in self.params["teams"]])
-        return {entry["name"]: rows.get(entry["name"]) for entry in self.params["teams"]}
-
-    def team_view(self, raw):
-        users, bots = member_names(raw)
-        return {"name": raw["name"], "description": raw.get("description") or "", "users": users, "bots": bots}
-
-    def view(self, raw):
-        return {"teams": [self.team_view(row) for row in raw.values() if row is not None]}
-
-    def _named(self, resource, label, refs_of):
-        """Every id the entries give for ``resource`` mapped to its natural key, in one read."""
-        ids = sorted(set(ref for entry in self.params["teams"] for ref in refs_of(entry) or [] if is_uuid(ref)))
-        found = self.resolver.find_many(resource, ids) if ids else {}
-        return {ref: found[ref][label] for ref in ids if ref in found}
-
-    def plan(self, before_raw, before, state):
-        purge = self.params["purge_members"]
-        emails = self._named(ACCOUNT_MEMBER, "email", lambda entry: entry.get("users"))
-        bot_names = self._named(BOT, "name", lambda entry: entry.get("bots"))
-        teams, changes = [], []
-        for entry in self.params["teams"]:
-            row = before_raw[entry["name"]]
-            current = self.team_view(row) if row is not None else None
-            if entry.get("state") == "absent":
-                if row is not None:
-                    changes.append({"action": "delete", "name": entry["name"], "row": row})
-                continue
-            desired = dict(current) if current else {"name": entry["name"], "description": "", "users": [], "bots": []}
-            if entry.get("description") is not None:
-                desired["description"] = entry["description"]
-            if entry.get("users") is not None:
-                given = set(emails.get(ref, ref).lower() for ref in entry["users"])
-                if self.scim_owns_users():
-                    self.warn_scim(entry["name"], desired["users"], given, purge)
-                else:
-                    desired["users"] = sorted(given if purge else given | set(desired["users"]))
-            if entry.get("bots") is not None:
-                given = set(bot_names.get(ref, ref) for ref in entry["bots"])
-                desired["bots"] = sorted(given if purge else given | set(desired["bots"]))
-            teams.append(desired)
-            if desired != current:
-                base = current or {"users": [], "bots": [], "description": ""}
-                changes.append({
-                    "action": "create" if row is None else "update",
-                    "name": entry["name"],
-                    "row": row,
-                    "desired": desired,
-                    "add_users": [u for u in desired["users"] if u not in base["users"]],
-                    "add_bots": [b for b in desired["bots"] if b not in base["bots"]],
-                })
-        return self.note_scim(Plan(before_raw, before, {"teams": teams}, changes, action=UPDATE if changes else None))
-
-    def check_references(self, plan):
-        users = sorted(set(u for change in plan.changes if change["action"] != "delete" for u in change["add_users"]))
-        bots = sorted(set(b for change in plan.changes if change["action"] != "delete" for b in change["add_bots"]))
-        if users:
-            require_members(self, {
-                change["name"]: change["add_users"] for change in plan.changes if change["action"] != "delete" and change["add_users"]
-            })
-        if bots:
-            self.resolver.require_many(BOT, bots)
-
-    def update(self, plan):
-        for change in plan.changes:
-            if change["action"] == "delete":
-                self.api.delete(TEAM, id=change["row"]["id"])
-            elif change["action"] == "create":
-                self._create(change)
-            else:
-                self._update(change)
-        return None
-
-    def _add_members(self, team_id, users, bots):
-        """One request adding every new member: users by user id, bots by bot id."""
-        members = []
-        if users:
-            rows = self.resolver.require_many(ACCOUNT_MEMBER, users)
-            members.extend({"member_id": rows[u]["user_id"], "member_type": USER_MEMBER} for u in users)
-        if bots:
-            rows = self.resolver.require_many(BOT, bots)
-            members.extend({"member_id": rows[b]["id"], "member_type": BOT_MEMBER} for b in bots)
-        if members:
-            self.call("add_members", json={"members": members}, id=team_id)
-
-    def _create(self, change):
-        desired = change["desired"]
-        body = {"name": desired["name"], "description": desired["description"]}
-        raw = self.write_recovering(lambda: self.call("create", json=body), recover=lambda: self._find(desired["name"]))
-        self._add_members(raw["id"], desired["users"], desired["bots"])
-
-    def _find(self, name):
-        return self.resolver.find(TEAM, name)
-
-    def _update(self, change):
-        # The filter row may lag behind: what is removed is worked out from the team itself.
-        raw = self.api.get_or_none(TEAM, id=change["row"]["id"])
-        if raw is None:
-            raw = self.write_recovering(
-                lambda: self.call("create", json={"name": change["name"], "description": change["desired"]["description"]}),
-                recover=lambda: self._find(change["name"]),
-            )
-        current = self.team_view(raw)
-        desired = change["desired"]
-        if desired["description"] != current["description"]:
-            # A full replacement: the name goes with it, or the request is refused.
-            self.call("replace", json={"name": raw["name"], "description": desired["description"]}, id=raw["id"])
-        self._add_members(
-            raw["id"],
-            [u for u in desired["users"] if u not in current["users"]],
-            [b for b in desired["bots"] if b not in current["bots"]],
-        )
-        leaving_users = sorted(set(current["users"]) - set(desired["users"]))
-        leaving_bots = sorted(set(current["bots"]) - set(desired["bots"]))
-        for actor_id in members_to_remove(raw, leaving_users, leaving_bots):
-            self.api.delete(TEAM, "remove_member", id=raw["id"], actor_id=actor_id)
-
-    def public(self, raw, view):
-        ids = {name: row["id"] for name, row in (raw or {}).items() if row is not None}
-        return sanitize([dict(team, id=ids.get(team["name"])) for team in (view or {}).get("teams", [])])
-
-    def message(self, plan):
-        if not plan.changed:
-            return "%s unchanged" % self.describe()
-        counts = {}
-        for change in plan.changes:
-            counts[change["action"]] = counts.get(change["action"], 0) + 1
-        done = ", ".join("%d %s" % (counts[a], VERB[a]) for a in ("create", "update", "delete") if a in counts)
-        return "%s: %s" % (self.describe(), done)
-
-
-VERB = {"create": "created", "update": "updated", "delete": "deleted"}
+TEAM_OPTIONS = {
+    "name": {"type": validate.STRING},
+    "description": {"type": validate.STRING},
+    "users": {"type": "list", "elements": validate.STRING},
+    "bots": {"type": "list", "elements": validate.STRING},
+    "state": {"type": validate.STRING, "choices": ["present", "absent"], "default": "present"},
+}
 
 
 def main():
-    module = PrefectCloudModule(
-        argument_spec={
-            "name": {"type": validate.STRING},
-            "description": {"type": validate.STRING},
-            "users": {"type": "list", "elements": validate.STRING},
-            "bots": {"type": "list", "elements": validate.STRING},
-            "teams": {
-                "type": "list",
-                "elements": "dict",
-                "options": {
-                    "name": {"type": validate.STRING, "required": True},
-                    "description": {"type": validate.STRING},
-                    "users": {"type": "list", "elements": validate.STRING},
-                    "bots": {"type": "list", "elements": validate.STRING},
-                    "state": {"type": validate.STRING, "choices": ["present", "absent"], "default": "present"},
-                },
-            },
-            "purge_members": {"type": "bool", "default": False},
-            "state": {"type": validate.STRING, "choices": ["present", "absent"], "default": "present"},
-        },
-        mutually_exclusive=[("name", "teams")],
-        required_one_of=[("name", "teams")],
-        required_if=[("purge_members", True, ("users", "bots", "teams"), True)],
-    )
-    run_resource(module, BulkTeams if module.params["teams"] is not None else Team)
+    form = BulkForm(Team, "teams")
+    options = form.module_options(TEAM_OPTIONS)
+    # purge_members is the task's: it applies to every entry, so it is not an option of the entries.
+    options["argument_spec"]["purge_members"] = {"type": "bool", "default": False}
+    options["required_if"] = [("purge_members", True, ("users", "bots", "teams"), True)]
+    run_either_form(PrefectCloudModule(**options), form)
 
 
 if __name__ == "__main__":

@@ -151,6 +151,7 @@ class BulkForm:
         exclusive = bool(self.exclusive and module.params.get(self.exclusive))
         keeps_any = any(resource_class.keeps(params) for _where, params, _options in parsed)
         shared, unlisted = resource_class.prefetch(module, [params for _where, params, _options in parsed], exclusive)
+        self.refuse_aliases(module, parsed)
         for params in unlisted:
             where = "%s %r (not listed)" % (resource_class.identity, params[resource_class.identity])
             entry_params = dict(module.params, **{self.option: None})
@@ -189,6 +190,25 @@ class BulkForm:
                 module.fail("%s: %s" % (entry.where, exc), **fields)
         return self.result(module, done)
 
+    def refuse_aliases(self, module, parsed):
+        """Two entries that name one object in two ways (a handle and an id, say) fail the task before any plan.
+
+        ``parse`` refused the entries that repeat a natural key; only the prefetch knows which names
+        resolve to the same object, and two plans for one object would contradict each other.
+        """
+        identity = self.resource_class.identity
+        seen = {}
+        for where, params, _options in parsed:
+            key = self.resource_class.resolved_key(module, params)
+            if key in seen:
+                first_where, first = seen[key]
+                named = repr(first) if first == params[identity] else "%r and %r" % (first, params[identity])
+                module.fail(
+                    "%s names the same %s as %s (%s): list each once"
+                    % (where, self.resource_class.noun or self.resource_class.api_resource.label, first_where, named)
+                )
+            seen[key] = (where, params[identity])
+
     def bound_removals(self, module, prepared, everything):
         """``RemovalBounds.check`` of the prepared entries; a refusal returns the plan as ``results`` and ``diff``."""
         removed = [
@@ -205,12 +225,16 @@ class BulkForm:
         """The task's result: every object, one result per entry, the keys minted, the diff of what changed."""
         objects, results, keys = [], [], {}
         diff_before, diff_after = [], []
-        counts = {}
+        counts, task_fields = {}, {}
         for entry, resource, plan, after_raw, after in done:
             extra = dict(plan.extra_result)
             minted = extra.pop("api_key", None)
             if minted:
                 keys[entry.params[resource.identity]] = minted
+            for key in resource.task_result:
+                # What the task found out once for all its entries (SCIM on, say) is the task's result.
+                if key in extra:
+                    task_fields[key] = extra.pop(key)
             public = resource.result_object(plan, after_raw, after) if after is not None else {}
             if after is not None:
                 objects.append(public)
@@ -237,6 +261,7 @@ class BulkForm:
         else:
             msg = "%d %s unchanged" % (len(done), noun)
         result = {"changed": changed, "msg": msg, self.result_key: objects, "results": results}
+        result.update(task_fields)
         if keys:
             result["api_keys"] = keys
         if module.diff_mode:

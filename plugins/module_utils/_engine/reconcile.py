@@ -128,6 +128,8 @@ class Resource:
 
     #: what a bulk form's one read for all its entries found (``prefetch``), shared by every entry
     prefetched = None
+    #: keys of ``Plan.extra_result`` that a bulk form returns once for the task rather than per entry
+    task_result = ()
 
     def __init__(self, module, options=None):
         self.module = module
@@ -149,6 +151,15 @@ class Resource:
     def entry_key(cls, params):
         """What tells one entry's object from another's (the natural key, normalised)."""
         return cls.api_resource.norm(params[cls.identity])
+
+    @classmethod
+    def resolved_key(cls, module, params):
+        """What tells one entry's object from another's once the prefetch has resolved its references.
+
+        Two entries with the same resolved key are one object named twice (a workspace by handle and
+        by id, say), which the bulk form refuses. By default the natural key is all there is.
+        """
+        return cls.entry_key(params)
 
     @classmethod
     def prefetch(cls, module, entries, exclusive):

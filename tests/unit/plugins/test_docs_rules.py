@@ -217,3 +217,42 @@ def test_nothing_is_documented_as_added_after_the_collections_version():
     assert len(found) > len(PLUGINS), "the walk found too few version_added to be right"
     newer = ["%s: %s" % (where, version) for where, version in found if version_tuple(version) > version_tuple(current)]
     assert newer == [], "version_added newer than galaxy.yml's %s:\n%s" % (current, "\n".join(newer))
+
+
+# -- the bulk forms: one result contract -------------------------------------------------------------
+
+BULK_FORM = re.compile(r'BulkForm\((\w+), "(\w+)"')
+
+
+def bulk_forms():
+    """``(module name, list option, identity option)`` of every module with a list form built on ``BulkForm``."""
+    import importlib
+
+    forms = []
+    for path in PLUGINS:
+        match = BULK_FORM.search(path.read_text(encoding="utf-8"))
+        if match and path.parent.name == "modules":
+            module = importlib.import_module("ansible_collections.prefect.cloud.plugins.modules." + path.stem)
+            forms.append((path.stem, match.group(2), getattr(module, match.group(1)).identity))
+    return forms
+
+
+def test_the_list_forms_are_found():
+    assert {(name, option) for name, option, _identity in bulk_forms()} >= {
+        ("workspace", "workspaces"), ("team", "teams"), ("bot", "bots"), ("invitation", "invitations"), ("account_member", "members")}
+
+
+@pytest.mark.parametrize("name, option, identity", bulk_forms())
+def test_every_list_form_documents_the_same_results(name, option, identity):
+    """What ``BulkForm.result`` returns per entry: the entry's natural key, changed, action and msg.
+
+    An entry may say more (what its plan found: the access changes of an object, say); these four it always has.
+    """
+    results = returned_values(ROOT / "plugins" / "modules" / (name + ".py")).get("results")
+    assert results, "%s has a list form (%s) but documents no results" % (name, option)
+    assert "O(%s)" % option in results["returned"] and (results["type"], results["elements"]) == ("list", "dict")
+    contains = results["contains"]
+    assert {identity, "changed", "action", "msg"} <= set(contains)
+    assert [contains[key]["type"] for key in (identity, "changed", "action", "msg")] == ["str", "bool", "str", "str"]
+    action = contains["action"]["description"]
+    assert "null" in action and re.search(r"V\((create|update|delete)\)", action), action

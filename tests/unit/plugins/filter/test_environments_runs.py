@@ -107,6 +107,12 @@ TEAM_CHANGE = {
              "after": {"teams": [{"name": "analysts", "description": "", "users": ["erin@acme.io"], "bots": []},
                                  {"name": "ops", "description": "", "users": [], "bots": []}]}},
 }
+# The same change as the team module's bulk form reports it: one diff row per entry that changes, an
+# empty one where there is no object (before a creation).
+TEAM_CHANGE_PER_ENTRY = dict(TEAM_CHANGE, msg="2 teams: 1 updated, 1 created", diff={
+    "before": {"teams": [{"name": "analysts", "description": "", "users": ["dan@acme.io"], "bots": []}, {}]},
+    "after": {"teams": [{"name": "analysts", "description": "", "users": ["erin@acme.io"], "bots": []},
+                        {"name": "ops", "description": "", "users": [], "bots": []}]}})
 MEMBER_REMOVAL = {"audit_kind": "account_member", "changed": True, "email": "carol@acme.io", "action": "delete", "msg": "removed",
                   "diff": {"before": {"email": "carol@acme.io", "account_role": "Member"}, "after": {}}}
 
@@ -123,8 +129,9 @@ def test_the_drift_says_what_would_change_field_by_field():
     assert set(drift[0]) == {"kind", "object", "action", "changes", "msg", "module_msg", "before", "after"}
 
 
-def test_a_bulk_result_gives_one_entry_per_object_that_differs():
-    drift = audit_drift([TEAM_CHANGE, MEMBER_REMOVAL])
+@pytest.mark.parametrize("team_change", [TEAM_CHANGE, TEAM_CHANGE_PER_ENTRY])
+def test_a_bulk_result_gives_one_entry_per_object_that_differs(team_change):
+    drift = audit_drift([team_change, MEMBER_REMOVAL])
     assert [(d["kind"], d["object"], d["action"]) for d in drift] == [
         ("team", "analysts", "change"), ("team", "ops", "create"), ("account_member", "carol@acme.io", "remove")]
     assert drift[0]["msg"] == "team analysts: users: + erin@acme.io, - dan@acme.io"

@@ -53,6 +53,7 @@ class Widget(Resource):
     identity = "name"
     noun = "widget"
     guarded_together = []
+    task_result = ("painter",)
 
     def read(self):
         return STORE.get(self.params["name"])
@@ -78,6 +79,11 @@ class Widget(Resource):
         return params["name"]  # widgets live in STORE, not in the resource table
 
     @classmethod
+    def resolved_key(cls, module, params):
+        # ``alias-of-<name>`` names the widget ``<name>``: only the prefetch could tell.
+        return params["name"].replace("alias-of-", "")
+
+    @classmethod
     def prefetch(cls, module, entries, exclusive):
         unlisted = []
         if exclusive:
@@ -95,6 +101,7 @@ class Widget(Resource):
 
     def update(self, plan):
         STORE[plan.before_raw["name"]] = dict(plan.desired)
+        plan.extra_result["painter"] = "found once for the task"
         return None
 
     def delete(self, plan):
@@ -176,6 +183,19 @@ def test_exclusive_removes_what_no_entry_names():
     result = run([{"name": "new"}], exclusive=True)
     assert [(r["name"], r["action"]) for r in result["results"]] == [("new", "create"), ("kept", "delete")]
     assert sorted(STORE) == ["new"]
+
+
+def test_two_entries_that_resolve_to_one_object_are_refused_before_any_plan():
+    with pytest.raises(Failed) as failed:
+        run([{"name": "kept", "colour": "red"}, {"name": "alias-of-kept", "colour": "green"}])
+    assert failed.value.args[0] == "widgets[1] names the same widget as widgets[0] ('kept' and 'alias-of-kept'): list each once"
+    assert STORE["kept"]["colour"] == "blue"
+
+
+def test_what_the_resource_finds_for_the_task_is_returned_once_not_per_entry():
+    result = run([{"name": "kept", "colour": "red"}, {"name": "new"}])
+    assert result["painter"] == "found once for the task"
+    assert all("painter" not in entry for entry in result["results"])
 
 
 @pytest.mark.parametrize(

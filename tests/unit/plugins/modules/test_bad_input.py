@@ -185,7 +185,7 @@ REFUSED = {
         ("description-just-over", {"name": "ops", "description": JUST_OVER}, "description must be at most 5000 characters, got 5001"),
         ("purge_members-without-members", {"name": "ops", "purge_members": True}, "purge_members"),
         ("name-zero-width-space", {"name": "ops\u200b"}, "name must hold no invisible or control character"),
-        ("teams-bell", {"teams": [{"name": "ops"}, {"name": "o\x07ps"}]}, ("teams[1].name must hold no invisible", "U+0007")),
+        ("teams-bell", {"teams": [{"name": "ops"}, {"name": "o\x07ps"}]}, ("teams[1]: name must hold no invisible", "U+0007")),
         ("teams-null", {"teams": None}, "teams is null"),
     ],
     "workspace_role": [

@@ -90,5 +90,5 @@ def test_one_workspace_named_by_handle_and_by_id_is_one_invitation_listed_twice(
     entries = [{"email": "z@example.com", "workspace": "dev"}, {"email": "z@example.com", "workspace": created["id"]}]
     for check_mode in (True, False):
         result = run_invitations(run_module, entries, check_mode=check_mode)
-        assert result["failed"] and "lists z@example.com twice for workspace 'dev'" in result["msg"], result["msg"]
+        assert result["failed"] and "invitations[1] names the same invitation as invitations[0]" in result["msg"], result["msg"]
         assert writes(result) == []

@@ -233,20 +233,45 @@ def test_the_account_is_read_only_when_users_are_given():
     assert account_reads(team) == [] and "scim" not in run.extra_result
 
 
-def make_bulk(scim_state, **params):
-    module = FakeModule(scim_state, **dict({"name": None}, **params))
-    return team_module.BulkTeams(module, team_module.BulkTeams.parse_options(module.params))
+def bulk_entry(module, **params):
+    """One entry of ``teams`` as the bulk form builds it: the task's module, the entry's options, the shared prefetch."""
+    module.params = dict(DEFAULTS, **params)
+    team = team_module.Team(module, team_module.Team.parse_options(module.params))
+    team.prefetched = module.shared
+    return team
 
 
 @pytest.mark.parametrize("scim_state, users_after", [("ENABLED", ["alice@acme.test", "bob@acme.test"]), ("DISABLED", ["carol@acme.test"])])
-def test_the_bulk_form_keeps_the_same_rule(scim_state, users_after):
-    bulk = make_bulk(scim_state, teams=[{"name": "engineers", "users": ["carol@acme.test"], "bots": []}], purge_members=True)
-    before_raw = {"engineers": TEAM}
-    run = bulk.plan(before_raw, bulk.view(before_raw), "present")
-    (team,) = run.desired["teams"]
-    assert team["users"] == users_after and team["bots"] == []
-    assert run.extra_result == {"scim": scim_state == "ENABLED"}
-    assert bool(bulk.module.warnings) is (scim_state == "ENABLED")
+def test_the_bulk_form_keeps_the_same_rule_and_reads_the_account_once(scim_state, users_after):
+    module = FakeModule(scim_state)
+    module.shared = {}
+    for name in ("engineers", "analysts"):
+        team = bulk_entry(module, name=name, users=["carol@acme.test"], bots=[], purge_members=True)
+        run = team.plan(dict(TEAM, name=name), team.view(dict(TEAM, name=name)), "present")
+        assert run.desired["users"] == users_after and run.desired["bots"] == []
+        assert run.extra_result == {"scim": scim_state == "ENABLED"}
+    assert len(account_reads(team)) == 1
+    assert len(module.warnings) == (2 if scim_state == "ENABLED" else 0)
+
+
+def test_the_bulk_form_reads_the_team_again_right_before_an_update():
+    module = FakeModule()
+    module.shared = {}
+    team = bulk_entry(module, users=["alice@acme.test"], purge_members=True)
+    stale = dict(TEAM, memberships=TEAM["memberships"][:1])  # the filter row lags: only alice
+    run = team.plan(stale, team.view(stale), "present")
+    assert not run.changed  # as the filter row has it
+    team = bulk_entry(module, users=["alice@acme.test"], purge_members=True, description="new")
+    run = team.plan(stale, team.view(stale), "present")
+    module.client.answers[("GET", "/accounts/acc/teams/t-1")] = TEAM
+    after = team.update(run)
+    assert after is TEAM and team.view_after(run, after) == run.desired
+    # bob is removed because the team itself, read right before, has him; bots are not given, so the deployer stays
+    assert writes(team) == [
+        ("PUT", "/accounts/acc/teams/t-1", {"name": "engineers", "description": "new"}),
+        ("DELETE", "/accounts/acc/teams/t-1/members/a-bob", None),
+    ]
+    assert team.result_object(run, after, run.desired) == dict(run.desired, id="t-1")
 
 
 INVITATIONS = "/accounts/acc/invitations/filter"
@@ -274,14 +299,11 @@ def test_a_non_member_without_an_invitation_is_told_to_be_invited():
 
 
 def test_the_bulk_form_names_the_team_of_each_non_member():
-    module = FakeModule(name=None, teams=[
-        {"name": "engineers", "users": ["alice@acme.test"], "description": None, "bots": None, "state": "present"},
-        {"name": "analysts", "users": ["priya@acme.test"], "description": None, "bots": None, "state": "present"},
-    ])
+    module = FakeModule()
+    module.shared = {}
     module.client.lists.update(invitations({"email": "Priya@acme.test"}))
-    bulk = team_module.BulkTeams(module, module.params)
-    run = bulk.plan({"engineers": TEAM, "analysts": None}, None, "present")
+    team = bulk_entry(module, name="analysts", users=["priya@acme.test"])
+    run = team.plan(None, None, "present")
     with pytest.raises(ReferenceNotFound) as refused:
-        bulk.check_references(run)
+        team.check_references(run)
     assert "team 'analysts': 'priya@acme.test' is not a member of the account; their invitation is pending" in str(refused.value)
-    assert "engineers" not in str(refused.value)
