@@ -175,6 +175,21 @@ def test_the_report_status_is_clean_drift_or_error():
     assert error["summary"][0].startswith("ERROR: the audit could not finish")
 
 
+def test_the_summary_says_who_changed_each_drift_and_once_when_nobody_can_tell():
+    from ansible_collections.prefect.cloud.plugins.filter.attribution import attribute_drift
+
+    drift = audit_drift([ACCESS_CHANGE])
+    event = {"event": "prefect-cloud.workspace-access.updated", "occurred": "2026-12-07T14:02:11Z",
+             "resource_kind": "workspace-access", "workspace": "analytics-live", "actor": {"name": "mel@acme.io"}}
+    attributed = audit_report(attribute_drift(drift, {"events": [event]}))["summary"]
+    assert attributed[2] == ("    changed outside the declaration by mel@acme.io at 2026-12-07T14:02:11Z "
+                             "(prefect-cloud.workspace-access.updated)")
+    refused = {"failed": True, "status": 403, "msg": "permission denied"}
+    unattributed = audit_report(attribute_drift(drift + drift, refused))["summary"]
+    assert [line for line in unattributed if "unavailable" in line] == [
+        "  (attribution unavailable: the key cannot read the audit trail (permission denied))"]
+
+
 def test_the_filters_are_registered():
     assert set(environments_audit.FilterModule().filters()) == {
         "environments_audit_drift", "environments_audit_unmanaged", "environments_audit_report"}
