@@ -590,10 +590,10 @@ def missing_objects(found):
                 there.add(_text(row.get("id") or "").lower())
             missing = [name for name in _list(item.get("names")) if kind.norm(_text(name)) not in there]
             if missing:
+                names = ", ".join(repr(name) for name in missing)
                 problems.append(
                     "%s: workspace %r has no %s %s (%ss are made by Prefect's own clients, never by this role): the run would "
-                    "fail there after earlier tasks wrote" % (where, item.get("workspace"), kind.noun,
-                                                            ", ".join(repr(name) for name in missing), kind.noun)
+                    "fail there after earlier tasks wrote" % (where, item.get("workspace"), kind.noun, names, kind.noun)
                 )
     return problems
 

@@ -117,8 +117,9 @@ def describe_change(kind, obj, change):
         moves = ["+ %s" % _shown(value) for value in added] + ["- %s" % _shown(value) for value in removed]
         return "%s %s: %s: %s" % (kind, obj, ".".join(field) or "value", ", ".join(moves))
     where = ".".join(field)
-    return "%s %s: %s%s%s%s" % (kind, obj, where + ": " if where else "", _shown(before) if before is not None else "(absent)",
-                               ARROW, _shown(after) if after is not None else "(removed)")
+    shown_before = _shown(before) if before is not None else "(absent)"
+    shown_after = _shown(after) if after is not None else "(removed)"
+    return "%s %s: %s%s%s%s" % (kind, obj, where + ": " if where else "", shown_before, ARROW, shown_after)
 
 
 def _object(entry):

@@ -40,10 +40,11 @@ def runs(tmp_path_factory):
         site("converge")
         site("check", "--check")
         emulator.reset()  # a fresh account: the failing run mints keys too, then fails (on the team, after the bots)
-        # A name that exists nowhere is refused before any write now; a declared person who is only invited
-        # passes that check, and the team that names her fails only when its task comes.
-        invitee_in_team = {"name": "data-engineers", "users": ["dana@acme.io"], "roles": {"dev": "Developer"}}
-        site("failing", "-e", json.dumps({"prefect_environments_teams": [invitee_in_team]}))
+        # Every name the declaration uses is checked before any write, so the failure comes from the server: the
+        # team's creation is refused once the bots have their keys.
+        emulator.fault(method="POST", path=r"/teams/$", count=1, status=400)
+        team = {"name": "data-engineers", "roles": {"dev": "Developer"}}
+        site("failing", "-e", json.dumps({"prefect_environments_teams": [team]}))
         yield outputs, minted, emulator.log_text().split("\n", 1)[0]  # the request log (not the banner)
     finally:
         emulator.stop()
@@ -53,7 +54,7 @@ def test_the_runs_did_what_they_should(runs):
     outputs, minted, _log = runs
     assert outputs["converge"].rc == 0, outputs["converge"]
     assert outputs["check"].rc == 0, outputs["check"]
-    assert outputs["failing"].rc != 0 and "user 'dana@acme.io' not found" in outputs["failing"].stdout, outputs["failing"]
+    assert outputs["failing"].rc != 0 and "Injected fault" in outputs["failing"].stdout, outputs["failing"]
     # Six deployer keys were minted (three per fresh account) and delivered: the check
     # below is not vacuous.
     assert len(minted) == 6 and all(key.startswith("pnb_") for key in minted), len(minted)

@@ -67,7 +67,7 @@ def test_planted_text_never_runs_when_an_export_is_read_back(fresh, tmp_path):
                          "-e", "audit_report=%s" % (tmp_path / "drift.json"))
     site = run_playbook(PLAYBOOKS / "site.yml", tmp_path, fresh, "-e", "@%s" % export)
     assert not marker.exists()
-    assert audit.rc == 0 and "No drift" in audit.stdout, audit
+    assert audit.rc == 0 and "CLEAN: the account matches the declaration" in audit.stdout, audit
     assert site.rc == 0 and site.recap().get("changed") == 0, site
     assert writes(fresh.log(mark)) == []
     assert [t["name"] for t in fresh.rows("/teams/filter")] == ["team {{ 7 * 7 }}"]

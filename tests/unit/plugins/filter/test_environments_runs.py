@@ -95,10 +95,10 @@ ACCESS_CHANGE = {
     "audit_kind": "workspace_access", "changed": True, "msg": "grants on 'analytics-live' updated",
     "item": {"workspace": "analytics-live"},
     "diff": {
-        "before": {"workspace": "analytics-live", "grants": [{"team": "analysts", "workspace_role": "Viewer"},
-                                                            {"user": "bob@acme.io", "workspace_role": "Developer"}]},
-        "after": {"workspace": "analytics-live", "grants": [{"team": "analysts", "workspace_role": "Runner"},
-                                                           {"bot": "ci", "workspace_role": "Runner"}]},
+        "before": {"workspace": "analytics-live", "grants": [
+            {"team": "analysts", "workspace_role": "Viewer"}, {"user": "bob@acme.io", "workspace_role": "Developer"}]},
+        "after": {"workspace": "analytics-live", "grants": [
+            {"team": "analysts", "workspace_role": "Runner"}, {"bot": "ci", "workspace_role": "Runner"}]},
     },
 }
 TEAM_CHANGE = {
@@ -216,8 +216,8 @@ READS = {
     "access": {
         "acme-dev": {"users": [{"email": "Dan@acme.io", "workspace_role": "Developer"}],
                      "bots": [{"bot_name": "deployer-dev", "workspace_role": "Developer"}], "teams": []},
-        "acme-prod": {"users": [], "bots": [{"bot_name": "deployer-prod", "workspace_role": "Runner"},
-                                           {"bot_name": "ci", "workspace_role": "Runner"}], "teams": []},
+        "acme-prod": {"users": [], "teams": [], "bots": [
+            {"bot_name": "deployer-prod", "workspace_role": "Runner"}, {"bot_name": "ci", "workspace_role": "Runner"}]},
         "sandbox": {"users": [], "bots": [{"bot_name": "ci", "workspace_role": "Developer"}], "teams": []},
     },
     "bots": [
