@@ -5,18 +5,15 @@ makes), on the newest and the oldest supported ansible-core, with awx.awx from
 tools/awx_collection.sh: what reaches the controller must be the file, injector templates intact.
 """
 
-import http.server
-import json
 import os
 import pathlib
 import re
 import subprocess
 import sys
-import threading
-import urllib.parse
 
 import pytest
 import yaml
+from awx_standin import StandIn
 
 TOP = pathlib.Path(__file__).resolve().parents[2]
 CREDENTIAL_TYPE = yaml.safe_load((TOP / "extensions" / "awx" / "credential_type.yml").read_text())
@@ -87,65 +84,11 @@ def test_the_type_is_a_custom_kind():
     assert CREDENTIAL_TYPE["name"] == "Prefect Cloud"
 
 
-class StandInController(http.server.BaseHTTPRequestHandler):
-    """The credential_types endpoints of the AWX API, enough for awx.awx.credential_type."""
-
-    store = {}
-    writes = []
-
-    def _answer(self, status, body):
-        payload = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(payload)))
-        self.send_header("X-API-Product-Name", "AWX")
-        self.send_header("X-API-Product-Version", "24.6.1")
-        self.end_headers()
-        self.wfile.write(payload)
-
-    def do_GET(self):
-        url = urllib.parse.urlsplit(self.path)
-        if url.path == "/api/v2/credential_types/":
-            name = urllib.parse.parse_qs(url.query).get("name", [None])[0]
-            found = [t for t in self.store.values() if t["name"] == name]
-            return self._answer(200, {"count": len(found), "results": found})
-        return self._answer(404, {"detail": "Not found."})
-
-    def _body(self):
-        return json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-
-    def do_POST(self):
-        if self.path != "/api/v2/credential_types/":
-            return self._answer(404, {"detail": "Not found."})
-        body = self._body()
-        self.writes.append(("POST", body))
-        item = dict(body, id=len(self.store) + 1, type="credential_type", managed=False)
-        item["url"] = "/api/v2/credential_types/%d/" % item["id"]
-        self.store[item["id"]] = item
-        return self._answer(201, item)
-
-    def do_PATCH(self):
-        match = re.match(r"^/api/v2/credential_types/(\d+)/$", self.path)
-        if not match or int(match.group(1)) not in self.store:
-            return self._answer(404, {"detail": "Not found."})
-        body = self._body()
-        self.writes.append(("PATCH", body))
-        self.store[int(match.group(1))].update(body)
-        return self._answer(200, self.store[int(match.group(1))])
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
 def controller():
-    StandInController.store, StandInController.writes = {}, []
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), StandInController)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield "http://127.0.0.1:%d" % server.server_address[1], StandInController
-    server.shutdown()
-    server.server_close()
+    """The AWX stand-in the job-template tests use (its credential_types endpoints are what this needs)."""
+    with StandIn() as (url, state):
+        yield url, state
 
 
 @pytest.fixture(scope="module")
@@ -168,7 +111,7 @@ def test_the_playbook_creates_the_type_from_the_file_once(core, controller, awx_
                                 env=env, capture_output=True, text=True, cwd=str(TOP))
         assert result.returncode == 0, result.stdout + result.stderr
         assert re.search(r"changed=%d\b" % (1 if run == "create" else 0), result.stdout), result.stdout
-    assert [method for method, _ in state.writes] == ["POST"]
-    sent = state.writes[0][1]
+    assert [method for method, _path, _body in state.writes] == ["POST"]
+    sent = state.writes[0][2]
     assert {k: sent[k] for k in ("name", "description", "kind", "inputs", "injectors")} == {
         k: CREDENTIAL_TYPE[k] for k in ("name", "description", "kind", "inputs", "injectors")}
