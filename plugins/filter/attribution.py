@@ -18,6 +18,8 @@ object the declaration would create or has renamed has no id the declaration kno
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.text.converters import to_text
 
+from ansible_collections.prefect.cloud.plugins.filter.environments_audit import verbatim as _verbatim
+
 # The most recent events kept per object.
 MAX_EVENTS_PER_OBJECT = 3
 
@@ -156,4 +158,5 @@ class FilterModule:
     """The audit's attribution of drift to the audit trail."""
 
     def filters(self):
-        return {"environments_attribute_drift": attribute_drift}
+        # The events hold text an account Admin chose (a bot's name, an object's name): never a template.
+        return {"environments_attribute_drift": _verbatim(attribute_drift)}

@@ -33,7 +33,10 @@ EVENTS = {"since": "2026-02-01T00:00:00Z", "events": [
 
 
 def test_the_filter_is_registered():
-    assert FilterModule().filters() == {"environments_attribute_drift": attribute_drift}
+    registered = FilterModule().filters()
+    assert list(registered) == ["environments_attribute_drift"]
+    # attribute_drift itself, its result marked as never a template
+    assert registered["environments_attribute_drift"].__doc__ == attribute_drift.__doc__
 
 
 def test_each_drifted_object_gets_its_latest_events_on_it_only():
@@ -90,3 +93,20 @@ def test_no_drift_and_bad_input():
     assert attribute_drift(None, EVENTS) == []
     with pytest.raises(AnsibleFilterError, match="list of drift entries"):
         attribute_drift({"kind": "team"}, EVENTS)
+
+
+def test_what_the_filter_gives_is_never_a_template():
+    """ansible-core 2.16 evaluates a fact's strings when the fact is used, unless they are marked unsafe: an actor
+    named like a template (a bot name an account Admin chose) must stay text in the audit's summary."""
+    from ansible.utils.unsafe_proxy import AnsibleUnsafeText
+    from ansible_collections.prefect.cloud.plugins.filter.attribution import FilterModule
+
+    planted = "{{ lookup('ansible.builtin.pipe', 'id') }}"
+    event = {"event": "prefect-cloud.team.updated", "occurred": "2026-12-07T14:02:11Z", "resource_kind": "team",
+             "resource_name": "analysts", "actor": {"name": planted}}
+    drift = [{"kind": "team", "object": "analysts", "before": {"name": "analysts"}, "after": {"name": "analysts"}}]
+    (entry,) = FilterModule().filters()["environments_attribute_drift"](drift, {"events": [event]})
+    assert planted in entry["attribution"] and entry == attribute_drift(drift, {"events": [event]})[0]
+    if type(AnsibleUnsafeText("x")) is AnsibleUnsafeText:  # ansible-core 2.16: strings are marked; 2.19+ never evaluate data
+        assert isinstance(entry["attribution"], AnsibleUnsafeText)
+        assert isinstance(entry["changed_by"][0]["actor"], AnsibleUnsafeText)
