@@ -107,6 +107,6 @@ def test_what_the_filter_gives_is_never_a_template():
     drift = [{"kind": "team", "object": "analysts", "before": {"name": "analysts"}, "after": {"name": "analysts"}}]
     (entry,) = FilterModule().filters()["environments_attribute_drift"](drift, {"events": [event]})
     assert planted in entry["attribution"] and entry == attribute_drift(drift, {"events": [event]})[0]
-    if type(AnsibleUnsafeText("x")) is AnsibleUnsafeText:  # ansible-core 2.16: strings are marked; 2.19+ never evaluate data
+    if isinstance(AnsibleUnsafeText("x"), AnsibleUnsafeText):  # ansible-core 2.16: strings are marked; 2.19+ never evaluate data
         assert isinstance(entry["attribution"], AnsibleUnsafeText)
         assert isinstance(entry["changed_by"][0]["actor"], AnsibleUnsafeText)
