@@ -256,6 +256,7 @@ benchmark:
 	@$(VENV)/bin/python benchmarks/object_access.py
 	@$(VENV)/bin/python benchmarks/role_scale.py $(ROLE_SCALE_ARGS)
 	@$(VENV)/bin/python benchmarks/review_scale.py
+	@$(VENV)/bin/python benchmarks/role_vs_uri.py
 
 # --- the demo and the emulator -------------------------------------------------------------
 demo:
