@@ -123,7 +123,8 @@ def describe_change(kind, obj, change):
 
 
 def _object(entry):
-    for key in ("handle", "email", "name"):
+    # An entry of a list form's results names its object by its identity option (a workspace's access: workspace).
+    for key in ("handle", "email", "name", "workspace"):
         if entry.get(key) is not None:
             return to_text(entry[key])
     item = entry.get("item")

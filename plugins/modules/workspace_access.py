@@ -24,8 +24,8 @@ options:
   workspace:
     description:
       - The workspace, by handle or id.
+      - Required, unless O(workspaces) is given.
     type: str
-    required: true
   user:
     description:
       - A user, by email or user id (not the actor id). The user must be a member of the account.
@@ -73,15 +73,56 @@ options:
         description:
           - The workspace role, by name or id.
         type: str
+  workspaces:
+    description:
+      - The grants of many workspaces in one task, each entry a workspace and its O(workspaces[].grants), converged
+        as O(grants) converges one workspace's. The other options (O(exclusive), O(max_removals), O(state) and
+        the rest) apply to each workspace.
+      - The workspaces are found with one read, the workspace roles and the accessors are looked up once for all
+        of them, and every workspace is read, planned and guarded before the first write, so that a refusal or a
+        missing reference in one leaves the others unwritten too.
+      - A workspace may appear only once.
+      - Mutually exclusive with O(workspace), O(user), O(bot), O(team), O(workspace_role) and O(grants).
+    type: list
+    elements: dict
+    suboptions:
+      workspace:
+        description:
+          - The workspace, by handle or id.
+        type: str
+        required: true
+      grants:
+        description:
+          - The workspace's grants, as in O(grants).
+        type: list
+        elements: dict
+        required: true
+        suboptions:
+          user:
+            description:
+              - A user, by email or user id.
+            type: str
+          bot:
+            description:
+              - A service account (bot), by name or id.
+            type: str
+          team:
+            description:
+              - A team, by name or id.
+            type: str
+          workspace_role:
+            description:
+              - The workspace role, by name or id.
+            type: str
   exclusive:
     description:
-      - With O(grants) and O(state=present), also revoke every user, bot and team grant on the workspace that
+      - With O(grants) (or O(workspaces)) and O(state=present), also revoke every user, bot and team grant on the workspace that
         O(grants) does not list. V([]) with O(exclusive=true) revokes everything.
       - The caller's own access is never revoked, neither its direct grant nor a grant of a team it belongs to;
         such grants are kept and reported in a warning. A user key is recognised with C(GET /me/); a
         service-account key is recognised by comparing its masked form (prefix and last four characters) with the
         active and rotating keys of the bots about to lose their grant. A chance match only keeps a grant.
-      - Only valid with O(grants) and O(state=present).
+      - Only valid with O(grants) or O(workspaces), and O(state=present).
       - "With an empty O(grants) (nothing listed to keep), every grant but the caller's own goes: refused unless
         O(allow_remove_all=true). At most O(max_removals) grants are revoked by one task."
       - A grant whose revocation would also remove its user from the account (see O(removable_collaborators)) is
@@ -101,6 +142,7 @@ options:
       - The most grants one task with O(grants) may revoke (revoked by O(exclusive), or listed with
         O(state=absent)). A task that would revoke more fails before any write, in check mode too, naming them; its
         C(diff) shows the refused plan. Raise it on purpose.
+      - With O(workspaces), the bound applies to each workspace.
     type: int
     default: 10
   removable_collaborators:
@@ -198,6 +240,20 @@ EXAMPLES = r"""
             workspace_role: Runner
           - user: olive@acme.io
             workspace_role: Owner
+
+    - name: The access of every environment in one task (one module run, every workspace planned before any write)
+      prefect.cloud.workspace_access:
+        workspaces:
+          - workspace: dev
+            grants:
+              - team: engineers
+                workspace_role: Developer
+          - workspace: prod
+            grants:
+              - team: engineers
+                workspace_role: Viewer
+              - bot: prod-deployer
+                workspace_role: Runner
 """
 
 RETURN = r"""
@@ -277,10 +333,50 @@ workspace_access:
       description: The actor id of the user or bot (one user or bot grant).
       type: str
       sample: d48e8b2c-bce0-46a2-86b7-d7f392176fac
+workspaces:
+  description:
+    - With O(workspaces), the access of each workspace after the task (in check mode, the prediction), as
+      RV(workspace_access) gives it for O(grants); in the order of the entries.
+  returned: when O(workspaces) is given
+  type: list
+  elements: dict
+  sample: [{"workspace": "dev", "grants": [{"team": "engineers", "workspace_role": "Developer"}]}]
+results:
+  description: With O(workspaces), what the task did to the access of each workspace, in the order of the entries.
+  returned: when O(workspaces) is given
+  type: list
+  elements: dict
+  contains:
+    workspace:
+      description: The workspace, as the entry names it.
+      type: str
+      sample: prod
+    changed:
+      description: Whether the workspace's access changed.
+      type: bool
+      sample: true
+    action:
+      description: V(update), V(delete) (O(state=absent)), V(create) (check mode, a workspace not made yet), or null when nothing was done.
+      type: str
+      sample: update
+    msg:
+      description: What happened to the workspace's access.
+      type: str
+      sample: access to workspace 'prod' updated
+    leaves_account:
+      description: The users whom this workspace's revocations remove from the account as well (see RV(leaves_account)).
+      type: list
+      elements: str
+      sample: []
+    diff:
+      description: The workspace's access before and after, in diff mode, when it changed.
+      type: dict
+      sample: {"before": {"workspace": "prod", "grants": []}, "after": {"workspace": "prod", "grants": [{"bot": "prod-deployer", "workspace_role": "Runner"}]}}
 leaves_account:
   description:
     - The users (emails, lower case) whom the task's revocations remove from the account as well - Collaborators whose
       last workspace access goes; in check mode, those it would remove. Empty otherwise.
+    - With O(workspaces), those of every workspace.
   returned: always
   type: list
   elements: str
@@ -288,6 +384,7 @@ leaves_account:
 diff:
   description:
     - The access before and after (workspace, accessor and role names), in diff mode.
+    - With O(workspaces), C(before) and C(after) each hold C(workspaces), the list of the workspaces that changed.
     - When a revocation also removes a user from the account, C(after_header) says who (shown beside C(after)).
   returned: when diff mode is on
   type: dict
@@ -309,7 +406,9 @@ msg:
 
 from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import ReferenceNotFound
 from ansible_collections.prefect.cloud.plugins.module_utils._api.secrets import sanitize
+from ansible_collections.prefect.cloud.plugins.module_utils._api.table import WORKSPACE
 from ansible_collections.prefect.cloud.plugins.module_utils._engine import validate
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.bulk import BulkForm
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile import Plan, Resource, run_resource
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.removals import RemovalBounds
@@ -590,6 +689,47 @@ class BulkAccess(_AccessBase):
         return sanitize(view or {})
 
 
+class WorkspaceGrants(BulkAccess):
+    """One entry of ``workspaces``: the grants of one workspace, converged as the form with ``grants`` does.
+
+    The list form is the bulk form (``BulkForm``) of this resource: the workspaces of every entry are
+    found with one read, the role catalogue and the accessors are looked up once for all of them, and
+    every workspace is read, planned and guarded before the first write. The options beside
+    ``workspaces`` (``exclusive``, the bounds, ``state``...) apply to each workspace.
+    """
+
+    identity = "workspace"
+    noun = "workspace"
+
+    @classmethod
+    def plural_noun(cls):
+        return "workspace access lists"
+
+    @classmethod
+    def entry_key(cls, params):
+        return WORKSPACE.norm(params["workspace"])
+
+    @classmethod
+    def resolved_key(cls, module, params):
+        row = module.resolver.find(WORKSPACE, params["workspace"])
+        return row["id"] if row else cls.entry_key(params)
+
+    @classmethod
+    def prefetch(cls, module, entries, exclusive):
+        module.resolver.find_many(WORKSPACE, [params["workspace"] for params in entries])
+        return None, []
+
+
+WORKSPACES = BulkForm(WorkspaceGrants, "workspaces")
+
+
+def converge_workspaces(module, parsed):
+    """The list form's result, with the users its revocations remove from the account gathered for the task."""
+    result = WORKSPACES.reconcile(module, parsed)
+    result["leaves_account"] = sorted(set(email for entry in result["results"] for email in entry.get("leaves_account") or []))
+    return result
+
+
 def main():
     grant_options = {
         "user": {"type": validate.STRING},
@@ -597,14 +737,23 @@ def main():
         "team": {"type": validate.STRING},
         "workspace_role": {"type": validate.STRING},
     }
+    accessors = ("user", "bot", "team", "grants")
     module = PrefectCloudModule(
         argument_spec={
-            "workspace": {"type": validate.STRING, "required": True},
+            "workspace": {"type": validate.STRING},
             "user": {"type": validate.STRING},
             "bot": {"type": validate.STRING},
             "team": {"type": validate.STRING},
             "workspace_role": {"type": validate.STRING},
             "grants": {"type": "list", "elements": "dict", "options": grant_options},
+            "workspaces": {
+                "type": "list",
+                "elements": "dict",
+                "options": {
+                    "workspace": {"type": validate.STRING, "required": True},
+                    "grants": {"type": "list", "elements": "dict", "options": grant_options, "required": True},
+                },
+            },
             "exclusive": {"type": "bool", "default": False},
             "allow_remove_all": RemovalBounds.OPTIONS["allow_remove_all"],
             "max_removals": RemovalBounds.OPTIONS["max_removals"],
@@ -612,10 +761,17 @@ def main():
             "allow_caller_lockout": {"type": "bool", "default": False},
             "state": {"type": validate.STRING, "choices": ["present", "absent"], "default": "present"},
         },
-        mutually_exclusive=[("user", "bot", "team", "grants")],
-        required_one_of=[("user", "bot", "team", "grants")],
+        mutually_exclusive=[accessors + ("workspaces",), ("workspace", "workspaces"), ("workspace_role", "workspaces")],
+        required_one_of=[accessors + ("workspaces",), ("workspace", "workspaces")],
     )
-    run_resource(module, BulkAccess if module.params["grants"] is not None else SingleAccess)
+    if module.params["workspaces"] is not None:
+        try:
+            parsed = WORKSPACES.parse(module)
+        except ValueError as exc:
+            module.fail(str(exc))
+        module.run(lambda: converge_workspaces(module, parsed))
+    else:
+        run_resource(module, BulkAccess if module.params["grants"] is not None else SingleAccess)
 
 
 if __name__ == "__main__":

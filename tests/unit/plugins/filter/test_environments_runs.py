@@ -117,6 +117,14 @@ MEMBER_REMOVAL = {"audit_kind": "account_member", "changed": True, "email": "car
                   "diff": {"before": {"email": "carol@acme.io", "account_role": "Member"}, "after": {}}}
 
 
+def test_an_entry_of_the_workspace_access_list_form_is_named_by_its_workspace():
+    """The role converges every workspace of an account in one task: each entry of its results is one workspace."""
+    entry = dict(ACCESS_CHANGE, item="4db86fa3-9bc2-4d09-9df0-86b0fe7c6477", workspace="analytics-live", action="update")
+    [drift] = audit_drift([entry])
+    assert drift["object"] == "analytics-live"
+    assert drift["msg"].startswith(u"team analysts on analytics-live: Viewer \u2192 Runner")
+
+
 def test_the_drift_says_what_would_change_field_by_field():
     drift = audit_drift([ACCESS_CHANGE, {"audit_kind": "bot", "changed": False}])
     assert len(drift) == 1
