@@ -222,6 +222,7 @@ missing_scopes:
 """
 
 from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import PrefectCloudHTTPError
+from ansible_collections.prefect.cloud.plugins.module_utils._api.reads import read_concurrently
 from ansible_collections.prefect.cloud.plugins.module_utils._api.table import BOT, ME, is_uuid
 from ansible_collections.prefect.cloud.plugins.module_utils._engine import validate
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
@@ -271,18 +272,24 @@ def read_me(module):
     if module.params["require_scopes"] and not module.is_set("workspace"):
         module.fail("require_scopes needs the workspace option: scopes are held per workspace")
     api = module.api
-    result = {"changed": False, "me": describe_caller(module.connection)}
-    accounts = module.connection.my_accounts()
-    result["accounts"] = accounts
+    # Independent reads go out together: the caller and its accounts, then what it holds in the account.
+    me, accounts = read_concurrently([lambda: describe_caller(module.connection), module.connection.my_accounts])
+    result = {"changed": False, "me": me, "accounts": accounts}
     account = selected_account(module, accounts)
     result["account"] = account or {}
     result["permissions"] = []
     result["workspaces"] = []
     result["workspace_scopes"] = []
-    result["me"]["service_account_name"] = service_account_name(module) if account else None
+    result["me"]["service_account_name"] = None
     if account:
-        result["permissions"] = sorted(api.call(ME, "permissions", account_id=account["account_id"]) or [])
-        result["workspaces"] = [w for w in (api.call(ME, "workspaces") or []) if w.get("account_id") == account["account_id"]]
+        name, permissions, workspaces = read_concurrently([
+            lambda: service_account_name(module),
+            lambda: api.call(ME, "permissions", account_id=account["account_id"]),
+            lambda: api.call(ME, "workspaces"),
+        ])
+        result["me"]["service_account_name"] = name
+        result["permissions"] = sorted(permissions or [])
+        result["workspaces"] = [w for w in (workspaces or []) if w.get("account_id") == account["account_id"]]
     if module.is_set("workspace"):
         ref = module.params["workspace"]
         match = [w for w in result["workspaces"] if w["workspace_handle"] == ref or (is_uuid(ref) and w["workspace_id"] == ref.lower())]

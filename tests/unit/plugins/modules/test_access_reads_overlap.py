@@ -115,3 +115,19 @@ def test_retries_of_concurrent_reads_warn_once_each(emulator, run_module, grante
     retries = sorted(w for w in result["warnings"] if "retrying" in w)
     assert len(retries) == 3, result["warnings"]
     assert [w.split("/workspaces/")[1].split("/")[1] for w in retries] == ["bot_access", "team_access", "user_access"]
+
+
+def test_me_info_reads_what_the_caller_holds_at_the_same_time(emulator, run_module, spans):
+    """The caller and its accounts together, then its permissions and workspaces together (two round trips, not four)."""
+    from ansible_collections.prefect.cloud.plugins.modules import me_info
+
+    emulator.fault(path=r"/api/me/(accounts)?$", count=2, latency=LATENCY)
+    emulator.fault(path=r"/api/me/(workspaces|accounts/[^/]+/permissions)$", count=2, latency=LATENCY)
+    result = run_module(me_info, account=ACCOUNT_ID)
+    assert not result["failed"], result.get("msg")
+    assert result["me"]["email"] == "owner@unit.test" and result["permissions"] and result["workspaces"] is not None
+    first = [span for span in spans if span[0].endswith(("/api/me/", "/api/me/accounts"))]
+    second = [span for span in spans if span[0].endswith(("/permissions", "/api/me/workspaces"))]
+    assert len(first) == 2 and len(second) == 2, spans
+    assert_overlap(first)
+    assert_overlap(second)
