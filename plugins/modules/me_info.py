@@ -33,6 +33,18 @@ options:
     type: list
     elements: str
     default: []
+  gather_subset:
+    description:
+      - What to read beside the caller and its accounts, which are always read.
+      - V(permissions) reads the caller's account permissions (RV(permissions)), V(workspaces) the workspaces it can
+        reach (RV(workspaces)); V(all) both. Each is one request.
+      - V([]) reads only the caller and its accounts, for a play that needs no more (the
+        P(prefect.cloud.environments#role) role, say). O(require_permissions) reads the permissions and O(workspace)
+        the workspaces whatever this says.
+    type: list
+    elements: str
+    choices: [all, permissions, workspaces]
+    default: [all]
 extends_documentation_fragment:
   - prefect.cloud.common
   - prefect.cloud.attributes.info_module
@@ -163,13 +175,13 @@ account:
       - sso
 permissions:
   description: The caller's account permissions in that account, sorted.
-  returned: always
+  returned: when read (O(gather_subset), O(require_permissions))
   type: list
   elements: str
   sample: [create:bot, create:team, read:account]
 workspaces:
   description: The workspaces of that account the caller can reach.
-  returned: always
+  returned: when read (O(gather_subset), O(workspace))
   type: list
   elements: dict
   contains:
@@ -277,19 +289,27 @@ def read_me(module):
     result = {"changed": False, "me": me, "accounts": accounts}
     account = selected_account(module, accounts)
     result["account"] = account or {}
-    result["permissions"] = []
-    result["workspaces"] = []
+    subset = set(module.params["gather_subset"])
+    gather_permissions = bool(subset & {"all", "permissions"} or module.params["require_permissions"])
+    gather_workspaces = bool(subset & {"all", "workspaces"} or module.is_set("workspace"))
+    if gather_permissions:
+        result["permissions"] = []
+    if gather_workspaces:
+        result["workspaces"] = []
     result["workspace_scopes"] = []
     result["me"]["service_account_name"] = None
     if account:
-        name, permissions, workspaces = read_concurrently([
-            lambda: service_account_name(module),
-            lambda: api.call(ME, "permissions", account_id=account["account_id"]),
-            lambda: api.call(ME, "workspaces"),
-        ])
-        result["me"]["service_account_name"] = name
-        result["permissions"] = sorted(permissions or [])
-        result["workspaces"] = [w for w in (workspaces or []) if w.get("account_id") == account["account_id"]]
+        reads = {"service_account_name": lambda: service_account_name(module)}
+        if gather_permissions:
+            reads["permissions"] = lambda: api.call(ME, "permissions", account_id=account["account_id"])
+        if gather_workspaces:
+            reads["workspaces"] = lambda: api.call(ME, "workspaces")
+        found = dict(zip(reads, read_concurrently(reads.values())))
+        result["me"]["service_account_name"] = found["service_account_name"]
+        if gather_permissions:
+            result["permissions"] = sorted(found["permissions"] or [])
+        if gather_workspaces:
+            result["workspaces"] = [w for w in (found["workspaces"] or []) if w.get("account_id") == account["account_id"]]
     if module.is_set("workspace"):
         ref = module.params["workspace"]
         match = [w for w in result["workspaces"] if w["workspace_handle"] == ref or (is_uuid(ref) and w["workspace_id"] == ref.lower())]
@@ -297,7 +317,7 @@ def read_me(module):
             module.fail("workspace %r is not among the workspaces this API key can reach in the account" % ref)
         scopes = api.call(ME, "workspace_scopes", workspace_id=match[0]["workspace_id"]) or []
         result["workspace_scopes"] = sorted(scopes)
-    result["missing_permissions"] = [p for p in module.params["require_permissions"] if p not in result["permissions"]]
+    result["missing_permissions"] = [p for p in module.params["require_permissions"] if p not in result.get("permissions", [])]
     result["missing_scopes"] = [s for s in module.params["require_scopes"] if s not in result["workspace_scopes"]]
     problems = []
     if result["missing_permissions"]:
@@ -317,6 +337,8 @@ def main():
             "workspace": {"type": validate.STRING},
             "require_permissions": {"type": "list", "elements": validate.STRING, "default": []},
             "require_scopes": {"type": "list", "elements": validate.STRING, "default": []},
+            "gather_subset": {"type": "list", "elements": validate.STRING, "choices": ["all", "permissions", "workspaces"],
+                              "default": ["all"]},
         },
     )
     try:
