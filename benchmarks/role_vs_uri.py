@@ -140,7 +140,9 @@ def main(argv=None) -> int:
             run("converge", role_cmd, env, emu, tmp)  # not measured
             print(f"load average {b.load_average()} ({os.cpu_count()} cores); collection {collection}", flush=True)
             for latency in args.latency_ms:
-                emu.hook("POST", "/faults", json={"latency": latency / 1000, "count": 10 ** 9} if latency else {"latency": 0, "count": 0})
+                emu.hook("DELETE", "/faults")
+                if latency:
+                    emu.hook("POST", "/faults", json={"latency": latency / 1000, "count": 10 ** 9})
                 rounds = {"role": [], "uri": []}
                 for i in range(args.rounds):
                     for label, cmd in (("role", role_cmd), ("uri", uri_cmd)):
