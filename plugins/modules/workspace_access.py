@@ -262,7 +262,8 @@ workspace_access:
     - The access after the task; in check mode, the prediction. Empty when O(state=absent).
     - For one grant, the grant as the API returns it, plus the names of the workspace, the accessor and the role.
     - With O(grants), the workspace and the sorted list of grants, as in the diff.
-  returned: always
+    - With O(workspaces), see RV(workspaces) instead.
+  returned: unless O(workspaces) is given
   type: dict
   contains:
     workspace:
