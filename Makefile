@@ -128,7 +128,8 @@ integration-newest:
 	@tools/integration.sh $(VENV) $(INTEGRATION_ARGS)
 
 # On the oldest core, the targets whose outcome can depend on the core (roles, playbooks, lookups,
-# filters, templating, and one target per kind of module plan): those with the alias oldest_core.
+# filters, templating, every module's EXAMPLES): those with the alias oldest_core. The role's targets
+# run every kind of module plan there (single object, bulk form, minted secret, object ACLs).
 # What every module does over HTTP is the same Python on both cores; the unit tests (both cores)
 # run each module's main() through that core's AnsibleModule.
 integration-oldest:
