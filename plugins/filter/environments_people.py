@@ -10,15 +10,11 @@ every run, a no-op included.
 """
 
 from ansible.errors import AnsibleFilterError
-from ansible.module_utils.common.text.converters import to_text
 
 from ansible_collections.prefect.cloud.plugins.filter.environments_audit import verbatim as _verbatim
+from ansible_collections.prefect.cloud.plugins.filter.environments_memberships import _email
 
 _DEFAULT_ROLE = "Member"
-
-
-def _email(value):
-    return to_text(value).lower()
 
 
 def split_people(people, members):

@@ -409,7 +409,7 @@ from ansible_collections.prefect.cloud.plugins.module_utils._api.errors import R
 from ansible_collections.prefect.cloud.plugins.module_utils._api.secrets import sanitize
 from ansible_collections.prefect.cloud.plugins.module_utils._api.table import WORKSPACE
 from ansible_collections.prefect.cloud.plugins.module_utils._engine import validate
-from ansible_collections.prefect.cloud.plugins.module_utils._engine.bulk import BulkForm
+from ansible_collections.prefect.cloud.plugins.module_utils._engine.bulk import BulkForm, run_bulk
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.module import PrefectCloudModule
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.reconcile import Plan, Resource, run_resource
 from ansible_collections.prefect.cloud.plugins.module_utils._engine.removals import RemovalBounds
@@ -701,6 +701,7 @@ class WorkspaceGrants(BulkAccess):
 
     identity = "workspace"
     noun = "workspace"
+    gathered_result = ("leaves_account",)
 
     @classmethod
     def plural_noun(cls):
@@ -722,13 +723,6 @@ class WorkspaceGrants(BulkAccess):
 
 
 WORKSPACES = BulkForm(WorkspaceGrants, "workspaces")
-
-
-def converge_workspaces(module, parsed):
-    """The list form's result, with the users its revocations remove from the account gathered for the task."""
-    result = WORKSPACES.reconcile(module, parsed)
-    result["leaves_account"] = sorted(set(email for entry in result["results"] for email in entry.get("leaves_account") or []))
-    return result
 
 
 def main():
@@ -766,11 +760,7 @@ def main():
         required_one_of=[accessors + ("workspaces",), ("workspace", "workspaces")],
     )
     if module.params["workspaces"] is not None:
-        try:
-            parsed = WORKSPACES.parse(module)
-        except ValueError as exc:
-            module.fail(str(exc))
-        module.run(lambda: converge_workspaces(module, parsed))
+        run_bulk(module, WORKSPACES)
     else:
         run_resource(module, BulkAccess if module.params["grants"] is not None else SingleAccess)
 

@@ -262,6 +262,8 @@ class BulkForm:
             msg = "%d %s unchanged" % (len(done), noun)
         result = {"changed": changed, "msg": msg, self.result_key: objects, "results": results}
         result.update(task_fields)
+        for key in self.resource_class.gathered_result:
+            result[key] = sorted(set(value for entry in results for value in entry.get(key) or []))
         if keys:
             result["api_keys"] = keys
         if module.diff_mode:

@@ -130,6 +130,9 @@ class Resource:
     prefetched = None
     #: keys of ``Plan.extra_result`` that a bulk form returns once for the task rather than per entry
     task_result = ()
+    #: keys of ``Plan.extra_result`` (lists) that a bulk form returns per entry and, gathered from every
+    #: entry (sorted, without repeats), once for the task as well
+    gathered_result = ()
 
     def __init__(self, module, options=None):
         self.module = module
